@@ -1,1 +1,10 @@
-//! lib
+//! Declarative PostgreSQL schemas: lint, plan and apply.
+//!
+//! The pipeline is `source` → `parse` → `catalog` → `graph` → `lint` / `diff` → `plan` →
+//! `apply`; see ARCHITECTURE.md for the map and the invariants.
+
+pub mod analyze;
+pub mod catalog;
+pub mod diagnostic;
+pub mod parse;
+pub mod source;

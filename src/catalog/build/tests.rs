@@ -1,0 +1,96 @@
+use super::*;
+use crate::parse::parse_file;
+use crate::source::FileId;
+
+fn build(sql: &str) -> (Catalog, Vec<Diagnostic>) {
+    let parsed = parse_file(FileId(0), sql);
+    assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
+    let input = Input { file: FileId(0), text: sql, statements: &parsed.statements, external_owner: None };
+    build_catalog(&[input], "public")
+}
+
+fn q(name: &str) -> QualifiedName {
+    QualifiedName::new("public", name)
+}
+
+#[test]
+fn table_with_implicit_constraint_names() {
+    let (c, d) = build(
+        "create table orders (id serial primary key, code varchar(10) unique, qty int check (qty > 0),
+         customer_id int references customers on delete cascade);
+         create table customers (id int primary key);",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    let t = &c.tables[&q("orders")];
+    let names: Vec<&str> = t.constraints.keys().map(String::as_str).collect();
+    assert_eq!(names, ["orders_code_key", "orders_customer_id_fkey", "orders_pkey", "orders_qty_check"]);
+    assert_eq!(t.column("id").unwrap().ty, "integer");
+    assert!(t.column("id").unwrap().not_null);
+    assert_eq!(
+        t.column("id").unwrap().default.as_ref().unwrap().sql(),
+        "nextval('public.orders_id_seq'::regclass)"
+    );
+    assert!(c.sequences.contains_key(&q("orders_id_seq")));
+    let ConstraintKind::ForeignKey { on_delete, ref_table, .. } = &t.constraints["orders_customer_id_fkey"].kind else {
+        panic!()
+    };
+    assert_eq!(*on_delete, FkAction::Cascade);
+    assert_eq!(ref_table, &q("customers"));
+}
+
+#[test]
+fn alters_indexes_comments_and_grants_fold_into_objects_in_any_order() {
+    let (c, d) = build(
+        "comment on table t is 'hello';
+         grant select on t to reader;
+         create index on t (lower(name)) where name is not null;
+         alter table t add constraint t_name_uq unique nulls not distinct (name);
+         alter table t enable row level security, force row level security;
+         create policy p on t using (tenant_id = current_setting('app.current_tenant', true)::uuid);
+         create table t (id uuid, name text, tenant_id uuid not null);",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    let t = &c.tables[&q("t")];
+    assert_eq!(t.meta.comment.as_deref(), Some("hello"));
+    assert_eq!(t.meta.grants.len(), 1);
+    assert!(t.rls_enabled && t.rls_forced);
+    assert!(matches!(t.constraints["t_name_uq"].kind, ConstraintKind::Unique { nulls_not_distinct: true, .. }));
+    let idx = &c.indexes[&q("t_lower_idx")];
+    assert_eq!(idx.keys[0].text(), "(lower(name))");
+    assert_eq!(idx.predicate.as_ref().unwrap().sql(), "name IS NOT NULL");
+    assert_eq!(c.policies_on(&q("t")).count(), 1);
+}
+
+#[test]
+fn views_matviews_and_functions() {
+    let (c, d) = build(
+        "create view v with (security_invoker = true) as select 1 as a;
+         -- schema: renamed from old_mv
+         create materialized view mv as select * from v with no data;
+         create function f(x int, out y int) returns int language plpgsql security definer
+           set search_path = pg_catalog as $$ begin refresh materialized view concurrently mv; select 1 into y; end $$;",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    assert!(c.views[&q("v")].security_invoker());
+    let mv = &c.materialized_views[&q("mv")];
+    assert!(mv.with_no_data);
+    assert_eq!(mv.meta.renamed_from.as_deref(), Some("old_mv"));
+    let f = &c.functions["public.f(integer)"];
+    assert!(f.security_definer);
+    assert_eq!(f.config["search_path"], "pg_catalog");
+    assert!(f.references.iter().any(|r| r.name == "mv" && r.action == BodyAction::RefreshConcurrently));
+}
+
+#[test]
+fn unmodelled_statements_warn_and_duplicates_are_recorded() {
+    let (c, d) = build(
+        "create table a (id int); create table a (id int);
+         insert into a values (1);
+         create aggregate agg (int) (sfunc = int4pl, stype = int);
+         create index on missing (id);",
+    );
+    assert_eq!(c.duplicates.len(), 1);
+    let rules: Vec<&str> = d.iter().map(|d| d.rule).collect();
+    assert_eq!(rules, [UNSUPPORTED_STATEMENT, UNSUPPORTED_STATEMENT, UNKNOWN_OBJECT]);
+    assert_eq!(c.others.len(), 1);
+}
