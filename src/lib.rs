@@ -6,5 +6,6 @@
 pub mod analyze;
 pub mod catalog;
 pub mod diagnostic;
+pub mod introspect;
 pub mod parse;
 pub mod source;
