@@ -1,1 +1,3 @@
 //! lib
+
+pub mod shadow;
