@@ -8,4 +8,5 @@ pub mod catalog;
 pub mod diagnostic;
 pub mod introspect;
 pub mod parse;
+pub mod shadow;
 pub mod source;
