@@ -1226,7 +1226,15 @@ impl Builder {
             self.duplicate("type", &name.to_string(), ctx);
             return;
         }
-        self.catalog.types.insert(name.clone(), TypeDef { name, kind, meta: ctx.meta() });
+        // Like EXECUTE on routines, USAGE on a new type is PostgreSQL's default for PUBLIC.
+        let mut meta = ctx.meta();
+        meta.grants.push(Grant {
+            grantee: "PUBLIC".to_owned(),
+            privilege: "USAGE".to_owned(),
+            column: None,
+            with_grant_option: false,
+        });
+        self.catalog.types.insert(name.clone(), TypeDef { name, kind, meta });
     }
 
     fn create_enum(&mut self, s: &protobuf::CreateEnumStmt, ctx: &Ctx<'_>) {
