@@ -382,12 +382,15 @@ fn annotate(c: &mut Catalog, f: &Fetched) {
         if let Some(ty) = c.types.get_mut(&QualifiedName::new(t.schema.clone(), t.name.clone())) {
             ty.meta.owner = Some(t.owner.clone());
             ty.meta.comment.clone_from(&t.comment);
+            // The loader's default grant stands for a NULL ACL; grants.sql says what is there.
+            ty.meta.grants.clear();
         }
     }
     for r in &f.functions {
         if let Some(func) = c.functions.get_mut(&function_key(&r.schema, &r.name, &r.input_types)) {
             func.meta.owner = Some(r.owner.clone());
             func.meta.comment.clone_from(&r.comment);
+            // The loader's default grant stands for a NULL ACL; grants.sql says what is there.
             func.meta.grants.clear();
         }
     }

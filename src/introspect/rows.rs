@@ -101,14 +101,12 @@ fn run<T>(
 /// `version.sql`.
 pub struct VersionRow {
     pub version_num: i32,
-    pub role: String,
 }
 
 pub fn version(tx: &mut Transaction<'_>) -> Result<VersionRow, IntrospectError> {
     let mut rows = run(tx, "version", VERSION_SQL, &[], |r| {
         Ok(VersionRow {
             version_num: r.get("version_num")?,
-            role: r.get("role")?,
         })
     })?;
     rows.pop().ok_or(IntrospectError::Empty { query: "version" })

@@ -309,7 +309,10 @@ mod tests {
     #[test]
     fn only_non_default_sequence_options_are_written() {
         assert!(sequence_options("bigint", 1, 1, 1, i64::MAX, 1, false).is_empty());
-        assert!(sequence_options("integer", -1, -1, i64::from(i32::MIN), -1, 1, false).is_empty());
+        assert_eq!(
+            sequence_options("integer", -1, -1, i64::from(i32::MIN), -1, 1, false),
+            ["INCREMENT BY -1"]
+        );
         assert_eq!(
             sequence_options("integer", 100, 1, 1, i64::from(i32::MAX), 20, true),
             ["START WITH 100", "CACHE 20", "CYCLE"]

@@ -1,5 +1,7 @@
 -- Functions ('f'), procedures ('p') and window functions ('w') of the schemas in $1 (text[]);
--- aggregates ('a') are not modelled by the catalog and are left out.
+-- aggregates ('a') are not modelled by the catalog and are left out, and so are routines
+-- PostgreSQL made itself for another object (pg_depend deptype 'i': a range type's
+-- constructors and its multirange's).
 -- Columns: schema text, name text, prokind "char", definition text (pg_get_functiondef: the
 --   whole CREATE OR REPLACE statement, with SET, SECURITY DEFINER, STRICT, LEAKPROOF, PARALLEL),
 --   input_types text[] (format_type of each input argument, to find the catalog's key),
@@ -20,5 +22,5 @@ LEFT JOIN pg_description d
 WHERE n.nspname = ANY ($1::text[])
   AND p.prokind <> 'a'
   AND NOT EXISTS (SELECT 1 FROM pg_depend e
-                  WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+                  WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype IN ('e', 'i'))
 ORDER BY n.nspname, p.proname, p.oid

@@ -46,7 +46,7 @@ WITH acl AS (
     WHERE p.prokind <> 'a'
       AND n.nspname = ANY ($1::text[])
       AND NOT EXISTS (SELECT 1 FROM pg_depend e
-                      WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
+                      WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype IN ('e', 'i'))
   UNION ALL
     SELECT 'type', n.nspname, t.typname, NULL, NULL, t.typowner,
            aclexplode(coalesce(t.typacl, acldefault('T', t.typowner)))

@@ -1,5 +1,4 @@
--- The server's version and the session's role.
--- Columns: version_num int4 (server_version_num, e.g. 150018), role text (current_user).
+-- The server's version.
+-- Columns: version_num int4 (server_version_num, e.g. 150018).
 -- Runs first: the other queries choose their version-specific branches from version_num.
-SELECT current_setting('server_version_num')::int4 AS version_num,
-       current_user::text AS role
+SELECT current_setting('server_version_num')::int4 AS version_num
