@@ -645,7 +645,17 @@ impl Builder {
             self.taken_relations.contains(&QualifiedName::new(schema.clone(), n))
                 || table.constraints.contains_key(n)
         };
-        let constraint_taken = |n: &str| table.constraints.contains_key(n);
+        // CHECK and FOREIGN KEY names must be free among all constraints of the schema
+        // (ChooseConstraintName looks in pg_constraint by namespace), not only the table's.
+        let constraint_taken = |n: &str| {
+            table.constraints.contains_key(n)
+                || self
+                    .catalog
+                    .tables
+                    .values()
+                    .chain(self.catalog.externals.values())
+                    .any(|t| t.name.schema == *schema && t.constraints.contains_key(n))
+        };
         let tname = &table.name.name;
         match kind {
             ConstraintKind::PrimaryKey { .. } => choose_name(tname, None, "pkey", relation_taken),
@@ -666,7 +676,7 @@ impl Builder {
                 choose_name(tname, Some(&add), "fkey", constraint_taken)
             }
             ConstraintKind::Check { expr, .. } => {
-                let col = first_column_ref(expr.node());
+                let col = only_column_ref(expr.node());
                 choose_name(tname, col.as_deref(), "check", constraint_taken)
             }
         }
@@ -1771,20 +1781,23 @@ fn index_column_name(e: &protobuf::IndexElem) -> String {
     }
 }
 
-/// First column referenced in an expression (PostgreSQL names an unnamed CHECK after it).
-fn first_column_ref(node: &Node) -> Option<String> {
+/// The column an unnamed CHECK is named after: PostgreSQL's `AddRelationNewConstraints` uses
+/// the column when the expression references exactly one distinct column (`t_a_check`), and no
+/// column otherwise (`t_check`).
+fn only_column_ref(node: &Node) -> Option<String> {
     let n = node.node.as_ref()?;
-    let mut found: Option<(i32, String)> = None;
+    let mut columns = BTreeSet::new();
     for (r, _, _, _) in n.nodes() {
         if let pg_query::NodeRef::ColumnRef(c) = r {
             if let Some(name) = strings(&c.fields).last() {
-                if found.as_ref().is_none_or(|(loc, _)| c.location < *loc) {
-                    found = Some((c.location, name.clone()));
-                }
+                columns.insert(name.clone());
             }
         }
     }
-    found.map(|(_, n)| n)
+    match columns.len() {
+        1 => columns.into_iter().next(),
+        _ => None,
+    }
 }
 
 fn partition_text(spec: &protobuf::PartitionSpec) -> String {

@@ -94,3 +94,15 @@ fn unmodelled_statements_warn_and_duplicates_are_recorded() {
     assert_eq!(rules, [UNSUPPORTED_STATEMENT, UNSUPPORTED_STATEMENT, UNKNOWN_OBJECT]);
     assert_eq!(c.others.len(), 1);
 }
+
+#[test]
+fn unnamed_checks_are_named_like_postgres_names_them() {
+    let (c, d) = build(
+        "create table t (a int check (a > 0), b int, check (a <> b), check (b is not null));
+         create table u (a int, check (a > 1));",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    let names: Vec<&str> = c.tables[&q("t")].constraints.keys().map(String::as_str).collect();
+    assert_eq!(names, ["t_a_check", "t_b_check", "t_check"]);
+    assert!(c.tables[&q("u")].constraints.contains_key("u_a_check"));
+}
