@@ -538,6 +538,25 @@ impl Builder {
         ctx: &Ctx<'_>,
     ) {
         let contype = ConstrType::try_from(c.contype).unwrap_or(ConstrType::Undefined);
+        // `… PRIMARY KEY / UNIQUE USING INDEX i`: the index becomes the constraint's (PostgreSQL
+        // renames it to the constraint's name), and its columns are the keys.
+        let mut c = c.clone();
+        if !c.indexname.is_empty() {
+            let index_name = QualifiedName::new(table.name.schema.clone(), c.indexname.clone());
+            match self.catalog.indexes.remove(&index_name) {
+                Some(index) => {
+                    let node = |s: &str| Node { node: Some(NodeEnum::String(protobuf::String { sval: s.to_owned() })) };
+                    c.keys = index.keys.iter().filter_map(|k| k.column.as_deref()).map(node).collect();
+                    c.including = index.include.iter().map(|s| node(s)).collect();
+                    c.nulls_not_distinct = index.nulls_not_distinct;
+                    if c.conname.is_empty() {
+                        c.conname.clone_from(&c.indexname);
+                    }
+                }
+                None => self.unknown(ctx, "index", &index_name),
+            }
+        }
+        let c = &c;
         let keys = |list: &[Node]| -> Vec<String> {
             let k = strings(list);
             if k.is_empty() { column.map(|c| vec![c.to_owned()]).unwrap_or_default() } else { k }

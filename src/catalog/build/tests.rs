@@ -106,3 +106,20 @@ fn unnamed_checks_are_named_like_postgres_names_them() {
     assert_eq!(names, ["t_a_check", "t_b_check", "t_check"]);
     assert!(c.tables[&q("u")].constraints.contains_key("u_a_check"));
 }
+
+#[test]
+fn constraint_using_index_takes_over_the_index() {
+    let (c, d) = build(
+        "create table t (id int, code text);
+         create unique index t_code_idx on t (code);
+         create unique index t_id_idx on t (id);
+         alter table t add constraint t_pk primary key using index t_id_idx;
+         alter table t add unique using index t_code_idx;",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    let t = &c.tables[&q("t")];
+    assert_eq!(t.constraints["t_pk"].columns(), ["id"]);
+    assert_eq!(t.constraints["t_code_idx"].columns(), ["code"]);
+    assert!(t.column("id").unwrap().not_null);
+    assert!(c.indexes.is_empty());
+}
