@@ -17,12 +17,17 @@
 //! 3. [`strip_literal_casts`] (inside [`normalize_expr`]): `pg_get_expr` gives every string
 //!    literal and `NULL` the type it was resolved to (`'x'::text`, `'2020-01-01'::date`,
 //!    `'ok'::mood`, `NULL::boolean`); a cast applied directly to a string literal or `NULL` is
-//!    dropped on both sides. The literal's text stays, so `'a'` and `'b'` still differ.
+//!    dropped on both sides. The literal's text stays, so `'a'` and `'b'` still differ; a cast
+//!    literal that spells a number or boolean becomes that constant (`'-20'::integer` is how
+//!    `pg_get_expr` prints `-20`).
 //! 4. [`sequence_defaults`]: a sequence's `START`, `MINVALUE` and `MAXVALUE` equal to what
 //!    PostgreSQL picks by itself are the same as leaving them out; likewise identity options.
 //! 5. [`foreign_key_targets`]: `REFERENCES t` without columns means `t`'s primary key, which
 //!    `pg_get_constraintdef` always spells out.
-//! 6. [`unspecified_from`] (two-sided): an owner, or an extension's schema, version or comment
+//! 6. [`column_and_routine_details`]: `DEFAULT NULL` is no default (PostgreSQL stores none);
+//!    routine settings are keyed by the lower-case name (`SET timezone` is stored as
+//!    `TimeZone`: setting names are case-insensitive).
+//! 7. [`unspecified_from`] (two-sided): an owner, or an extension's schema, version or comment
 //!    (its control file sets one), that the desired side does not state is whatever the
 //!    database has; a policy role written `CURRENT_USER`, `CURRENT_ROLE` or `SESSION_USER` is
 //!    the role the database recorded when the policy was created.
@@ -43,6 +48,24 @@ pub fn normalize(c: &mut Catalog, default_schema: &str) {
     unqualify(c, default_schema);
     sequence_defaults(c);
     foreign_key_targets(c);
+    column_and_routine_details(c);
+}
+
+/// Rule 6.
+pub fn column_and_routine_details(c: &mut Catalog) {
+    for t in c.tables.values_mut().chain(c.externals.values_mut()) {
+        for col in &mut t.columns {
+            if col.default.as_ref().is_some_and(|d| d.sql() == "NULL") {
+                col.default = None;
+            }
+        }
+    }
+    for f in c.functions.values_mut() {
+        f.config = std::mem::take(&mut f.config)
+            .into_iter()
+            .map(|(k, v)| (k.to_lowercase(), v))
+            .collect();
+    }
 }
 
 /// Rule 1.
@@ -306,7 +329,8 @@ pub fn strip_literal_casts(sql: &str) -> String {
             let end = type_name_end(&toks, i + 2);
             let is_regclass = end == i + 3 && toks[i + 2].text.eq_ignore_ascii_case("regclass");
             if end > i + 2 && !is_regclass {
-                out.push_str(&sql[copied..toks[i].end]);
+                out.push_str(&sql[copied..toks[i].start]);
+                out.push_str(&bare_literal(toks[i].text));
                 copied = toks[end - 1].end;
                 i = end;
                 continue;
@@ -316,6 +340,22 @@ pub fn strip_literal_casts(sql: &str) -> String {
     }
     out.push_str(&sql[copied..]);
     out
+}
+
+/// A string literal that was cast, as the constant it spells when it spells a number or a
+/// boolean (`'-20'::integer` is how `pg_get_expr` prints `-20`, `'1.5'::numeric` is `1.5`);
+/// any other literal unchanged.
+fn bare_literal(literal: &str) -> String {
+    let inner = literal.strip_prefix('\'').and_then(|l| l.strip_suffix('\'')).unwrap_or("");
+    let numeric = !inner.is_empty()
+        && inner.trim_start_matches('-').chars().all(|c| c.is_ascii_digit() || c == '.')
+        && inner.trim_start_matches('-').starts_with(|c: char| c.is_ascii_digit())
+        && inner.matches('.').count() <= 1;
+    if numeric || inner == "true" || inner == "false" {
+        inner.to_owned()
+    } else {
+        literal.to_owned()
+    }
 }
 
 /// Index one past the last token of the type name starting at `from` (the deparser's
@@ -447,7 +487,7 @@ pub fn foreign_key_targets(c: &mut Catalog) {
     }
 }
 
-/// Rule 6: copies into `desired` what it leaves unspecified and `live` has (owners everywhere,
+/// Rule 7: copies into `desired` what it leaves unspecified and `live` has (owners everywhere,
 /// an extension's schema and version).
 pub fn unspecified_from(desired: &mut Catalog, live: &Catalog) {
     macro_rules! owners {
@@ -505,8 +545,10 @@ mod tests {
         assert_eq!(strip_literal_casts("a = 'b'::timestamp with time zone AND c"), "a = 'b' AND c");
         assert_eq!(strip_literal_casts("'a'::public.mood[]"), "'a'");
         assert_eq!(strip_literal_casts("nextval('s'::regclass)"), "nextval('s'::regclass)");
-        assert_eq!(strip_literal_casts("'1'::double precision + 1"), "'1' + 1");
+        assert_eq!(strip_literal_casts("'1'::double precision + 1"), "1 + 1");
         assert_eq!(strip_literal_casts("coalesce(a, NULL::boolean)"), "coalesce(a, NULL)");
+        assert_eq!(strip_literal_casts("'-20'::integer + '1.5'::numeric"), "-20 + 1.5");
+        assert_eq!(strip_literal_casts("'true'::boolean AND '1a'::text = b"), "true AND '1a' = b");
     }
 
     #[test]
