@@ -423,7 +423,7 @@ impl Builder {
             return;
         }
         self.taken_relations.insert(name.clone());
-        for (c, col) in pending {
+        for (c, col) in drop_redundant_indexes(pending) {
             self.add_constraint(&mut table, &c, col.as_deref(), ctx);
         }
         if ctx.external_owner.is_some() {
@@ -1712,6 +1712,50 @@ impl Builder {
 }
 
 // ----- helpers --------------------------------------------------------------------------------
+
+/// PostgreSQL's `transformIndexConstraints`: in one CREATE TABLE, a PRIMARY KEY or UNIQUE
+/// constraint whose index would equal an earlier one (the primary key first) is dropped, so
+/// `id int PRIMARY KEY UNIQUE` makes one constraint. A name given to the dropped one passes to
+/// the kept one when that has none.
+fn drop_redundant_indexes(
+    pending: Vec<(protobuf::Constraint, Option<String>)>,
+) -> Vec<(protobuf::Constraint, Option<String>)> {
+    let is_index = |c: &protobuf::Constraint| {
+        matches!(
+            ConstrType::try_from(c.contype),
+            Ok(ConstrType::ConstrPrimary | ConstrType::ConstrUnique)
+        ) && c.indexname.is_empty()
+    };
+    let signature = |c: &protobuf::Constraint, col: Option<&String>| {
+        let mut keys = strings(&c.keys);
+        if keys.is_empty() {
+            keys.extend(col.cloned());
+        }
+        (keys, strings(&c.including), c.nulls_not_distinct, c.deferrable, c.initdeferred)
+    };
+    let (primary, others): (Vec<_>, Vec<_>) = pending.into_iter().enumerate().partition(|(_, (c, _))| {
+        ConstrType::try_from(c.contype) == Ok(ConstrType::ConstrPrimary)
+    });
+    // Keep the primary key in preference to the others, then file order.
+    let mut kept: Vec<(usize, (protobuf::Constraint, Option<String>))> = Vec::new();
+    for (i, (c, col)) in primary.into_iter().chain(others) {
+        if is_index(&c) {
+            let sig = signature(&c, col.as_ref());
+            if let Some((_, (prior, _))) = kept
+                .iter_mut()
+                .find(|(_, (p, pcol))| is_index(p) && signature(p, pcol.as_ref()) == sig)
+            {
+                if prior.conname.is_empty() {
+                    prior.conname.clone_from(&c.conname);
+                }
+                continue;
+            }
+        }
+        kept.push((i, (c, col)));
+    }
+    kept.sort_by_key(|(i, _)| *i);
+    kept.into_iter().map(|(_, k)| k).collect()
+}
 
 fn apply_attr(c: &mut protobuf::Constraint, contype: i32) {
     match ConstrType::try_from(contype).unwrap_or(ConstrType::Undefined) {

@@ -123,3 +123,11 @@ fn constraint_using_index_takes_over_the_index() {
     assert!(t.column("id").unwrap().not_null);
     assert!(c.indexes.is_empty());
 }
+
+#[test]
+fn a_unique_constraint_equal_to_the_primary_key_is_dropped() {
+    let (c, d) = build("create table t (id int primary key unique, a int, unique (a), constraint a_again unique (a));");
+    assert!(d.is_empty(), "{d:?}");
+    let names: Vec<&str> = c.tables[&q("t")].constraints.keys().map(String::as_str).collect();
+    assert_eq!(names, ["a_again", "t_pkey"]);
+}
