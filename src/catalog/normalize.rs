@@ -25,6 +25,7 @@
 //! 5. [`foreign_key_targets`]: `REFERENCES t` without columns means `t`'s primary key, which
 //!    `pg_get_constraintdef` always spells out.
 //! 6. [`column_and_routine_details`]: `DEFAULT NULL` is no default (PostgreSQL stores none);
+//!    a partition bound's quoted numbers are numbers (PostgreSQL prints `IN (1)` as `IN ('1')`);
 //!    routine settings are keyed by the lower-case name (`SET timezone` is stored as
 //!    `TimeZone`: setting names are case-insensitive).
 //! 7. [`unspecified_from`] (two-sided): an owner, or an extension's schema, version or comment
@@ -54,6 +55,9 @@ pub fn normalize(c: &mut Catalog, default_schema: &str) {
 /// Rule 6.
 pub fn column_and_routine_details(c: &mut Catalog) {
     for t in c.tables.values_mut().chain(c.externals.values_mut()) {
+        if let Some((_, bound)) = t.partition_of.as_mut() {
+            *bound = bare_literals(bound);
+        }
         for col in &mut t.columns {
             if col.default.as_ref().is_some_and(|d| d.sql() == "NULL") {
                 col.default = None;
@@ -358,6 +362,20 @@ fn bare_literal(literal: &str) -> String {
     }
 }
 
+/// Every string literal that spells a number or boolean as that constant (partition bounds:
+/// PostgreSQL prints `IN (1)` as `IN ('1')`).
+fn bare_literals(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut copied = 0;
+    for t in tokens(sql).iter().filter(|t| t.kind == Token::Sconst) {
+        out.push_str(&sql[copied..t.start]);
+        out.push_str(&bare_literal(t.text));
+        copied = t.end;
+    }
+    out.push_str(&sql[copied..]);
+    out
+}
+
 /// Index one past the last token of the type name starting at `from` (the deparser's
 /// spelling: `varchar(20)`, `double precision`, `time (3) with time zone`, `public.mood[]`).
 fn type_name_end(toks: &[Tok<'_>], from: usize) -> usize {
@@ -560,5 +578,6 @@ mod tests {
         assert_eq!(unqualify_sql("nextval('public.s'::regclass)", "public"), "nextval('s'::regclass)");
         assert_eq!(unqualify_type("public.mood[]", "public"), "mood[]");
         assert_eq!(unqualify_type("other.mood", "public"), "other.mood");
+        assert_eq!(bare_literals("FOR VALUES IN ('1', 'a')"), "FOR VALUES IN (1, 'a')");
     }
 }
