@@ -5,6 +5,7 @@
 
 pub mod analyze;
 pub mod catalog;
+pub mod db;
 pub mod diagnostic;
 pub mod introspect;
 pub mod parse;
