@@ -5,6 +5,13 @@
 
 pub mod analyze;
 pub mod catalog;
+pub mod cli;
+pub mod config;
 pub mod diagnostic;
+pub mod error;
+pub mod graph;
+pub mod lint;
 pub mod parse;
+pub mod project;
+pub mod report;
 pub mod source;

@@ -127,7 +127,13 @@ fn parse_piecewise(out: &mut ParsedFile, file: FileId, text: &str) {
 
 /// psql meta-commands (`\set`, `\gset`, `\i` …) are not SQL: each line is reported, and any SQL
 /// after them in the same piece is parsed normally.
-fn report_meta_commands(out: &mut ParsedFile, file: FileId, text: &str, offset: usize, piece: &str) {
+fn report_meta_commands(
+    out: &mut ParsedFile,
+    file: FileId,
+    text: &str,
+    offset: usize,
+    piece: &str,
+) {
     let mut sql_start = None;
     let mut pos = 0;
     for line in piece.split_inclusive('\n') {
@@ -167,11 +173,7 @@ fn report_meta_commands(out: &mut ParsedFile, file: FileId, text: &str, offset: 
 }
 
 fn shift(span: Span, by: usize) -> Span {
-    Span::new(
-        span.file,
-        span.start as usize + by,
-        span.end as usize + by,
-    )
+    Span::new(span.file, span.start as usize + by, span.end as usize + by)
 }
 
 /// Splits on semicolons outside quotes and comments; used only when the scanner itself fails
@@ -295,7 +297,10 @@ mod tests {
         assert!(p.diagnostics.is_empty());
         assert_eq!(p.statements.len(), 2);
         let s = p.statements[0].span;
-        assert_eq!(&text[s.start as usize..s.end as usize], "create table a (id int)");
+        assert_eq!(
+            &text[s.start as usize..s.end as usize],
+            "create table a (id int)"
+        );
         let s = p.statements[1].span;
         assert_eq!(&text[s.start as usize..s.end as usize], "select 1");
     }
@@ -323,10 +328,22 @@ mod tests {
     #[test]
     fn expressions_deparse() {
         let r = pg_query::parse("select coalesce(a, 1)::text", 0).unwrap();
-        let NodeEnum::SelectStmt(s) = r.protobuf.stmts[0].stmt.as_ref().unwrap().node.as_ref().unwrap() else {
+        let NodeEnum::SelectStmt(s) = r.protobuf.stmts[0]
+            .stmt
+            .as_ref()
+            .unwrap()
+            .node
+            .as_ref()
+            .unwrap()
+        else {
             panic!()
         };
-        let NodeEnum::ResTarget(t) = s.target_list[0].node.as_ref().unwrap() else { panic!() };
-        assert_eq!(deparse_expr(t.val.as_ref().unwrap()).unwrap(), "COALESCE(a, 1)::text");
+        let NodeEnum::ResTarget(t) = s.target_list[0].node.as_ref().unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            deparse_expr(t.val.as_ref().unwrap()).unwrap(),
+            "COALESCE(a, 1)::text"
+        );
     }
 }

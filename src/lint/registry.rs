@@ -1,0 +1,38 @@
+//! The only list of rules.
+
+use crate::config::Level;
+
+use super::rule::RuleDef;
+use super::rules;
+
+/// Every lint rule, in documentation order.
+pub static RULES: &[&RuleDef] = &[&rules::relation_name_collision::RULE];
+
+/// Findings the loader itself produces; listed so they have docs, levels and `--explain`.
+pub static LOADER_RULES: &[&RuleDef] = &[
+    &rules::loader::SYNTAX_ERROR,
+    &rules::loader::UNSUPPORTED_STATEMENT,
+    &rules::loader::UNKNOWN_OBJECT,
+    &rules::loader::DUPLICATE_OBJECT,
+    &rules::loader::EXTERNAL_WITHOUT_OWNER,
+    &rules::loader::UNUSED_SUPPRESSION,
+];
+
+/// A rule (lint or loader) by name.
+pub fn find(name: &str) -> Option<&'static RuleDef> {
+    RULES
+        .iter()
+        .chain(LOADER_RULES)
+        .copied()
+        .find(|r| r.name == name)
+}
+
+/// A loader rule by name.
+pub fn loader_rule(name: &str) -> Option<&'static RuleDef> {
+    LOADER_RULES.iter().copied().find(|r| r.name == name)
+}
+
+/// Whether a level means the rule runs.
+pub fn enabled(level: Level) -> bool {
+    level != Level::Off
+}
