@@ -3,6 +3,7 @@
 //! Rules are plain functions registered in [`registry::RULES`]; each reports findings through
 //! a [`LintContext`]. Levels come from `schema.toml`, suppressions from comments in the SQL.
 
+pub mod fixture;
 pub mod registry;
 pub mod rule;
 pub mod rules;
