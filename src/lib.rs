@@ -14,4 +14,5 @@ pub mod lint;
 pub mod parse;
 pub mod project;
 pub mod report;
+pub mod shadow;
 pub mod source;
