@@ -6,10 +6,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::catalog::Catalog;
-use crate::catalog::build::{Input, build_catalog};
+use crate::catalog::build::CatalogBuilder;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
-use crate::parse::{ParsedFile, Statement, parse_file};
+use crate::parse::{ParsedFile, parse_file};
 use crate::source::{FileId, SourceMap, Span};
 
 /// Rule name for an external declaration file without an owning service.
@@ -28,13 +28,22 @@ pub struct LoadOptions {
     pub default_schema: String,
 }
 
+/// Where one statement of a file is (its parse tree is not kept once lowered).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatementInfo {
+    /// The statement, leading comments trimmed.
+    pub span: Span,
+    /// Where its leading comments start.
+    pub raw_start: u32,
+}
+
 /// One loaded file.
 #[derive(Debug)]
 pub struct LoadedFile {
     /// Its id in the source map.
     pub id: FileId,
-    /// Its statements.
-    pub statements: Vec<Statement>,
+    /// Its statements' locations.
+    pub statements: Vec<StatementInfo>,
     /// Owning service when it declares external tables.
     pub external_owner: Option<String>,
 }
@@ -87,26 +96,10 @@ impl Project {
             }
             owners.push(owner.unwrap_or_else(|| "unknown".to_owned()));
         }
-        let parsed = parse_all(&sources);
-        let mut files = Vec::with_capacity(parsed.len());
-        for (i, p) in parsed.into_iter().enumerate() {
-            diagnostics.extend(p.diagnostics);
-            let external_owner = i
-                .checked_sub(desired_files.len())
-                .map(|j| owners[j].clone());
-            files.push(LoadedFile {
-                id: FileId(u32::try_from(i).unwrap_or(u32::MAX)),
-                statements: p.statements,
-                external_owner,
-            });
-        }
-        let inputs: Vec<Input<'_>> = files
-            .iter()
-            .map(|f| Input {
-                file: f.id,
-                text: &sources.file(f.id).text,
-                statements: &f.statements,
-                external_owner: f.external_owner.as_deref(),
+        let owners_by_file: Vec<Option<String>> = (0..sources.len())
+            .map(|i| {
+                i.checked_sub(desired_files.len())
+                    .map(|j| owners[j].clone())
             })
             .collect();
         let default_schema = if opts.default_schema.is_empty() {
@@ -114,8 +107,8 @@ impl Project {
         } else {
             &opts.default_schema
         };
-        let (catalog, build_diags) = build_catalog(&inputs, default_schema);
-        diagnostics.extend(build_diags);
+        let (files, catalog, mut found) = lower(&sources, &owners_by_file, default_schema);
+        diagnostics.append(&mut found);
         Ok(Project {
             sources,
             files,
@@ -131,28 +124,10 @@ impl Project {
         for (i, (_, text)) in externals.iter().enumerate() {
             sources.add(format!("external{i}.sql"), (*text).to_owned());
         }
-        let parsed = parse_all(&sources);
-        let mut diagnostics = Vec::new();
-        let mut files = Vec::new();
-        for (i, p) in parsed.into_iter().enumerate() {
-            diagnostics.extend(p.diagnostics);
-            files.push(LoadedFile {
-                id: FileId(u32::try_from(i).unwrap_or(u32::MAX)),
-                statements: p.statements,
-                external_owner: i.checked_sub(1).map(|j| externals[j].0.to_owned()),
-            });
-        }
-        let inputs: Vec<Input<'_>> = files
-            .iter()
-            .map(|f| Input {
-                file: f.id,
-                text: &sources.file(f.id).text,
-                statements: &f.statements,
-                external_owner: f.external_owner.as_deref(),
-            })
+        let owners: Vec<Option<String>> = (0..sources.len())
+            .map(|i| i.checked_sub(1).map(|j| externals[j].0.to_owned()))
             .collect();
-        let (catalog, build_diags) = build_catalog(&inputs, "public");
-        diagnostics.extend(build_diags);
+        let (files, catalog, diagnostics) = lower(&sources, &owners, "public");
         Project {
             sources,
             files,
@@ -170,92 +145,118 @@ impl Project {
     }
 }
 
-/// Parses every file, spreading files over the available cores; one large file is split at
-/// statement boundaries first so it does not run on one core alone.
-fn parse_all(sources: &SourceMap) -> Vec<ParsedFile> {
-    let files: Vec<(FileId, &str)> = sources
+/// Size of the pieces files are cut into for parsing. Small pieces keep each pg_query call's
+/// memory small and let two threads share one large file; each piece's trees are lowered into
+/// the catalog and dropped as soon as its turn comes, so the trees of a whole schema (608 bytes
+/// a node) are never alive at once.
+const PIECE_BYTES: usize = 64 * 1024;
+
+/// Parses every file on all cores and lowers the statements in file order.
+fn lower(
+    sources: &SourceMap,
+    owners: &[Option<String>],
+    default_schema: &str,
+) -> (Vec<LoadedFile>, Catalog, Vec<Diagnostic>) {
+    let pieces: Vec<(FileId, usize, usize)> = sources
         .iter()
-        .map(|(id, f)| (id, f.text.as_str()))
+        .flat_map(|(id, f)| {
+            split_pieces(&f.text)
+                .into_iter()
+                .map(move |(a, b)| (id, a, b))
+        })
         .collect();
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
-        .min(8);
-    if threads <= 1 || files.len() <= 1 && files.first().is_none_or(|(_, t)| t.len() < 256 * 1024) {
-        return files.iter().map(|(id, t)| parse_file(*id, t)).collect();
-    }
-    let total: usize = files.iter().map(|(_, t)| t.len()).sum();
-    if files.len() < threads * 4 && total >= 256 * 1024 {
-        // Few, large files: parse each in chunks in parallel.
-        return files
-            .iter()
-            .map(|(id, t)| parse_in_chunks(*id, t, threads))
-            .collect();
-    }
-    let mut out: Vec<Option<ParsedFile>> = (0..files.len()).map(|_| None).collect();
-    std::thread::scope(|scope| {
-        let chunk = files.len().div_ceil(threads);
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|group| {
-                scope.spawn(move || {
-                    group
-                        .iter()
-                        .map(|(id, t)| parse_file(*id, t))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        let mut i = 0;
-        for h in handles {
-            for p in h.join().unwrap_or_default() {
-                out[i] = Some(p);
-                i += 1;
-            }
+        .clamp(1, 8);
+    let mut files: Vec<LoadedFile> = sources
+        .iter()
+        .map(|(id, _)| LoadedFile {
+            id,
+            statements: Vec::new(),
+            external_owner: owners.get(id.0 as usize).cloned().flatten(),
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut builder = CatalogBuilder::new(default_schema);
+    let mut deliver = |i: usize, parsed: ParsedFile| {
+        let (file, _, _) = pieces[i];
+        let text = &sources.file(file).text;
+        diagnostics.extend(parsed.diagnostics);
+        let owner = owners.get(file.0 as usize).and_then(Option::as_deref);
+        for stmt in parsed.statements {
+            files[file.0 as usize].statements.push(StatementInfo {
+                span: stmt.span,
+                raw_start: stmt.raw_start,
+            });
+            builder.push(file, text, owner, stmt);
         }
-    });
-    out.into_iter().map(Option::unwrap_or_default).collect()
+    };
+    let parse_piece = |i: usize| {
+        let (file, start, end) = pieces[i];
+        let mut p = parse_file(file, &sources.file(file).text[start..end]);
+        shift(&mut p, start);
+        p
+    };
+    if threads == 1 || pieces.len() == 1 {
+        for i in 0..pieces.len() {
+            deliver(i, parse_piece(i));
+        }
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, ParsedFile)>(threads * 2);
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let tx = tx.clone();
+                let next = &next;
+                let parse_piece = &parse_piece;
+                let count = pieces.len();
+                scope.spawn(move || {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= count || tx.send((i, parse_piece(i))).is_err() {
+                            break;
+                        }
+                    }
+                });
+            }
+            drop(tx);
+            // Deliver strictly in order; pieces that arrive early wait in a small buffer.
+            let mut waiting = std::collections::BTreeMap::new();
+            let mut want = 0;
+            for (i, p) in rx {
+                waiting.insert(i, p);
+                while let Some(p) = waiting.remove(&want) {
+                    deliver(want, p);
+                    want += 1;
+                }
+            }
+        });
+    }
+    let (catalog, mut built) = builder.finish();
+    diagnostics.append(&mut built);
+    (files, catalog, diagnostics)
 }
 
-/// Parses one large file in `parts` chunks split at statement boundaries.
-fn parse_in_chunks(file: FileId, text: &str, parts: usize) -> ParsedFile {
-    let Ok(pieces) = pg_query::split_with_scanner(text) else {
-        return parse_file(file, text);
+/// Cuts a file into pieces of about [`PIECE_BYTES`] at statement boundaries.
+fn split_pieces(text: &str) -> Vec<(usize, usize)> {
+    if text.len() <= PIECE_BYTES {
+        return vec![(0, text.len())];
+    }
+    let Ok(statements) = pg_query::split_with_scanner(text) else {
+        return vec![(0, text.len())];
     };
-    let target = text.len() / parts + 1;
     let mut bounds = vec![0usize];
-    for p in &pieces {
+    for p in &statements {
         let end = p.as_ptr() as usize - text.as_ptr() as usize + p.len();
-        if end - bounds.last().copied().unwrap_or(0) >= target && bounds.len() < parts {
-            // Include the terminating semicolon in this chunk.
+        if end - bounds.last().copied().unwrap_or(0) >= PIECE_BYTES {
+            // Include the terminating semicolon in this piece.
             let end = text[end..].find(';').map_or(end, |i| end + i + 1);
             bounds.push(end);
         }
     }
     bounds.push(text.len());
     bounds.dedup();
-    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
-    let results: Vec<ParsedFile> = std::thread::scope(|scope| {
-        let handles: Vec<_> = ranges
-            .iter()
-            .map(|&(start, end)| {
-                scope.spawn(move || {
-                    let mut p = parse_file(file, &text[start..end]);
-                    shift(&mut p, start);
-                    p
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    let mut out = ParsedFile::default();
-    for r in results {
-        out.statements.extend(r.statements);
-        out.diagnostics.extend(r.diagnostics);
-    }
-    out
+    bounds.windows(2).map(|w| (w[0], w[1])).collect()
 }
 
 fn shift(p: &mut ParsedFile, by: usize) {
@@ -340,15 +341,20 @@ mod tests {
     }
 
     #[test]
-    fn chunked_parse_matches_whole_parse() {
-        let text: String = (0..400)
+    fn pieces_cover_the_file_at_statement_boundaries() {
+        let text: String = (0..4000)
             .map(|i| format!("create table t{i} (id int primary key);\n"))
             .collect();
-        let whole = parse_file(FileId(0), &text);
-        let chunked = parse_in_chunks(FileId(0), &text, 2);
-        assert_eq!(whole.statements.len(), chunked.statements.len());
-        for (a, b) in whole.statements.iter().zip(&chunked.statements) {
-            assert_eq!(a.span, b.span);
+        let pieces = split_pieces(&text);
+        assert!(pieces.len() > 2);
+        assert_eq!(pieces[0].0, 0);
+        assert_eq!(pieces.last().unwrap().1, text.len());
+        for w in pieces.windows(2) {
+            assert_eq!(w[0].1, w[1].0);
+            assert!(text[..w[0].1].ends_with(';'));
         }
+        let project = Project::from_sql(&text, &[]);
+        assert_eq!(project.catalog.tables.len(), 4000);
+        assert_eq!(project.files[0].statements.len(), 4000);
     }
 }

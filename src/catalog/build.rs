@@ -44,46 +44,102 @@ pub struct Input<'a> {
 
 /// Builds a catalog from parsed files. Never fails.
 pub fn build_catalog(inputs: &[Input<'_>], default_schema: &str) -> (Catalog, Vec<Diagnostic>) {
-    let mut b = Builder {
-        catalog: Catalog::new(),
-        diags: Vec::new(),
-        taken_relations: BTreeSet::new(),
-        default_schema: default_schema.to_owned(),
-    };
-    let mut queue: [Vec<Item<'_>>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    let mut builder = CatalogBuilder::new(default_schema);
     for input in inputs {
-        let mut search_path: SearchPath = Arc::from(vec![default_schema.to_owned()]);
         for stmt in input.statements {
-            if let Some(sp) = search_path_change(&stmt.node, default_schema) {
-                search_path = sp;
-                continue;
-            }
-            let ctx = Ctx {
-                file: input.file,
-                text: input.text,
-                span: stmt.span,
-                raw_start: stmt.raw_start as usize,
-                base: stmt.base as usize,
-                search_path: search_path.clone(),
-                external_owner: input.external_owner,
-            };
-            queue[phase(&stmt.node)].push(Item {
-                node: &stmt.node,
-                ctx,
-            });
+            builder.push(input.file, input.text, input.external_owner, stmt.clone());
         }
     }
-    for items in &queue {
-        for item in items {
-            b.apply(item.node, &item.ctx);
-        }
-    }
-    b.finish();
-    (b.catalog, b.diags)
+    builder.finish()
 }
 
+/// Incremental lowering: statements are pushed in file order as they are parsed; definitions
+/// are applied at once (and their trees dropped), attachments and annotations are queued until
+/// every file has been read. This keeps only a fraction of the parse trees alive at any time.
+pub struct CatalogBuilder<'a> {
+    b: Builder,
+    queue: [Vec<Item<'a>>; 2],
+    current: Option<FileId>,
+    search_path: SearchPath,
+    default_schema: String,
+}
+
+impl<'a> CatalogBuilder<'a> {
+    /// A builder resolving unqualified names to `default_schema`.
+    pub fn new(default_schema: &str) -> Self {
+        CatalogBuilder {
+            b: Builder {
+                catalog: Catalog::new(),
+                diags: Vec::new(),
+                taken_relations: BTreeSet::new(),
+                default_schema: default_schema.to_owned(),
+            },
+            queue: [Vec::new(), Vec::new()],
+            current: None,
+            search_path: Arc::from(vec![default_schema.to_owned()]),
+            default_schema: default_schema.to_owned(),
+        }
+    }
+
+    /// Adds the next statement of `file` (statements of one file must come in order).
+    pub fn push(
+        &mut self,
+        file: FileId,
+        text: &'a str,
+        external_owner: Option<&'a str>,
+        stmt: Statement,
+    ) {
+        if self.current != Some(file) {
+            self.current = Some(file);
+            self.search_path = Arc::from(vec![self.default_schema.clone()]);
+        }
+        if let Some(sp) = search_path_change(&stmt.node, &self.default_schema) {
+            self.search_path = sp;
+            return;
+        }
+        let ctx = Ctx {
+            file,
+            text,
+            span: stmt.span,
+            raw_start: stmt.raw_start as usize,
+            base: stmt.base as usize,
+            search_path: self.search_path.clone(),
+            external_owner,
+        };
+        match phase(&stmt.node) {
+            0 => self.b.apply(&stmt.node, &ctx),
+            p => {
+                use prost::Message;
+                let encoded = Node {
+                    node: Some(stmt.node),
+                }
+                .encode_to_vec();
+                self.queue[p - 1].push(Item { encoded, ctx });
+            }
+        }
+    }
+
+    /// Applies the queued statements and returns the catalog with the loader's findings.
+    pub fn finish(mut self) -> (Catalog, Vec<Diagnostic>) {
+        for items in std::mem::take(&mut self.queue) {
+            for item in items {
+                use prost::Message;
+                if let Some(node) = Node::decode(item.encoded.as_slice())
+                    .ok()
+                    .and_then(|n| n.node)
+                {
+                    self.b.apply(&node, &item.ctx);
+                }
+            }
+        }
+        self.b.finish();
+        (self.b.catalog, self.b.diags)
+    }
+}
+
+/// A queued statement, kept protobuf-encoded until it is applied (see [`Expr`] for why).
 struct Item<'a> {
-    node: &'a NodeEnum,
+    encoded: Vec<u8>,
     ctx: Ctx<'a>,
 }
 
@@ -753,7 +809,7 @@ impl Builder {
                 choose_name(tname, Some(&add), "fkey", constraint_taken)
             }
             ConstraintKind::Check { expr, .. } => {
-                let col = first_column_ref(expr.node());
+                let col = first_column_ref(&expr.node());
                 choose_name(tname, col.as_deref(), "check", constraint_taken)
             }
         }
