@@ -69,6 +69,7 @@ impl<'a> CatalogBuilder<'a> {
     pub fn new(default_schema: &str) -> Self {
         CatalogBuilder {
             b: Builder {
+                data_statements: BTreeMap::new(),
                 catalog: Catalog::new(),
                 diags: Vec::new(),
                 taken_relations: BTreeSet::new(),
@@ -266,6 +267,8 @@ fn search_path_change(node: &NodeEnum, default_schema: &str) -> Option<SearchPat
 }
 
 struct Builder {
+    /// Data statements seen, per file and kind: first location and count.
+    data_statements: BTreeMap<(FileId, String), (Span, usize)>,
     catalog: Catalog,
     diags: Vec<Diagnostic>,
     /// Relation names in use per schema (tables, views, sequences, indexes incl. constraint
@@ -330,13 +333,12 @@ impl Builder {
             | NodeEnum::DeleteStmt(_)
             | NodeEnum::MergeStmt(_)
             | NodeEnum::CopyStmt(_)
-            | NodeEnum::SelectStmt(_) => self.warn(
-                ctx,
-                format!(
-                    "{} is a data statement; the declarative schema describes structure only, so it is ignored",
-                    statement_kind(node)
-                ),
-            ),
+            | NodeEnum::SelectStmt(_) => {
+                // One finding per file and kind (a seed file may hold thousands of INSERTs).
+                let key = (ctx.file, statement_kind(node));
+                let entry = self.data_statements.entry(key).or_insert((ctx.span, 0));
+                entry.1 += 1;
+            }
             NodeEnum::DropStmt(_) => self.warn(
                 ctx,
                 "DROP in a declarative schema is ignored: remove the object's declaration instead",
@@ -1978,6 +1980,15 @@ impl Builder {
 
     /// Cross-object fix-ups once everything is read.
     fn finish(&mut self) {
+        for ((_, kind), (span, count)) in std::mem::take(&mut self.data_statements) {
+            let what = if count == 1 { format!("{kind} is a data statement") } else { format!("{count} {kind} statements in this file are data statements (the first is here)") };
+            self.diags.push(Diagnostic::new(
+                UNSUPPORTED_STATEMENT,
+                Severity::Warning,
+                format!("{what}; the declarative schema describes structure only, so they are ignored"),
+                Some(span),
+            ));
+        }
         // FK targets written unqualified resolve to the referenced table's schema when the
         // default schema has no such table but exactly one other schema does.
         let default_schema = self.default_schema.clone();
@@ -2384,6 +2395,29 @@ pub fn statement_kind(node: &NodeEnum) -> String {
         "AlterObjectSchemaStmt" => "ALTER … SET SCHEMA",
         "SecLabelStmt" => "SECURITY LABEL",
         "CreatedbStmt" => "CREATE DATABASE",
+        "DropdbStmt" => "DROP DATABASE",
+        "DropRoleStmt" => "DROP ROLE",
+        "DropOwnedStmt" => "DROP OWNED",
+        "ReassignOwnedStmt" => "REASSIGN OWNED",
+        "AlterTableSpaceOptionsStmt" => "ALTER TABLESPACE",
+        "AlterSystemStmt" => "ALTER SYSTEM",
+        "ListenStmt" | "UnlistenStmt" => "LISTEN/UNLISTEN",
+        "LoadStmt" => "LOAD",
+        "ConstraintsSetStmt" => "SET CONSTRAINTS",
+        "CreateEnumStmt" => "CREATE TYPE … AS ENUM",
+        "ImportForeignSchemaStmt" => "IMPORT FOREIGN SCHEMA",
+        "AlterEventTrigStmt" => "ALTER EVENT TRIGGER",
+        "AlterCollationStmt" => "ALTER COLLATION",
+        "AlterOperatorStmt" => "ALTER OPERATOR",
+        "AlterTypeStmt" => "ALTER TYPE",
+        "AlterStatsStmt" => "ALTER STATISTICS",
+        "AlterPublicationStmt" => "ALTER PUBLICATION",
+        "AlterSubscriptionStmt" => "ALTER SUBSCRIPTION",
+        "AlterFdwStmt" => "ALTER FOREIGN DATA WRAPPER",
+        "AlterForeignServerStmt" => "ALTER SERVER",
+        "AlterUserMappingStmt" => "ALTER USER MAPPING",
+        "AlterRoleSetStmt" => "ALTER ROLE … SET",
+        "CreateSchemaStmt" => "CREATE SCHEMA",
         "AlterDatabaseSetStmt" | "AlterDatabaseStmt" => "ALTER DATABASE",
         "ExplainStmt" => "EXPLAIN",
         "VacuumStmt" => "VACUUM/ANALYZE",

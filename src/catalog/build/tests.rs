@@ -114,6 +114,7 @@ fn unmodelled_statements_warn_and_duplicates_are_recorded() {
     let (c, d) = build(
         "create table a (id int); create table a (id int);
          insert into a values (1);
+         insert into a values (2);
          create aggregate agg (int) (sfunc = int4pl, stype = int);
          create index on missing (id);",
     );
