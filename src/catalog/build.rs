@@ -1981,11 +1981,19 @@ impl Builder {
     /// Cross-object fix-ups once everything is read.
     fn finish(&mut self) {
         for ((_, kind), (span, count)) in std::mem::take(&mut self.data_statements) {
-            let what = if count == 1 { format!("{kind} is a data statement") } else { format!("{count} {kind} statements in this file are data statements (the first is here)") };
+            let what = if count == 1 {
+                format!("{kind} is a data statement")
+            } else {
+                format!(
+                    "{count} {kind} statements in this file are data statements (the first is here)"
+                )
+            };
             self.diags.push(Diagnostic::new(
                 UNSUPPORTED_STATEMENT,
                 Severity::Warning,
-                format!("{what}; the declarative schema describes structure only, so they are ignored"),
+                format!(
+                    "{what}; the declarative schema describes structure only, so they are ignored"
+                ),
                 Some(span),
             ));
         }
