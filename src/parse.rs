@@ -151,12 +151,13 @@ fn report_meta_commands(
                     offset + pos + indent + command.len(),
                 )),
             ));
-        } else if sql_start.is_none() && !trimmed.is_empty() {
+        } else if sql_start.is_none() && !trimmed.is_empty() && !trimmed.starts_with("--") {
             sql_start = Some(pos);
         }
         pos += line.len();
     }
-    if let Some(start) = sql_start {
+    // Recurse only on a strictly shorter text, so this always terminates.
+    if let Some(start) = sql_start.filter(|&s| s > 0) {
         let rest = &text[offset + start..offset + piece.len()];
         let mut inner = parse_file(file, rest);
         for s in &mut inner.statements {
@@ -314,6 +315,16 @@ mod tests {
         let d = &p.diagnostics[0];
         assert!(d.message.contains("tabel"), "{}", d.message);
         assert_eq!(&text[d.span.unwrap().start as usize..][..5], "tabel");
+    }
+
+    #[test]
+    fn psql_meta_commands_after_comments_are_reported() {
+        let p = parse_file(
+            FileId(0),
+            "select 1;\n-- set up\n\\set x 1\nselect :x;\nselect 2;\n",
+        );
+        assert_eq!(p.statements.len(), 2);
+        assert!(p.diagnostics.iter().any(|d| d.message.contains("\\set")));
     }
 
     #[test]

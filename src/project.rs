@@ -71,14 +71,34 @@ impl Project {
         desired_files.retain(|f| !external_files.contains(f));
         let mut sources = SourceMap::new();
         let mut owners = Vec::new();
+        let mut diagnostics = Vec::new();
         for path in desired_files.iter().chain(&external_files) {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            let bytes = std::fs::read(path).map_err(|source| Error::Read {
                 path: path.clone(),
                 source,
             })?;
+            let text = match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    // Reported at the first bad byte; the rest is read with replacement
+                    // characters so every other statement is still checked.
+                    let at = e.utf8_error().valid_up_to();
+                    let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    let id = FileId(u32::try_from(sources.len()).unwrap_or(u32::MAX));
+                    diagnostics.push(
+                        Diagnostic::new(
+                            crate::parse::SYNTAX_ERROR,
+                            Severity::Error,
+                            "file is not valid UTF-8 from here on; it was read with replacement characters",
+                            Some(Span::new(id, at, at + 1)),
+                        )
+                        .with_help("save the file as UTF-8"),
+                    );
+                    text
+                }
+            };
             sources.add(path.clone(), text);
         }
-        let mut diagnostics = Vec::new();
         for (i, path) in external_files.iter().enumerate() {
             let id = FileId(u32::try_from(desired_files.len() + i).unwrap_or(u32::MAX));
             let owner = owner_comment(&sources.file(id).text)
@@ -151,8 +171,28 @@ impl Project {
 /// a node) are never alive at once.
 const PIECE_BYTES: usize = 64 * 1024;
 
-/// Parses every file on all cores and lowers the statements in file order.
+/// Stack size of the threads that parse and lower: PostgreSQL accepts expressions nested
+/// thousands deep, and walking, encoding or dropping their trees recurses that deep.
+pub const DEEP_STACK: usize = 512 << 20;
+
+/// Parses every file on all cores and lowers the statements in file order, on threads with
+/// deep stacks.
 fn lower(
+    sources: &SourceMap,
+    owners: &[Option<String>],
+    default_schema: &str,
+) -> (Vec<LoadedFile>, Catalog, Vec<Diagnostic>) {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(scope, || lower_here(sources, owners, default_schema))
+            .ok()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_else(|| lower_here(sources, owners, default_schema))
+    })
+}
+
+fn lower_here(
     sources: &SourceMap,
     owners: &[Option<String>],
     default_schema: &str,
@@ -210,14 +250,19 @@ fn lower(
                 let next = &next;
                 let parse_piece = &parse_piece;
                 let count = pieces.len();
-                scope.spawn(move || {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        if i >= count || tx.send((i, parse_piece(i))).is_err() {
-                            break;
+                let spawned = std::thread::Builder::new()
+                    .stack_size(DEEP_STACK)
+                    .spawn_scoped(scope, move || {
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            if i >= count || tx.send((i, parse_piece(i))).is_err() {
+                                break;
+                            }
                         }
-                    }
-                });
+                    });
+                if spawned.is_err() {
+                    break;
+                }
             }
             drop(tx);
             // Deliver strictly in order; pieces that arrive early wait in a small buffer.
@@ -229,6 +274,14 @@ fn lower(
                     deliver(want, p);
                     want += 1;
                 }
+            }
+            // Only if a worker could not be started: parse what is left here.
+            while want < pieces.len() {
+                deliver(
+                    want,
+                    waiting.remove(&want).unwrap_or_else(|| parse_piece(want)),
+                );
+                want += 1;
             }
         });
     }

@@ -936,11 +936,16 @@ impl Builder {
             }
             (AlterTableType::AtSetLogged, _) => table.unlogged = false,
             (AlterTableType::AtSetUnLogged, _) => table.unlogged = true,
-            (AlterTableType::AtAttachPartition, _) => {
-                self.warn(
-                    ctx,
-                    "ATTACH PARTITION is not modelled: declare the partition with PARTITION OF",
-                );
+            (AlterTableType::AtAttachPartition, Some(NodeEnum::PartitionCmd(cmd))) => {
+                let (Some(child), Some(bound)) = (&cmd.name, &cmd.bound) else {
+                    return;
+                };
+                let child = ctx.qualify(child);
+                let bound = bound_text(bound);
+                match self.table_mut(&child) {
+                    Some(t) => t.partition_of = Some((table.name.clone(), bound)),
+                    None => self.unknown(ctx, "table", &child),
+                }
             }
             (other, _) => self.warn(
                 ctx,
@@ -1382,10 +1387,8 @@ impl Builder {
             .filter(|(_, f)| f.name == name)
             .map(|(k, _)| k)
             .collect();
-        if o.args_unspecified || candidates.len() == 1 {
-            if candidates.len() == 1 {
-                return Some(candidates[0].clone());
-            }
+        if candidates.len() == 1 {
+            return Some(candidates[0].clone());
         }
         let types: Vec<String> = o
             .objargs

@@ -126,7 +126,11 @@ fn typmod_text(n: &Node) -> Option<String> {
 
 /// The last component of a possibly qualified type name (`pg_catalog.int4` → `int4`).
 pub fn base_name(t: &TypeName) -> &str {
-    t.names.iter().filter_map(node_str).last().unwrap_or("")
+    t.names
+        .iter()
+        .filter_map(node_str)
+        .next_back()
+        .unwrap_or("")
 }
 
 #[cfg(test)]

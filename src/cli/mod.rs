@@ -46,6 +46,23 @@ pub fn report_error(err: &crate::error::Error) -> ExitCode {
     ExitStatus::Error.into()
 }
 
+/// Runs a command on a thread with a deep stack (see [`crate::project::DEEP_STACK`]): rules and
+/// reporters walk expression trees as deep as the SQL nests them.
+pub fn with_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        match std::thread::Builder::new()
+            .stack_size(crate::project::DEEP_STACK)
+            .spawn_scoped(scope, f)
+        {
+            Ok(handle) => match handle.join() {
+                Ok(value) => value,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            Err(e) => panic!("cannot start the worker thread: {e}"),
+        }
+    })
+}
+
 /// Whether to colour human output: a terminal on stdout and no `NO_COLOR`.
 pub fn color_enabled() -> bool {
     use std::io::IsTerminal;

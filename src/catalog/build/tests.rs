@@ -132,3 +132,20 @@ fn unmodelled_statements_warn_and_duplicates_are_recorded() {
     );
     assert_eq!(c.others.len(), 1);
 }
+
+#[test]
+fn partitions_attached_the_pg_dump_way() {
+    let (c, d) = build(
+        "create table m (id int, at date) partition by range (at);
+         create table m_2024 (id int, at date);
+         alter table only m attach partition m_2024 for values from ('2024-01-01') to ('2025-01-01');",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(
+        c.tables[&q("m")].partition_by.as_deref(),
+        Some("RANGE (at)")
+    );
+    let (parent, bound) = c.tables[&q("m_2024")].partition_of.clone().unwrap();
+    assert_eq!(parent, q("m"));
+    assert_eq!(bound, "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
+}
