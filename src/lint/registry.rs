@@ -11,6 +11,9 @@ pub static RULES: &[&RuleDef] = &[
     &rules::table_without_tenant_column::RULE,
     &rules::table_without_primary_key::RULE,
     &rules::hardcoded_tenant_default::RULE,
+    &rules::rls_policy_without_enable::RULE,
+    &rules::rls_enabled_without_policy::RULE,
+    &rules::rls_not_forced::RULE,
 ];
 
 /// Findings the loader itself produces; listed so they have docs, levels and `--explain`.

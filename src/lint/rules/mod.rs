@@ -3,5 +3,8 @@
 pub mod hardcoded_tenant_default;
 pub mod loader;
 pub mod relation_name_collision;
+pub mod rls_enabled_without_policy;
+pub mod rls_not_forced;
+pub mod rls_policy_without_enable;
 pub mod table_without_primary_key;
 pub mod table_without_tenant_column;
