@@ -14,6 +14,7 @@ pub static RULES: &[&RuleDef] = &[
     &rules::rls_policy_without_enable::RULE,
     &rules::rls_enabled_without_policy::RULE,
     &rules::rls_not_forced::RULE,
+    &rules::redundant_index::RULE,
 ];
 
 /// Findings the loader itself produces; listed so they have docs, levels and `--explain`.

@@ -2,6 +2,7 @@
 
 pub mod hardcoded_tenant_default;
 pub mod loader;
+pub mod redundant_index;
 pub mod relation_name_collision;
 pub mod rls_enabled_without_policy;
 pub mod rls_not_forced;
