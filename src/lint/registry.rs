@@ -15,6 +15,7 @@ pub static RULES: &[&RuleDef] = &[
     &rules::rls_enabled_without_policy::RULE,
     &rules::rls_not_forced::RULE,
     &rules::redundant_index::RULE,
+    &rules::unindexed_foreign_key::RULE,
 ];
 
 /// Findings the loader itself produces; listed so they have docs, levels and `--explain`.

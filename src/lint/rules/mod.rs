@@ -9,3 +9,4 @@ pub mod rls_not_forced;
 pub mod rls_policy_without_enable;
 pub mod table_without_primary_key;
 pub mod table_without_tenant_column;
+pub mod unindexed_foreign_key;
