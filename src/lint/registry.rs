@@ -16,6 +16,7 @@ pub static RULES: &[&RuleDef] = &[
     &rules::rls_not_forced::RULE,
     &rules::redundant_index::RULE,
     &rules::unindexed_foreign_key::RULE,
+    &rules::identifier_too_long::RULE,
 ];
 
 /// Findings the loader itself produces; listed so they have docs, levels and `--explain`.

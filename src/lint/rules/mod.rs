@@ -1,6 +1,7 @@
 //! One module per rule; file name, type and rule name are spellings of one name.
 
 pub mod hardcoded_tenant_default;
+pub mod identifier_too_long;
 pub mod loader;
 pub mod redundant_index;
 pub mod relation_name_collision;
