@@ -6,7 +6,18 @@ use super::rule::RuleDef;
 use super::rules;
 
 /// Every lint rule, in documentation order.
-pub static RULES: &[&RuleDef] = &[&rules::relation_name_collision::RULE];
+pub static RULES: &[&RuleDef] = &[
+    &rules::relation_name_collision::RULE,
+    &rules::table_without_tenant_column::RULE,
+    &rules::table_without_primary_key::RULE,
+    &rules::hardcoded_tenant_default::RULE,
+    &rules::rls_policy_without_enable::RULE,
+    &rules::rls_enabled_without_policy::RULE,
+    &rules::rls_not_forced::RULE,
+    &rules::redundant_index::RULE,
+    &rules::unindexed_foreign_key::RULE,
+    &rules::identifier_too_long::RULE,
+];
 
 /// Findings the loader itself produces; listed so they have docs, levels and `--explain`.
 pub static LOADER_RULES: &[&RuleDef] = &[

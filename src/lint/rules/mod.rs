@@ -1,4 +1,13 @@
 //! One module per rule; file name, type and rule name are spellings of one name.
 
+pub mod hardcoded_tenant_default;
+pub mod identifier_too_long;
 pub mod loader;
+pub mod redundant_index;
 pub mod relation_name_collision;
+pub mod rls_enabled_without_policy;
+pub mod rls_not_forced;
+pub mod rls_policy_without_enable;
+pub mod table_without_primary_key;
+pub mod table_without_tenant_column;
+pub mod unindexed_foreign_key;
