@@ -6,7 +6,11 @@ use super::rule::RuleDef;
 use super::rules;
 
 /// Every lint rule, in documentation order.
-pub static RULES: &[&RuleDef] = &[&rules::relation_name_collision::RULE];
+pub static RULES: &[&RuleDef] = &[
+    &rules::relation_name_collision::RULE,
+    &rules::unguarded_current_setting::RULE,
+    &rules::security_definer_without_search_path::RULE,
+];
 
 /// Findings the loader itself produces; listed so they have docs, levels and `--explain`.
 pub static LOADER_RULES: &[&RuleDef] = &[

@@ -2,3 +2,5 @@
 
 pub mod loader;
 pub mod relation_name_collision;
+pub mod security_definer_without_search_path;
+pub mod unguarded_current_setting;
