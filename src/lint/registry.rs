@@ -10,6 +10,7 @@ pub static RULES: &[&RuleDef] = &[
     &rules::relation_name_collision::RULE,
     &rules::unguarded_current_setting::RULE,
     &rules::security_definer_without_search_path::RULE,
+    &rules::refresh_concurrently_without_unique_index::RULE,
 ];
 
 /// Findings the loader itself produces; listed so they have docs, levels and `--explain`.
