@@ -1,6 +1,7 @@
 //! One module per rule; file name, type and rule name are spellings of one name.
 
 pub mod loader;
+pub mod policy_per_row_subquery;
 pub mod refresh_concurrently_without_unique_index;
 pub mod relation_name_collision;
 pub mod security_definer_without_search_path;
