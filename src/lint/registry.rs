@@ -8,6 +8,7 @@ use super::rules;
 /// Every lint rule, in documentation order.
 pub static RULES: &[&RuleDef] = &[
     &rules::relation_name_collision::RULE,
+    &rules::inconsistent_tenant_policy::RULE,
     &rules::policy_per_row_subquery::RULE,
     &rules::unguarded_current_setting::RULE,
     &rules::security_definer_without_search_path::RULE,

@@ -1,5 +1,6 @@
 //! One module per rule; file name, type and rule name are spellings of one name.
 
+pub mod inconsistent_tenant_policy;
 pub mod loader;
 pub mod policy_per_row_subquery;
 pub mod refresh_concurrently_without_unique_index;
