@@ -28,23 +28,29 @@ pub static RULE: RuleDef = RuleDef {
     default_level: Level::Error,
     summary: "a tenant-isolation policy written differently from the project's other tenant policies",
     docs: r#"## What it flags
-A tenant-isolation policy whose shape differs from the shape most of the project's tenant
-policies share. A policy is a tenant policy when it reads the tenant setting (`[tenant]
-setting` in schema.toml, `app.current_tenant` by default) or compares the tenant column
-(`[tenant] column`, `tenant_id`) with a `current_setting(…)`. Its shape is read from the parse
-trees of `USING` and `WITH CHECK` (whitespace, case and parentheses never matter):
+Tenant-isolation policies that are not all written one way. A policy is a tenant policy when
+it reads the tenant setting (`[tenant] setting` in schema.toml, `app.current_tenant` by
+default) or compares the tenant column (`[tenant] column`, `tenant_id`) with a
+`current_setting(…)`. Two things are compared across the project, each against its most
+common form:
 
-- the column compared, and the setting it is compared with;
-- the casts: on the column side (`venue_id::text`) and on the setting side (`::uuid`);
-- whether `missing_ok` is passed, and its value; whether `NULLIF(…, '')` or a scalar
-  `(SELECT …)` wraps the setting;
-- whether the comparison goes through a subquery, and on which tables; the operator;
-- the command (`ALL`, `SELECT` …) and `PERMISSIVE`/`RESTRICTIVE`.
+1. **The expression.** Each clause PostgreSQL applies (`USING`, and `WITH CHECK` as applied:
+   `USING` again when a `FOR ALL` or `FOR UPDATE` policy has none) is reduced to its tenant
+   comparisons, read from the parse tree, so whitespace, case, parentheses and `CAST(…)`
+   versus `::` never matter: the column compared and the setting it is compared with; the
+   cast on each side (`venue_id::text`, `::uuid`); whether `missing_ok` is passed and its
+   value; whether `NULLIF(…, '')` or a scalar `(SELECT …)` wraps the setting; the subquery
+   the comparison goes through and the tables it reads; the operator. A policy with a clause
+   unlike the most common one is reported with exactly what differs, and whether it is in
+   `USING` or `WITH CHECK`.
+2. **The commands.** Each table's tenant policies as a set of commands and
+   `PERMISSIVE`/`RESTRICTIVE`, so that one policy `FOR ALL` per table and four per-command
+   policies per table are both consistent styles, while a table whose tenant policy is
+   `FOR SELECT` only, or `RESTRICTIVE` where the others are `PERMISSIVE`, is reported.
 
-A policy without `WITH CHECK` is compared as PostgreSQL applies it: for `ALL` and `UPDATE`,
-`USING` is also the check. When two shapes are equally common, the one whose first policy comes
-first by table and name is the reference. The message says exactly how the policy differs, and
-a label shows a policy of the reference shape.
+When two forms are equally common, the one that comes first by table and policy name is the
+reference, and the message says "the reference shape" instead of "the majority". A label
+shows a policy of the reference form.
 
 ## Why it matters
 Tenant isolation is only as strong as its weakest policy, and a policy that differs is rarely
@@ -129,121 +135,288 @@ struct Comparison {
     scalar_select: bool,
 }
 
-/// Everything two tenant policies must agree on.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Shape {
-    command: String,
-    permissive: bool,
-    using: Vec<Comparison>,
-    check: Vec<Comparison>,
+/// A tenant policy as the rule sees it: the tenant comparisons of each clause PostgreSQL
+/// applies for its command.
+struct TenantPolicy<'a> {
+    policy: &'a Policy,
+    /// `USING`, for commands that filter existing rows (`ALL`, `SELECT`, `UPDATE`, `DELETE`).
+    using: Option<Vec<Comparison>>,
+    /// `WITH CHECK` as applied (`USING` when absent, for `ALL` and `UPDATE`), for commands that
+    /// check new rows (`ALL`, `INSERT`, `UPDATE`).
+    check: Option<Vec<Comparison>>,
+}
+
+/// The most common key among votes, each vote cast by a policy.
+struct Majority<'a, K> {
+    key: K,
+    /// Votes for `key`, and all votes.
+    count: usize,
+    total: usize,
+    /// `key` has more votes than any other (else it won a tie by coming first).
+    strict: bool,
+    /// The first policy that voted for `key`.
+    example: &'a Policy,
+    /// Number of different keys.
+    distinct: usize,
+}
+
+impl<K> Majority<'_, K> {
+    fn who(&self) -> &'static str {
+        if self.strict {
+            "the majority"
+        } else {
+            "the reference shape"
+        }
+    }
+}
+
+/// Counts votes; ties go to the key voted for first.
+fn majority<'a, K: Ord + Clone>(
+    votes: impl Iterator<Item = (K, &'a Policy)>,
+) -> Option<Majority<'a, K>> {
+    let mut tally: BTreeMap<K, (usize, usize, &'a Policy)> = BTreeMap::new();
+    let mut total = 0;
+    for (i, (key, policy)) in votes.enumerate() {
+        tally.entry(key).or_insert((0, i, policy)).0 += 1;
+        total += 1;
+    }
+    let (key, &(count, _, example)) = tally
+        .iter()
+        .max_by(|(_, a), (_, b)| a.0.cmp(&b.0).then_with(|| b.1.cmp(&a.1)))?;
+    let strict = tally.values().filter(|v| v.0 == count).count() == 1;
+    Some(Majority {
+        key: key.clone(),
+        count,
+        total,
+        strict,
+        example,
+        distinct: tally.len(),
+    })
 }
 
 fn check(ctx: &mut LintContext<'_>) {
     let c = ctx.catalog;
     let tenant_setting = ctx.tenant_setting().to_lowercase();
     let tenant_column = ctx.tenant_column().to_owned();
-    let mut groups: BTreeMap<Shape, Vec<&Policy>> = BTreeMap::new();
-    let mut total = 0;
-    for p in c.policies.values() {
-        if !c.tables.contains_key(&p.table) {
-            continue; // a policy on another service's table is that service's business
-        }
-        if let Some(shape) = shape_of(c, p, &tenant_setting, &tenant_column) {
-            groups.entry(shape).or_default().push(p);
-            total += 1;
-        }
-    }
-    if groups.len() < 2 {
+    let policies: Vec<TenantPolicy<'_>> = c
+        .policies
+        .values()
+        // A policy on another service's table is that service's business.
+        .filter(|p| c.tables.contains_key(&p.table))
+        .filter_map(|p| tenant_policy(c, p, &tenant_setting, &tenant_column))
+        .collect();
+    if policies.len() < 2 {
         return;
     }
-    let first_key = |ps: &[&Policy]| (ps[0].table.clone(), ps[0].name.clone());
-    let (reference, members) = groups
-        .iter()
-        .max_by(|(_, a), (_, b)| {
-            a.len()
-                .cmp(&b.len())
-                .then_with(|| first_key(b).cmp(&first_key(a)))
-        })
-        .expect("two or more shapes");
-    let strict = groups
-        .iter()
-        .all(|(s, ps)| s == reference || ps.len() < members.len());
-    let who = if strict {
-        "the majority"
+    check_expressions(ctx, &policies);
+    check_commands(ctx, &policies);
+}
+
+/// Every `USING` and applied `WITH CHECK` votes for its comparisons; a policy with a clause
+/// that differs from the most common one is reported.
+fn check_expressions(ctx: &mut LintContext<'_>, policies: &[TenantPolicy<'_>]) {
+    let votes = policies.iter().flat_map(|t| {
+        t.using
+            .iter()
+            .chain(&t.check)
+            .map(move |clause| (clause.clone(), t.policy))
+    });
+    let Some(m) = majority(votes) else { return };
+    if m.distinct < 2 {
+        return;
+    }
+    let who = m.who();
+    let matches = |t: &TenantPolicy<'_>| t.using.iter().chain(&t.check).all(|c| *c == m.key);
+    let agreeing = policies.iter().filter(|t| matches(t)).count();
+    let label = if m.strict {
+        format!(
+            "the majority shape ({agreeing} of {} tenant policies), as in this policy",
+            policies.len()
+        )
     } else {
-        "the reference shape"
+        format!(
+            "the reference shape (no majority: {agreeing} of {} tenant policies; first by table and name), as in this policy",
+            policies.len()
+        )
     };
-    let example = members[0];
-    let example_sql = example
+    let example_sql = m
+        .example
         .using
         .as_ref()
         .map(|e| format!("USING ({})", e.sql()))
         .or_else(|| {
-            example
+            m.example
                 .with_check
                 .as_ref()
                 .map(|e| format!("WITH CHECK ({})", e.sql()))
         })
         .unwrap_or_default();
-    let label = if strict {
-        format!(
-            "the majority shape ({} of {total} tenant policies), as in this policy",
-            members.len()
-        )
-    } else {
-        format!(
-            "the reference shape (no majority: {} of {total} tenant policies; first by table and name), as in this policy",
-            members.len()
-        )
-    };
-    for (shape, policies) in &groups {
-        if shape == reference {
-            continue;
-        }
-        let clauses = describe(shape, reference, who);
+    for t in policies {
+        let using = t.using.as_ref().filter(|c| **c != m.key);
+        let check = t.check.as_ref().filter(|c| **c != m.key);
+        let clauses = match (using, check) {
+            (None, None) => continue,
+            (Some(u), Some(k)) if u == k => describe_list(u, &m.key, who),
+            (Some(only), None) if t.check.is_none() => describe_list(only, &m.key, who),
+            (None, Some(only)) if t.using.is_none() => describe_list(only, &m.key, who),
+            (Some(u), None) => vec![format!(
+                "differs in USING, where it {}",
+                join(&describe_list(u, &m.key, who))
+            )],
+            (None, Some(k)) => vec![format!(
+                "differs in WITH CHECK, where it {}",
+                join(&describe_list(k, &m.key, who))
+            )],
+            (Some(u), Some(k)) => vec![
+                format!(
+                    "differs in USING, where it {}",
+                    join(&describe_list(u, &m.key, who))
+                ),
+                format!(
+                    "in WITH CHECK, where it {}",
+                    join(&describe_list(k, &m.key, who))
+                ),
+            ],
+        };
         let text = if clauses.is_empty() {
             format!("differs from {who} in its tenant comparisons")
         } else {
             join(&clauses)
         };
-        for p in policies {
-            let mut help = format!(
-                "write every tenant policy one way; {} {example_sql}",
-                if strict {
-                    "the majority writes"
-                } else {
-                    "the reference writes"
-                }
-            );
-            if let (Some(mine), Some(theirs)) = (shape.using.first(), reference.using.first()) {
-                if let (Operand::Column(col), Operand::Column(want)) =
-                    (&mine.column, &theirs.column)
-                {
-                    let lacks = c
-                        .tables
-                        .get(&p.table)
-                        .is_some_and(|t| t.column(want).is_none());
-                    if col != want && lacks {
-                        help.push_str(&format!(
-                            "; {} has no {want} column: add one rather than isolating on {col}",
-                            p.table
-                        ));
-                    }
-                }
+        let p = t.policy;
+        let mut help = format!(
+            "write every tenant policy one way; {} writes {example_sql}",
+            if m.strict {
+                "the majority"
+            } else {
+                "the reference"
             }
-            ctx.report(
-                p.meta.span,
-                format!("policy {} on {} {text}", p.name, p.table),
-            )
-            .label(example.meta.span, label.clone())
-            .object(&p.table)
-            .help(help);
+        );
+        let mine = t.using.iter().chain(&t.check).find(|c| **c != m.key);
+        if let Some((col, want)) =
+            mine.and_then(|mine| missing_tenant_column(ctx.catalog, p, mine, &m.key))
+        {
+            help.push_str(&format!(
+                "; {} has no {want} column: add one rather than isolating on {col}",
+                p.table
+            ));
         }
+        ctx.report(
+            p.meta.span,
+            format!("policy {} on {} {text}", p.name, p.table),
+        )
+        .label(m.example.meta.span, label.clone())
+        .object(&p.table)
+        .help(help);
     }
 }
 
-/// The policy's shape, when it is a tenant policy.
-fn shape_of(c: &Catalog, p: &Policy, tenant_setting: &str, tenant_column: &str) -> Option<Shape> {
+/// The commands (and `PERMISSIVE`/`RESTRICTIVE`) of each table's tenant policies are compared
+/// as a whole, so one policy `FOR ALL` per table and four per-command policies per table are
+/// both consistent styles.
+fn check_commands(ctx: &mut LintContext<'_>, policies: &[TenantPolicy<'_>]) {
+    let mut tables: BTreeMap<&QualifiedName, Vec<&Policy>> = BTreeMap::new();
+    for t in policies {
+        tables.entry(&t.policy.table).or_default().push(t.policy);
+    }
+    let signature = |ps: &[&Policy]| {
+        let mut sig: Vec<(String, bool)> = ps
+            .iter()
+            .map(|p| (p.command.clone(), p.permissive))
+            .collect();
+        sig.sort();
+        sig
+    };
+    let Some(m) = majority(tables.values().map(|ps| (signature(ps), ps[0]))) else {
+        return;
+    };
+    if m.distinct < 2 {
+        return;
+    }
+    let theirs = describe_commands(&m.key);
+    let reference = if m.strict {
+        format!(
+            "while most tables ({} of {}) have {theirs}",
+            m.count, m.total
+        )
+    } else {
+        format!("while the reference table {} has {theirs}", m.example.table)
+    };
+    for (table, ps) in &tables {
+        let sig = signature(ps);
+        if sig == m.key {
+            continue;
+        }
+        let what = if ps.len() == 1 {
+            "tenant policy of"
+        } else {
+            "tenant policies of"
+        };
+        let verb = if ps.len() == 1 { "is" } else { "are" };
+        let d = ctx.report(
+            ps[0].meta.span,
+            format!(
+                "the {what} {table} {verb} {}, {reference}",
+                describe_commands(&sig)
+            ),
+        );
+        for p in &ps[1..] {
+            d.label(p.meta.span, format!("also a tenant policy of {table}"));
+        }
+        d.label(
+            m.example.meta.span,
+            format!("{} has {theirs}", m.example.table),
+        )
+        .object(table)
+        .help("give every tenant table the same set of tenant policies: the same commands, PERMISSIVE or RESTRICTIVE alike");
+    }
+}
+
+/// `FOR ALL`, `FOR SELECT AS RESTRICTIVE and 2 policies FOR UPDATE` …
+fn describe_commands(sig: &[(String, bool)]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < sig.len() {
+        let n = sig[i..].iter().take_while(|e| **e == sig[i]).count();
+        let (command, permissive) = &sig[i];
+        let one = format!(
+            "FOR {command}{}",
+            if *permissive { "" } else { " AS RESTRICTIVE" }
+        );
+        parts.push(if n == 1 {
+            one
+        } else {
+            format!("{n} policies {one}")
+        });
+        i += n;
+    }
+    join(&parts)
+}
+
+/// The column a policy compares and the reference's column, when they differ and the
+/// policy's table lacks the reference's column.
+fn missing_tenant_column<'a>(
+    c: &Catalog,
+    p: &Policy,
+    mine: &'a [Comparison],
+    reference: &'a [Comparison],
+) -> Option<(&'a str, &'a str)> {
+    let (Operand::Column(col), Operand::Column(want)) =
+        (&mine.first()?.column, &reference.first()?.column)
+    else {
+        return None;
+    };
+    let lacks = c.tables.get(&p.table)?.column(want).is_none();
+    (col != want && lacks).then_some((col.as_str(), want.as_str()))
+}
+
+/// The policy's clauses, when it is a tenant policy.
+fn tenant_policy<'a>(
+    c: &Catalog,
+    p: &'a Policy,
+    tenant_setting: &str,
+    tenant_column: &str,
+) -> Option<TenantPolicy<'a>> {
     let cx = Cx {
         catalog: c,
         policy: p,
@@ -252,22 +425,30 @@ fn shape_of(c: &Catalog, p: &Policy, tenant_setting: &str, tenant_column: &str) 
         cmp.setting.as_deref() == Some(tenant_setting)
             || cmp.column == Operand::Column(tenant_column.to_owned())
     };
-    let read = |e: Option<&crate::catalog::Expr>| -> Vec<Comparison> {
+    let read = |e: &crate::catalog::Expr| -> Vec<Comparison> {
         let mut out = Vec::new();
-        if let Some(e) = e {
-            comparisons(e.node(), &cx, &mut out);
-        }
+        comparisons(e.node(), &cx, &mut out);
         out.retain(|cmp| relevant(cmp));
         out.sort();
         out
     };
-    let check_expr = p.with_check.as_ref().or_else(|| {
-        matches!(p.command.as_str(), "ALL" | "UPDATE")
-            .then_some(p.using.as_ref())
-            .flatten()
-    });
-    let using = read(p.using.as_ref());
-    let check = read(check_expr);
+    let command = p.command.as_str();
+    let using = p
+        .using
+        .as_ref()
+        .filter(|_| matches!(command, "ALL" | "SELECT" | "UPDATE" | "DELETE"));
+    let check = p
+        .with_check
+        .as_ref()
+        .or_else(|| {
+            matches!(command, "ALL" | "UPDATE")
+                .then_some(p.using.as_ref())
+                .flatten()
+        })
+        .filter(|_| matches!(command, "ALL" | "INSERT" | "UPDATE"));
+    let using = using.map(read);
+    let check = check.map(read);
+    let compares = using.iter().chain(&check).any(|c| !c.is_empty());
     let reads_setting = p.using.iter().chain(&p.with_check).any(|e| {
         let mut found = false;
         walk(e.node(), &mut |n| {
@@ -276,12 +457,8 @@ fn shape_of(c: &Catalog, p: &Policy, tenant_setting: &str, tenant_column: &str) 
         });
         found
     });
-    if using.is_empty() && check.is_empty() && !reads_setting {
-        return None;
-    }
-    Some(Shape {
-        command: p.command.clone(),
-        permissive: p.permissive,
+    (compares || reads_setting).then_some(TenantPolicy {
+        policy: p,
         using,
         check,
     })
@@ -306,7 +483,7 @@ fn comparisons(node: &Node, cx: &Cx<'_>, out: &mut Vec<Comparison>) {
             for (side, other, op) in [(r, l, op.clone()), (l, r, commute(&op))] {
                 if let Some(NodeEnum::SubLink(s)) = side.and_then(|n| n.node.as_ref()) {
                     let before = out.len();
-                    through_subquery(s, other, op, cx, out);
+                    through_subquery(s, other, &op, cx, out);
                     if out.len() > before {
                         return;
                     }
@@ -316,7 +493,7 @@ fn comparisons(node: &Node, cx: &Cx<'_>, out: &mut Vec<Comparison>) {
         }
         Some(NodeEnum::SubLink(s)) => {
             let before = out.len();
-            through_subquery(s, s.testexpr.as_deref(), sublink_operator(s), cx, out);
+            through_subquery(s, s.testexpr.as_deref(), &sublink_operator(s), cx, out);
             if out.len() == before {
                 if let Some(t) = s.testexpr.as_deref() {
                     comparisons(t, cx, out);
@@ -340,7 +517,7 @@ fn children_comparisons(node: &Node, cx: &Cx<'_>, out: &mut Vec<Comparison>) {
 fn through_subquery(
     s: &pg_query::protobuf::SubLink,
     outer: Option<&Node>,
-    operator: String,
+    operator: &str,
     cx: &Cx<'_>,
     out: &mut Vec<Comparison>,
 ) {
@@ -377,7 +554,7 @@ fn through_subquery(
         };
         out.push(Comparison {
             column: column.clone(),
-            operator: operator.clone(),
+            operator: operator.to_owned(),
             subquery: Some(Subquery {
                 tables: tables.clone(),
                 column: inner_column,
@@ -495,37 +672,7 @@ fn commute(op: &str) -> String {
     }
 }
 
-/// How `t` differs from the reference `m`, as clauses of one sentence.
-fn describe(t: &Shape, m: &Shape, who: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if t.command != m.command {
-        out.push(format!("applies to {} ({who} to {})", t.command, m.command));
-    }
-    if t.permissive != m.permissive {
-        let kind = |p: bool| if p { "PERMISSIVE" } else { "RESTRICTIVE" };
-        out.push(format!(
-            "is {} ({who} is {})",
-            kind(t.permissive),
-            kind(m.permissive)
-        ));
-    }
-    let using = describe_list(&t.using, &m.using, who);
-    let check = if t.check.is_empty() || m.check.is_empty() {
-        Vec::new()
-    } else {
-        describe_list(&t.check, &m.check, who)
-    };
-    if check.is_empty() || check == using {
-        out.extend(using);
-    } else if using.is_empty() {
-        out.push(format!("differs in WITH CHECK, where it {}", join(&check)));
-    } else {
-        out.push(format!("differs in USING, where it {}", join(&using)));
-        out.push(format!("in WITH CHECK, where it {}", join(&check)));
-    }
-    out
-}
-
+/// How the comparisons `t` differ from the reference `m`, as clauses of one sentence.
 fn describe_list(t: &[Comparison], m: &[Comparison], who: &str) -> Vec<String> {
     match (t.first(), m.first()) {
         (None, None) => Vec::new(),
@@ -806,21 +953,61 @@ create policy p on b for all using (tenant_id = current_setting('app.current_ten
     }
 
     #[test]
-    fn nullif_command_and_restrictive_differences_err() {
+    fn nullif_and_with_check_differences_err() {
         let found = messages(&format!(
             "{TABLES}{SEED}
-create policy n on venue_analytics using (venue_id = nullif(current_setting('app.current_tenant'), '')::uuid);
-create policy s on a as restrictive for select using (tenant_id = current_setting('app.current_tenant')::uuid);
-create policy w on b using (tenant_id = current_setting('app.current_tenant')::uuid)
+create policy n on event_analytics using (event_id = nullif(current_setting('app.current_tenant'), '')::uuid);
+create policy w on venue_analytics using (tenant_id = current_setting('app.current_tenant')::uuid)
     with check (tenant_id = current_setting('app.current_tenant', true)::uuid);"
         ));
         assert_eq!(
             found,
             [
-                "policy n on public.venue_analytics compares venue_id (not tenant_id) and wraps the setting in NULLIF(…, '') (the majority does not)",
-                "policy s on public.a applies to SELECT (the majority to ALL) and is RESTRICTIVE (the majority is PERMISSIVE)",
-                "policy w on public.b differs in WITH CHECK, where it passes missing_ok = true (the majority passes none)",
+                "policy n on public.event_analytics compares event_id (not tenant_id) and wraps the setting in NULLIF(…, '') (the majority does not)",
+                "policy w on public.venue_analytics differs in WITH CHECK, where it passes missing_ok = true (the majority passes none)",
             ]
+        );
+    }
+
+    #[test]
+    fn command_and_restrictive_differences_are_per_table_err() {
+        let found = lint_one_rule(
+            &format!(
+                "{TABLES}{SEED}
+create policy s on a as restrictive for select using (tenant_id = current_setting('app.current_tenant')::uuid);"
+            ),
+            RULE,
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "the tenant policies of public.a are FOR ALL and FOR SELECT AS RESTRICTIVE, while most tables (2 of 3) have FOR ALL"
+        );
+        let labels: Vec<&str> = found[0].labels.iter().map(|l| l.message.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["also a tenant policy of public.a", "public.b has FOR ALL"]
+        );
+    }
+
+    #[test]
+    fn per_command_policies_on_every_table_ok() {
+        let per_command = |t: &str| {
+            format!(
+                "create policy sel on {t} for select using (tenant_id = current_setting('app.current_tenant')::uuid);
+                 create policy ins on {t} for insert with check (tenant_id = current_setting('app.current_tenant')::uuid);
+                 create policy upd on {t} for update using (tenant_id = current_setting('app.current_tenant')::uuid);
+                 create policy del on {t} for delete using (tenant_id = current_setting('app.current_tenant')::uuid);"
+            )
+        };
+        lint_ok(
+            &format!(
+                "{TABLES}{}{}{}",
+                per_command("a"),
+                per_command("b"),
+                per_command("c")
+            ),
+            RULE,
         );
     }
 
@@ -828,12 +1015,12 @@ create policy w on b using (tenant_id = current_setting('app.current_tenant')::u
     fn other_setting_and_cast_changes_err() {
         let found = messages(&format!(
             "{TABLES}{SEED}
-create policy x on c using (tenant_id::uuid = current_setting('app.tenant')::text);"
+create policy x on venue_analytics using (tenant_id::uuid = current_setting('app.tenant')::text);"
         ));
         assert_eq!(
             found,
             [
-                "policy x on public.c reads setting app.tenant (not app.current_tenant), casts the column \
+                "policy x on public.venue_analytics reads setting app.tenant (not app.current_tenant), casts the column \
               to uuid (the majority does not cast it), and casts the setting to text (the majority to uuid)"
             ]
         );
