@@ -28,13 +28,44 @@ pub struct LoadOptions {
     pub default_schema: String,
 }
 
-/// Where one statement of a file is (its parse tree is not kept once lowered).
+/// Where one statement of a file is (its parse tree is not kept once lowered: see
+/// [`Project::statement`] to parse one again).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StatementInfo {
     /// The statement, leading comments trimmed.
     pub span: Span,
     /// Where its leading comments start.
     pub raw_start: u32,
+    /// What kind of statement it is, for rules that look at a few kinds only.
+    pub kind: StatementKind,
+}
+
+/// Statement kinds some rules look for among the top-level statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatementKind {
+    /// `ALTER TABLE`.
+    AlterTable,
+    /// `REFRESH MATERIALIZED VIEW`.
+    RefreshMatView,
+    /// `CREATE FUNCTION`/`PROCEDURE`.
+    CreateFunction,
+    /// `SET search_path` or pg_dump's `SELECT pg_catalog.set_config('search_path', …)`.
+    SetOrSelect,
+    /// Anything else.
+    Other,
+}
+
+impl StatementKind {
+    fn of(node: &pg_query::NodeEnum) -> Self {
+        use pg_query::NodeEnum as N;
+        match node {
+            N::AlterTableStmt(_) => StatementKind::AlterTable,
+            N::RefreshMatViewStmt(_) => StatementKind::RefreshMatView,
+            N::CreateFunctionStmt(_) => StatementKind::CreateFunction,
+            N::VariableSetStmt(_) | N::SelectStmt(_) => StatementKind::SetOrSelect,
+            _ => StatementKind::Other,
+        }
+    }
 }
 
 /// One loaded file.
@@ -156,6 +187,15 @@ impl Project {
         }
     }
 
+    /// Parses one statement again (node locations are made file offsets through `base`).
+    pub fn statement(&self, file: FileId, info: &StatementInfo) -> Option<crate::parse::Statement> {
+        let text = &self.sources.file(file).text;
+        let (start, end) = (info.span.start as usize, info.span.end as usize);
+        let mut parsed = parse_file(file, text.get(start..end)?);
+        shift(&mut parsed, start);
+        parsed.statements.into_iter().next()
+    }
+
     /// Number of desired-state (non-external) files.
     pub fn desired_file_count(&self) -> usize {
         self.files
@@ -227,6 +267,7 @@ fn lower_here(
             files[file.0 as usize].statements.push(StatementInfo {
                 span: stmt.span,
                 raw_start: stmt.raw_start,
+                kind: StatementKind::of(&stmt.node),
             });
             builder.push(file, text, owner, stmt);
         }

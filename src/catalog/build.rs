@@ -228,7 +228,8 @@ fn phase(node: &NodeEnum) -> usize {
 }
 
 /// `SET search_path …` or pg_dump's `SELECT pg_catalog.set_config('search_path', …)`.
-fn search_path_change(node: &NodeEnum, default_schema: &str) -> Option<SearchPath> {
+/// Returns the schemas to search for unqualified names (`"$user"` and `pg_catalog` left out).
+pub fn search_path_change(node: &NodeEnum, default_schema: &str) -> Option<SearchPath> {
     let list = match node {
         NodeEnum::VariableSetStmt(v) if v.name == "search_path" => {
             if v.kind == protobuf::VariableSetKind::VarSetValue as i32 {

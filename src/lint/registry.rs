@@ -17,6 +17,11 @@ pub static RULES: &[&RuleDef] = &[
     &rules::redundant_index::RULE,
     &rules::unindexed_foreign_key::RULE,
     &rules::identifier_too_long::RULE,
+    &rules::inconsistent_tenant_policy::RULE,
+    &rules::policy_per_row_subquery::RULE,
+    &rules::unguarded_current_setting::RULE,
+    &rules::security_definer_without_search_path::RULE,
+    &rules::refresh_concurrently_without_unique_index::RULE,
 ];
 
 /// Findings the loader itself produces; listed so they have docs, levels and `--explain`.

@@ -40,3 +40,32 @@ pub fn lint_errors(sql: &str, rule: &str) -> String {
     assert!(!found.is_empty(), "{rule} should fire");
     crate::report::human::render_plain(&project.sources, &found)
 }
+
+/// Runs the SQL examples of a rule's documentation: every `sql,expect_diagnostic` block must
+/// make the rule fire and every plain `sql` block must not. Returns how many blocks ran.
+pub fn assert_doc_examples(rule: &str) -> usize {
+    let def = registry::find(rule).unwrap_or_else(|| panic!("no rule named {rule}"));
+    let mut ran = 0;
+    let mut rest = def.docs;
+    while let Some(start) = rest.find("```sql") {
+        let after = &rest[start + "```sql".len()..];
+        let (info, body) = after.split_once('\n').unwrap_or((after, ""));
+        let end = body.find("```").unwrap_or(body.len());
+        let sql = &body[..end];
+        let expect = match info.trim() {
+            "" => false,
+            ",expect_diagnostic" => true,
+            other => panic!("{rule}: unknown example kind `sql{other}`"),
+        };
+        let found = lint_one_rule(sql, rule);
+        assert_eq!(
+            !found.is_empty(),
+            expect,
+            "{rule}: documentation example disagrees with the rule:\n{sql}\nfound: {found:#?}"
+        );
+        ran += 1;
+        rest = &body[end..];
+        rest = rest.get(3..).unwrap_or("");
+    }
+    ran
+}

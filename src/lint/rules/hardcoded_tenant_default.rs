@@ -7,7 +7,7 @@ use crate::catalog::QualifiedName;
 use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
-use crate::project::Project;
+use crate::project::{Project, StatementKind};
 use crate::source::Span;
 
 /// The rule.
@@ -61,7 +61,7 @@ fn check(ctx: &mut LintContext<'_>) {
         let Some(default) = &col.default else {
             continue;
         };
-        if !is_constant(default.node()) {
+        if !is_constant(&default.node()) {
             continue;
         }
         let ty = &col.ty;
@@ -88,7 +88,14 @@ fn check(ctx: &mut LintContext<'_>) {
 fn default_set_by(project: &Project, table: &QualifiedName, column: &str) -> Option<Span> {
     let mut found = None;
     for file in project.files.iter().filter(|f| f.external_owner.is_none()) {
-        for stmt in &file.statements {
+        for info in file
+            .statements
+            .iter()
+            .filter(|s| s.kind == StatementKind::AlterTable)
+        {
+            let Some(stmt) = project.statement(file.id, info) else {
+                continue;
+            };
             let NodeEnum::AlterTableStmt(alter) = &stmt.node else {
                 continue;
             };
