@@ -6,7 +6,13 @@ use super::rule::RuleDef;
 use super::rules;
 
 /// Every lint rule, in documentation order.
-pub static RULES: &[&RuleDef] = &[&rules::relation_name_collision::RULE];
+pub static RULES: &[&RuleDef] = &[
+    &rules::relation_name_collision::RULE,
+    &rules::undeclared_dependency::RULE,
+    &rules::external_dependency_fanout::RULE,
+    &rules::view_bypasses_rls::RULE,
+    &rules::matview_exposes_tenant_data::RULE,
+];
 
 /// Findings the loader itself produces; listed so they have docs, levels and `--explain`.
 pub static LOADER_RULES: &[&RuleDef] = &[
