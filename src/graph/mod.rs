@@ -64,6 +64,23 @@ impl NodeKind {
         }
     }
 
+    /// Human name, plural (graph group titles).
+    pub fn plural(self) -> &'static str {
+        match self {
+            NodeKind::Table => "tables",
+            NodeKind::External => "external tables",
+            NodeKind::View => "views",
+            NodeKind::MaterializedView => "materialized views",
+            NodeKind::Column => "columns",
+            NodeKind::Index => "indexes",
+            NodeKind::Sequence => "sequences",
+            NodeKind::Function => "functions",
+            NodeKind::Trigger => "triggers",
+            NodeKind::Policy => "policies",
+            NodeKind::Type => "types",
+        }
+    }
+
     /// Whether the node is a relation that can be read (table, external, view, matview).
     pub fn is_relation(self) -> bool {
         matches!(

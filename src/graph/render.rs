@@ -1,7 +1,7 @@
 //! DOT and Mermaid renderings of the graph, at the level of objects: column nodes are folded
 //! into their relation, own objects are grouped by kind and external tables by owning service.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use petgraph::graph::NodeIndex;
@@ -12,7 +12,7 @@ use super::{DepGraph, NodeKind, Reason};
 /// Groups (title → nodes) and deduplicated object-level edges.
 struct Folded {
     groups: BTreeMap<(u8, String), Vec<NodeIndex>>,
-    edges: BTreeSet<(NodeIndex, NodeIndex, &'static str)>,
+    edges: BTreeMap<(NodeIndex, NodeIndex), &'static str>,
 }
 
 fn fold(g: &DepGraph) -> Folded {
@@ -26,7 +26,7 @@ fn fold(g: &DepGraph) -> Folded {
                     .clone()
                     .unwrap_or_else(|| "unknown service".to_owned()),
             ),
-            kind => (0, format!("{}s", kind.as_str())),
+            kind => (0, kind.plural().to_owned()),
         };
         groups.entry(key).or_default().push(i);
     }
@@ -38,14 +38,14 @@ fn fold(g: &DepGraph) -> Folded {
             i
         }
     };
-    let mut edges = BTreeSet::new();
+    let mut edges = BTreeMap::new();
     for e in g.graph.edge_references() {
         if *e.weight() == Reason::ColumnOf {
             continue;
         }
         let (a, b) = (owner(e.source()), owner(e.target()));
         if a != b {
-            edges.insert((a, b, e.weight().label()));
+            edges.entry((a, b)).or_insert(e.weight().label());
         }
     }
     Folded { groups, edges }
@@ -79,7 +79,7 @@ pub(super) fn dot(g: &DepGraph) -> String {
         }
         out.push_str("  }\n");
     }
-    for (a, b, label) in &f.edges {
+    for ((a, b), label) in &f.edges {
         let _ = writeln!(
             out,
             "  {} -> {} [label={}];",
@@ -108,7 +108,7 @@ pub(super) fn mermaid(g: &DepGraph) -> String {
         }
         out.push_str("  end\n");
     }
-    for (a, b, l) in &f.edges {
+    for ((a, b), l) in &f.edges {
         let _ = writeln!(out, "  n{} -->|{l}| n{}", a.index(), b.index());
     }
     out
