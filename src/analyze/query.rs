@@ -300,7 +300,7 @@ impl Walker<'_, '_> {
         } else {
             self.scopes.push(Vec::new());
             for item in &s.from_clause {
-                self.from_item(item);
+                self.range_item(item);
             }
             for list in &s.values_lists {
                 self.expr(list);
@@ -386,7 +386,7 @@ impl Walker<'_, '_> {
         });
     }
 
-    fn from_item(&mut self, node: &Node) {
+    fn range_item(&mut self, node: &Node) {
         let Some(n) = node.node.as_ref() else {
             return;
         };
@@ -431,10 +431,10 @@ impl Walker<'_, '_> {
             }
             NodeEnum::JoinExpr(j) => {
                 if let Some(l) = j.larg.as_deref() {
-                    self.from_item(l);
+                    self.range_item(l);
                 }
                 if let Some(r) = j.rarg.as_deref() {
-                    self.from_item(r);
+                    self.range_item(r);
                 }
                 for u in strings(&j.using_clause) {
                     self.using_column(&u);
@@ -603,10 +603,7 @@ impl Walker<'_, '_> {
                 };
                 if let Source::Relation(r, cols) = &item.source {
                     let known = cols.as_ref().is_none_or(|c| c.iter().any(|x| x == column));
-                    let defined = self.env.catalog.relation(r).is_some();
-                    if defined || known {
-                        self.add_column(r, column, known, span);
-                    }
+                    self.add_column(r, column, known, span);
                 }
             }
             [] => {}
@@ -698,7 +695,7 @@ impl Walker<'_, '_> {
             NodeEnum::List(l) => self.exprs(&l.items),
             NodeEnum::ResTarget(t) => self.opt(t.val.as_deref()),
             NodeEnum::RangeFunction(_) | NodeEnum::RangeSubselect(_) | NodeEnum::JoinExpr(_) => {
-                self.from_item(node);
+                self.range_item(node);
             }
             other => self.fallback(other),
         }

@@ -49,7 +49,7 @@ impl Builder<'_> {
         span: Option<Span>,
         owner: Option<&String>,
     ) {
-        self.add(Node {
+        let i = self.add(Node {
             kind,
             name: name.to_string(),
             relation: Some(name.clone()),
@@ -57,6 +57,10 @@ impl Builder<'_> {
             span,
             owner: owner.cloned(),
         });
+        self.out
+            .rels
+            .entry(name.clone())
+            .or_insert_with(|| (i, HashMap::new()));
     }
 
     fn column_nodes(
@@ -78,6 +82,9 @@ impl Builder<'_> {
                 owner: owner.cloned(),
             });
             self.edge(i, parent, Reason::ColumnOf);
+            if let Some((_, cols)) = self.out.rels.get_mut(rel) {
+                cols.entry(col.clone()).or_insert(i);
+            }
         }
     }
 

@@ -184,6 +184,8 @@ pub type Path = Vec<String>;
 pub struct DepGraph {
     graph: DiGraph<Node, Reason>,
     by_name: HashMap<(NodeKind, String), NodeIndex>,
+    /// Relations and their columns, looked up without building strings.
+    rels: HashMap<QualifiedName, (NodeIndex, HashMap<String, NodeIndex>)>,
     view_columns: HashMap<QualifiedName, Vec<String>>,
     /// References to relations or columns that are neither defined nor declared external,
     /// in object order.
@@ -218,22 +220,12 @@ impl DepGraph {
 
     /// The node of a relation (table, external, view or materialized view).
     pub fn relation(&self, name: &QualifiedName) -> Option<NodeIndex> {
-        let key = name.to_string();
-        [
-            NodeKind::Table,
-            NodeKind::External,
-            NodeKind::View,
-            NodeKind::MaterializedView,
-        ]
-        .into_iter()
-        .find_map(|k| self.by_name.get(&(k, key.clone())).copied())
+        self.rels.get(name).map(|(i, _)| *i)
     }
 
     /// The node of a column of a relation.
     pub fn column(&self, relation: &QualifiedName, column: &str) -> Option<NodeIndex> {
-        self.by_name
-            .get(&(NodeKind::Column, format!("{relation}.{column}")))
-            .copied()
+        self.rels.get(relation)?.1.get(column).copied()
     }
 
     /// A node by kind and printed name.
