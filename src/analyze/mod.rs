@@ -3,3 +3,4 @@
 
 pub mod expr;
 pub mod function_body;
+pub mod query;

@@ -189,6 +189,7 @@ impl Ctx<'_> {
         Meta {
             span: Some(self.span),
             renamed_from: rename_hint(self.leading_comments()),
+            location_base: u32::try_from(self.base).unwrap_or(0),
             ..Meta::default()
         }
     }

@@ -120,6 +120,30 @@ pub fn run_to(args: LintArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     };
     let project = Project::load(&opts)?;
     let graph = DepGraph::build(&project.catalog);
+    if let Some(format) = args.graph {
+        out.write_all(
+            match format {
+                GraphFormat::Dot => graph.render_dot(),
+                GraphFormat::Mermaid => graph.render_mermaid(),
+            }
+            .as_bytes(),
+        )?;
+        return Ok(ExitStatus::Success);
+    }
+    if let Some(name) = &args.impact {
+        let impact = graph.impact(name).ok_or_else(|| {
+            Error::Usage(format!(
+                "no table, view or column named `{name}` (use `table`, `schema.table` or `table.column`)"
+            ))
+        })?;
+        for (object, path) in impact {
+            let kind = graph
+                .lookup(&object)
+                .map_or("object", |i| graph.node(i).kind.as_str());
+            writeln!(out, "{kind} {object}: {}", path.join(" ← "))?;
+        }
+        return Ok(ExitStatus::Success);
+    }
     let mut diagnostics = crate::lint::lint(&project, &graph, &settings);
     let ignore = ignore_set(args.ignore.iter().chain(&config.ignore))?;
     diagnostics.retain(|d| d.objects.is_empty() || !d.objects.iter().all(|o| ignore.matches(o)));

@@ -22,6 +22,10 @@ pub static RULES: &[&RuleDef] = &[
     &rules::unguarded_current_setting::RULE,
     &rules::security_definer_without_search_path::RULE,
     &rules::refresh_concurrently_without_unique_index::RULE,
+    &rules::undeclared_dependency::RULE,
+    &rules::external_dependency_fanout::RULE,
+    &rules::view_bypasses_rls::RULE,
+    &rules::matview_exposes_tenant_data::RULE,
 ];
 
 /// Findings the loader itself produces; listed so they have docs, levels and `--explain`.
