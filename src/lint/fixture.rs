@@ -18,6 +18,23 @@ pub struct Fixture {
     pub externals: Vec<(String, String)>,
 }
 
+/// Splits SQL at `-- external-file: <service>` lines into the schema and external files
+/// `(service, sql)`; each external file gets its `-- owner:` line.
+pub fn split_externals(text: &str) -> (String, Vec<(String, String)>) {
+    let mut parts = text.split("-- external-file:");
+    let schema = parts.next().unwrap_or_default().to_owned();
+    let externals = parts
+        .map(|p| {
+            let (owner, sql) = p.split_once('\n').unwrap_or((p, ""));
+            (
+                owner.trim().to_owned(),
+                format!("-- owner: {}\n{sql}", owner.trim()),
+            )
+        })
+        .collect();
+    (schema, externals)
+}
+
 impl Fixture {
     /// Parses a fixture's text; `None` when the header is missing or malformed.
     pub fn parse(text: &str, rule: &str) -> Option<Fixture> {

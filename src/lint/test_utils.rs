@@ -57,7 +57,12 @@ pub fn assert_doc_examples(rule: &str) -> usize {
             ",expect_diagnostic" => true,
             other => panic!("{rule}: unknown example kind `sql{other}`"),
         };
-        let found = lint_one_rule(sql, rule);
+        let (schema, externals) = super::fixture::split_externals(sql);
+        let externals: Vec<(&str, &str)> = externals
+            .iter()
+            .map(|(o, s)| (o.as_str(), s.as_str()))
+            .collect();
+        let found = lint_one_rule_with(&schema, &externals, rule);
         assert_eq!(
             !found.is_empty(),
             expect,

@@ -19,7 +19,8 @@ pub static RULE: RuleDef = RuleDef {
 A tenant column (`tenant_id` unless `[tenant] column` in `schema.toml` says otherwise) of a
 table of the project whose `DEFAULT` is a constant: a literal, or a cast of a literal such as
 `'00000000-0000-0000-0000-000000000000'::uuid`. A default computed when the row is inserted,
-such as `current_setting('app.current_tenant')::uuid`, is fine.
+such as `NULLIF(current_setting('app.current_tenant', true), '')::uuid`, is fine: with the
+setting unset it yields NULL and the NOT NULL constraint rejects the row.
 
 ## Why it matters
 An insert that forgets the tenant does not fail: the row silently goes to the tenant the
@@ -42,7 +43,7 @@ from the session:
 ```sql
 create table price_history (
     id uuid primary key,
-    tenant_id uuid not null default current_setting('app.current_tenant')::uuid,
+    tenant_id uuid not null default nullif(current_setting('app.current_tenant', true), '')::uuid,
     new_price numeric(12,2) not null
 );
 ```
@@ -78,7 +79,7 @@ fn check(ctx: &mut LintContext<'_>) {
         }
         d.object(&table.name)
         .help(format!(
-            "drop the default so that an insert without a tenant fails, or take the tenant from the session: `DEFAULT current_setting('{setting}')::{ty}`"
+            "drop the default so that an insert without a tenant fails, or take the tenant from the session: `DEFAULT NULLIF(current_setting('{setting}', true), '')::{ty}`"
         ));
     }
 }
@@ -152,11 +153,9 @@ mod tests {
              go to that one tenant"
         );
         assert!(
-            found[0]
-                .help
-                .as_deref()
-                .unwrap()
-                .contains("`DEFAULT current_setting('app.current_tenant')::uuid`")
+            found[0].help.as_deref().unwrap().contains(
+                "`DEFAULT NULLIF(current_setting('app.current_tenant', true), '')::uuid`"
+            )
         );
     }
 

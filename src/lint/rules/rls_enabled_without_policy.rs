@@ -32,7 +32,7 @@ alter table venue_alerts enable row level security;
 create table venue_alerts (id uuid primary key, tenant_id uuid not null);
 alter table venue_alerts enable row level security;
 create policy tenant_isolation on venue_alerts
-    using (tenant_id = current_setting('app.current_tenant')::uuid);
+    using (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid);
 ```
 "#,
     check,
@@ -48,7 +48,7 @@ fn check(ctx: &mut LintContext<'_>) {
         }
         let help = match table.column(&column) {
             Some(col) => format!(
-                "add a policy, for example `CREATE POLICY tenant_isolation ON {} USING ({column} = current_setting('{setting}')::{}) WITH CHECK (…)`, or disable row-level security if the table is not tenant data",
+                "add a policy, for example `CREATE POLICY tenant_isolation ON {} USING ({column} = NULLIF(current_setting('{setting}', true), '')::{}) WITH CHECK (…)`, or disable row-level security if the table is not tenant data",
                 table.name, col.ty
             ),
             None => format!(
@@ -91,13 +91,9 @@ mod tests {
             "row-level security is enabled on table public.t but it has no policy: every role but the table owner sees no rows and can change none"
         );
         assert_eq!(found[0].labels.len(), 1);
-        assert!(
-            found[0]
-                .help
-                .as_deref()
-                .unwrap()
-                .contains("USING (tenant_id = current_setting('app.current_tenant')::uuid)")
-        );
+        assert!(found[0].help.as_deref().unwrap().contains(
+            "USING (tenant_id = NULLIF(current_setting('app.current_tenant', true), '')::uuid)"
+        ));
     }
 
     #[test]

@@ -62,6 +62,7 @@ fn check(ctx: &mut LintContext<'_>) {
             ),
         )
         .object(&u.from)
+        .object(&name)
         .help(help);
     }
 }
