@@ -98,6 +98,29 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a secondary label in place.
+    pub fn label(&mut self, span: Option<Span>, message: impl Into<String>) -> &mut Self {
+        if let Some(span) = span {
+            self.labels.push(Label {
+                span,
+                message: message.into(),
+            });
+        }
+        self
+    }
+
+    /// Sets the help text in place.
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds an involved object's name in place.
+    pub fn object(&mut self, object: impl ToString) -> &mut Self {
+        self.objects.push(object.to_string());
+        self
+    }
+
     /// Sort key that makes output deterministic: file, position, rule, message.
     pub fn sort_key(&self) -> (u32, u32, &'static str, &str) {
         let (file, start) = self.span.map_or((u32::MAX, 0), |s| (s.file.0, s.start));

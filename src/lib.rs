@@ -5,9 +5,16 @@
 
 pub mod analyze;
 pub mod catalog;
+pub mod cli;
+pub mod config;
 pub mod db;
 pub mod diagnostic;
+pub mod error;
+pub mod graph;
 pub mod introspect;
+pub mod lint;
 pub mod parse;
+pub mod project;
+pub mod report;
 pub mod shadow;
 pub mod source;

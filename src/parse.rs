@@ -127,7 +127,13 @@ fn parse_piecewise(out: &mut ParsedFile, file: FileId, text: &str) {
 
 /// psql meta-commands (`\set`, `\gset`, `\i` …) are not SQL: each line is reported, and any SQL
 /// after them in the same piece is parsed normally.
-fn report_meta_commands(out: &mut ParsedFile, file: FileId, text: &str, offset: usize, piece: &str) {
+fn report_meta_commands(
+    out: &mut ParsedFile,
+    file: FileId,
+    text: &str,
+    offset: usize,
+    piece: &str,
+) {
     let mut sql_start = None;
     let mut pos = 0;
     for line in piece.split_inclusive('\n') {
@@ -145,12 +151,13 @@ fn report_meta_commands(out: &mut ParsedFile, file: FileId, text: &str, offset: 
                     offset + pos + indent + command.len(),
                 )),
             ));
-        } else if sql_start.is_none() && !trimmed.is_empty() {
+        } else if sql_start.is_none() && !trimmed.is_empty() && !trimmed.starts_with("--") {
             sql_start = Some(pos);
         }
         pos += line.len();
     }
-    if let Some(start) = sql_start {
+    // Recurse only on a strictly shorter text, so this always terminates.
+    if let Some(start) = sql_start.filter(|&s| s > 0) {
         let rest = &text[offset + start..offset + piece.len()];
         let mut inner = parse_file(file, rest);
         for s in &mut inner.statements {
@@ -167,11 +174,7 @@ fn report_meta_commands(out: &mut ParsedFile, file: FileId, text: &str, offset: 
 }
 
 fn shift(span: Span, by: usize) -> Span {
-    Span::new(
-        span.file,
-        span.start as usize + by,
-        span.end as usize + by,
-    )
+    Span::new(span.file, span.start as usize + by, span.end as usize + by)
 }
 
 /// Splits on semicolons outside quotes and comments; used only when the scanner itself fails
@@ -295,7 +298,10 @@ mod tests {
         assert!(p.diagnostics.is_empty());
         assert_eq!(p.statements.len(), 2);
         let s = p.statements[0].span;
-        assert_eq!(&text[s.start as usize..s.end as usize], "create table a (id int)");
+        assert_eq!(
+            &text[s.start as usize..s.end as usize],
+            "create table a (id int)"
+        );
         let s = p.statements[1].span;
         assert_eq!(&text[s.start as usize..s.end as usize], "select 1");
     }
@@ -312,6 +318,16 @@ mod tests {
     }
 
     #[test]
+    fn psql_meta_commands_after_comments_are_reported() {
+        let p = parse_file(
+            FileId(0),
+            "select 1;\n-- set up\n\\set x 1\nselect :x;\nselect 2;\n",
+        );
+        assert_eq!(p.statements.len(), 2);
+        assert!(p.diagnostics.iter().any(|d| d.message.contains("\\set")));
+    }
+
+    #[test]
     fn psql_meta_commands_are_reported() {
         let text = "\\set x 1\nselect 1;\n";
         let p = parse_file(FileId(0), text);
@@ -323,10 +339,22 @@ mod tests {
     #[test]
     fn expressions_deparse() {
         let r = pg_query::parse("select coalesce(a, 1)::text", 0).unwrap();
-        let NodeEnum::SelectStmt(s) = r.protobuf.stmts[0].stmt.as_ref().unwrap().node.as_ref().unwrap() else {
+        let NodeEnum::SelectStmt(s) = r.protobuf.stmts[0]
+            .stmt
+            .as_ref()
+            .unwrap()
+            .node
+            .as_ref()
+            .unwrap()
+        else {
             panic!()
         };
-        let NodeEnum::ResTarget(t) = s.target_list[0].node.as_ref().unwrap() else { panic!() };
-        assert_eq!(deparse_expr(t.val.as_ref().unwrap()).unwrap(), "COALESCE(a, 1)::text");
+        let NodeEnum::ResTarget(t) = s.target_list[0].node.as_ref().unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            deparse_expr(t.val.as_ref().unwrap()).unwrap(),
+            "COALESCE(a, 1)::text"
+        );
     }
 }

@@ -24,7 +24,11 @@ pub fn analyze(f: &mut Function, stmt: &CreateFunctionStmt, statement_text: &str
                 collect_queries(&json, &mut queries);
                 for q in queries {
                     let at = cursor.locate(&q.text);
-                    let sql = if q.dynamic { constant_string(&q.text) } else { Some(q.text.clone()) };
+                    let sql = if q.dynamic {
+                        constant_string(&q.text)
+                    } else {
+                        Some(q.text.clone())
+                    };
                     if let Some(sql) = sql {
                         references_of(&sql, at, &mut f.references);
                     }
@@ -98,14 +102,23 @@ fn collect_queries(v: &serde_json::Value, out: &mut Vec<Query>) {
         serde_json::Value::Object(map) => {
             for (key, value) in map {
                 if key == "PLpgSQL_stmt_dynexecute" {
-                    if let Some(q) = value.pointer("/query/PLpgSQL_expr/query").and_then(|q| q.as_str()) {
-                        out.push(Query { text: q.to_owned(), dynamic: true });
+                    if let Some(q) = value
+                        .pointer("/query/PLpgSQL_expr/query")
+                        .and_then(|q| q.as_str())
+                    {
+                        out.push(Query {
+                            text: q.to_owned(),
+                            dynamic: true,
+                        });
                     }
                     continue;
                 }
                 if key == "query" {
                     if let Some(q) = value.as_str() {
-                        out.push(Query { text: q.to_owned(), dynamic: false });
+                        out.push(Query {
+                            text: q.to_owned(),
+                            dynamic: false,
+                        });
                         continue;
                     }
                 }
@@ -125,9 +138,15 @@ fn collect_queries(v: &serde_json::Value, out: &mut Vec<Query>) {
 fn constant_string(expr: &str) -> Option<String> {
     let r = pg_query::parse(&format!("SELECT {expr}"), 0).ok()?;
     let stmt = r.protobuf.stmts.first()?.stmt.as_deref()?.node.as_ref()?;
-    let NodeEnum::SelectStmt(s) = stmt else { return None };
-    let NodeEnum::ResTarget(t) = s.target_list.first()?.node.as_ref()? else { return None };
-    let NodeEnum::AConst(c) = t.val.as_deref()?.node.as_ref()? else { return None };
+    let NodeEnum::SelectStmt(s) = stmt else {
+        return None;
+    };
+    let NodeEnum::ResTarget(t) = s.target_list.first()?.node.as_ref()? else {
+        return None;
+    };
+    let NodeEnum::AConst(c) = t.val.as_deref()?.node.as_ref()? else {
+        return None;
+    };
     match c.val.as_ref()? {
         pg_query::protobuf::a_const::Val::Sval(s) => Some(s.sval.clone()),
         _ => None,
@@ -160,7 +179,11 @@ fn references_of_node(node: &NodeEnum, at: Option<Span>, out: &mut Vec<BodyRefer
             out.push(BodyReference {
                 schema: (!rv.schemaname.is_empty()).then(|| rv.schemaname.clone()),
                 name: rv.relname.clone(),
-                action: if r.concurrent { BodyAction::RefreshConcurrently } else { BodyAction::Refresh },
+                action: if r.concurrent {
+                    BodyAction::RefreshConcurrently
+                } else {
+                    BodyAction::Refresh
+                },
                 span: at,
             });
         }

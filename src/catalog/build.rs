@@ -44,46 +44,103 @@ pub struct Input<'a> {
 
 /// Builds a catalog from parsed files. Never fails.
 pub fn build_catalog(inputs: &[Input<'_>], default_schema: &str) -> (Catalog, Vec<Diagnostic>) {
-    let mut b = Builder {
-        catalog: Catalog::new(),
-        diags: Vec::new(),
-        taken_relations: BTreeSet::new(),
-        default_schema: default_schema.to_owned(),
-    };
-    let mut queue: [Vec<Item<'_>>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    let mut builder = CatalogBuilder::new(default_schema);
     for input in inputs {
-        let mut search_path: SearchPath = Arc::from(vec![default_schema.to_owned()]);
         for stmt in input.statements {
-            if let Some(sp) = search_path_change(&stmt.node, default_schema) {
-                search_path = sp;
-                continue;
-            }
-            let ctx = Ctx {
-                file: input.file,
-                text: input.text,
-                span: stmt.span,
-                raw_start: stmt.raw_start as usize,
-                base: stmt.base as usize,
-                search_path: search_path.clone(),
-                external_owner: input.external_owner,
-            };
-            queue[phase(&stmt.node)].push(Item {
-                node: &stmt.node,
-                ctx,
-            });
+            builder.push(input.file, input.text, input.external_owner, stmt.clone());
         }
     }
-    for items in &queue {
-        for item in items {
-            b.apply(item.node, &item.ctx);
-        }
-    }
-    b.finish();
-    (b.catalog, b.diags)
+    builder.finish()
 }
 
+/// Incremental lowering: statements are pushed in file order as they are parsed; definitions
+/// are applied at once (and their trees dropped), attachments and annotations are queued until
+/// every file has been read. This keeps only a fraction of the parse trees alive at any time.
+pub struct CatalogBuilder<'a> {
+    b: Builder,
+    queue: [Vec<Item<'a>>; 2],
+    current: Option<FileId>,
+    search_path: SearchPath,
+    default_schema: String,
+}
+
+impl<'a> CatalogBuilder<'a> {
+    /// A builder resolving unqualified names to `default_schema`.
+    pub fn new(default_schema: &str) -> Self {
+        CatalogBuilder {
+            b: Builder {
+                data_statements: BTreeMap::new(),
+                catalog: Catalog::new(),
+                diags: Vec::new(),
+                taken_relations: BTreeSet::new(),
+                default_schema: default_schema.to_owned(),
+            },
+            queue: [Vec::new(), Vec::new()],
+            current: None,
+            search_path: Arc::from(vec![default_schema.to_owned()]),
+            default_schema: default_schema.to_owned(),
+        }
+    }
+
+    /// Adds the next statement of `file` (statements of one file must come in order).
+    pub fn push(
+        &mut self,
+        file: FileId,
+        text: &'a str,
+        external_owner: Option<&'a str>,
+        stmt: Statement,
+    ) {
+        if self.current != Some(file) {
+            self.current = Some(file);
+            self.search_path = Arc::from(vec![self.default_schema.clone()]);
+        }
+        if let Some(sp) = search_path_change(&stmt.node, &self.default_schema) {
+            self.search_path = sp;
+            return;
+        }
+        let ctx = Ctx {
+            file,
+            text,
+            span: stmt.span,
+            raw_start: stmt.raw_start as usize,
+            base: stmt.base as usize,
+            search_path: self.search_path.clone(),
+            external_owner,
+        };
+        match phase(&stmt.node) {
+            0 => self.b.apply(&stmt.node, &ctx),
+            p => {
+                use prost::Message;
+                let encoded = Node {
+                    node: Some(stmt.node),
+                }
+                .encode_to_vec();
+                self.queue[p - 1].push(Item { encoded, ctx });
+            }
+        }
+    }
+
+    /// Applies the queued statements and returns the catalog with the loader's findings.
+    pub fn finish(mut self) -> (Catalog, Vec<Diagnostic>) {
+        for items in std::mem::take(&mut self.queue) {
+            for item in items {
+                use prost::Message;
+                if let Some(node) = Node::decode(item.encoded.as_slice())
+                    .ok()
+                    .and_then(|n| n.node)
+                {
+                    self.b.apply(&node, &item.ctx);
+                }
+            }
+        }
+        self.b.finish();
+        (self.b.catalog, self.b.diags)
+    }
+}
+
+/// A queued statement, kept protobuf-encoded until it is applied (see [`Expr`] for why).
 struct Item<'a> {
-    node: &'a NodeEnum,
+    encoded: Vec<u8>,
     ctx: Ctx<'a>,
 }
 
@@ -132,6 +189,7 @@ impl Ctx<'_> {
         Meta {
             span: Some(self.span),
             renamed_from: rename_hint(self.leading_comments()),
+            location_base: u32::try_from(self.base).unwrap_or(0),
             ..Meta::default()
         }
     }
@@ -171,7 +229,8 @@ fn phase(node: &NodeEnum) -> usize {
 }
 
 /// `SET search_path …` or pg_dump's `SELECT pg_catalog.set_config('search_path', …)`.
-fn search_path_change(node: &NodeEnum, default_schema: &str) -> Option<SearchPath> {
+/// Returns the schemas to search for unqualified names (`"$user"` and `pg_catalog` left out).
+pub fn search_path_change(node: &NodeEnum, default_schema: &str) -> Option<SearchPath> {
     let list = match node {
         NodeEnum::VariableSetStmt(v) if v.name == "search_path" => {
             if v.kind == protobuf::VariableSetKind::VarSetValue as i32 {
@@ -210,6 +269,8 @@ fn search_path_change(node: &NodeEnum, default_schema: &str) -> Option<SearchPat
 }
 
 struct Builder {
+    /// Data statements seen, per file and kind: first location and count.
+    data_statements: BTreeMap<(FileId, String), (Span, usize)>,
     catalog: Catalog,
     diags: Vec<Diagnostic>,
     /// Relation names in use per schema (tables, views, sequences, indexes incl. constraint
@@ -237,7 +298,9 @@ impl Builder {
                 Some(ctx.span),
             )
             .with_object(name)
-            .with_help("declare the object (or, for another service's table, declare it as external)"),
+            .with_help(
+                "declare the object (or, for another service's table, declare it as external)",
+            ),
         );
     }
 
@@ -272,13 +335,12 @@ impl Builder {
             | NodeEnum::DeleteStmt(_)
             | NodeEnum::MergeStmt(_)
             | NodeEnum::CopyStmt(_)
-            | NodeEnum::SelectStmt(_) => self.warn(
-                ctx,
-                format!(
-                    "{} is a data statement; the declarative schema describes structure only, so it is ignored",
-                    statement_kind(node)
-                ),
-            ),
+            | NodeEnum::SelectStmt(_) => {
+                // One finding per file and kind (a seed file may hold thousands of INSERTs).
+                let key = (ctx.file, statement_kind(node));
+                let entry = self.data_statements.entry(key).or_insert((ctx.span, 0));
+                entry.1 += 1;
+            }
             NodeEnum::DropStmt(_) => self.warn(
                 ctx,
                 "DROP in a declarative schema is ignored: remove the object's declaration instead",
@@ -291,7 +353,9 @@ impl Builder {
         let kind = statement_kind(node);
         self.warn(
             ctx,
-            format!("{kind} is not modelled by the catalog: it is kept as text, never linted or planned"),
+            format!(
+                "{kind} is not modelled by the catalog: it is kept as text, never linted or planned"
+            ),
         );
         self.catalog.others.push(OtherObject {
             kind,
@@ -305,17 +369,31 @@ impl Builder {
         let name = s.schemaname.clone();
         let mut meta = ctx.meta();
         meta.owner = s.authrole.as_ref().and_then(role_name);
-        if self.catalog.schemas.get(&name).is_some_and(|e| e.meta.span.is_some()) && !s.if_not_exists {
+        if self
+            .catalog
+            .schemas
+            .get(&name)
+            .is_some_and(|e| e.meta.span.is_some())
+            && !s.if_not_exists
+        {
             self.duplicate("schema", &name, ctx);
         } else {
-            self.catalog
-                .schemas
-                .insert(name.clone(), Schema { name: name.clone(), meta });
+            self.catalog.schemas.insert(
+                name.clone(),
+                Schema {
+                    name: name.clone(),
+                    meta,
+                },
+            );
         }
         if !s.schema_elts.is_empty() {
             let mut inner = ctx.clone();
             inner.search_path = Arc::from(vec![name]);
-            let mut elts: Vec<&NodeEnum> = s.schema_elts.iter().filter_map(|n| n.node.as_ref()).collect();
+            let mut elts: Vec<&NodeEnum> = s
+                .schema_elts
+                .iter()
+                .filter_map(|n| n.node.as_ref())
+                .collect();
             elts.sort_by_key(|n| phase(n));
             for n in elts {
                 self.apply(n, &inner);
@@ -328,7 +406,9 @@ impl Builder {
             Diagnostic::new(
                 DUPLICATE_OBJECT,
                 Severity::Error,
-                format!("{kind} {name} is declared more than once; the later declaration is ignored"),
+                format!(
+                    "{kind} {name} is declared more than once; the later declaration is ignored"
+                ),
                 Some(ctx.span),
             )
             .with_object(name),
@@ -349,7 +429,10 @@ impl Builder {
                 _ => {}
             }
         }
-        self.catalog.extensions.entry(ext.name.clone()).or_insert(ext);
+        self.catalog
+            .extensions
+            .entry(ext.name.clone())
+            .or_insert(ext);
     }
 
     // ----- tables -------------------------------------------------------------------------
@@ -358,7 +441,10 @@ impl Builder {
         let Some(rv) = &s.relation else { return };
         let name = ctx.qualify(rv);
         if rv.relpersistence == "t" {
-            self.warn(ctx, format!("temporary table {name} is not part of a schema and is ignored"));
+            self.warn(
+                ctx,
+                format!("temporary table {name} is not part of a schema and is ignored"),
+            );
             return;
         }
         let mut table = Table::new(name.clone());
@@ -368,7 +454,10 @@ impl Builder {
         if let Some(of) = &s.of_typename {
             self.warn(
                 ctx,
-                format!("typed table (OF {}) is read without the type's columns", format_type_name(of)),
+                format!(
+                    "typed table (OF {}) is read without the type's columns",
+                    format_type_name(of)
+                ),
             );
         }
         let mut pending: Vec<(protobuf::Constraint, Option<String>)> = Vec::new();
@@ -376,14 +465,30 @@ impl Builder {
             match elt {
                 NodeEnum::ColumnDef(c) => {
                     let col_constraints = self.add_column(&mut table, c, ctx);
-                    pending.extend(col_constraints.into_iter().map(|k| (k, Some(c.colname.clone()))));
+                    pending.extend(
+                        col_constraints
+                            .into_iter()
+                            .map(|k| (k, Some(c.colname.clone()))),
+                    );
                 }
                 NodeEnum::Constraint(c) => pending.push(((**c).clone(), None)),
                 NodeEnum::TableLikeClause(l) => {
-                    let src = l.relation.as_ref().map(|r| ctx.qualify(r).to_string()).unwrap_or_default();
-                    self.warn(ctx, format!("LIKE {src} is not expanded: the copied columns are not in the catalog"));
+                    let src = l
+                        .relation
+                        .as_ref()
+                        .map(|r| ctx.qualify(r).to_string())
+                        .unwrap_or_default();
+                    self.warn(
+                        ctx,
+                        format!(
+                            "LIKE {src} is not expanded: the copied columns are not in the catalog"
+                        ),
+                    );
                 }
-                other => self.warn(ctx, format!("table element {} is not modelled", statement_kind(other))),
+                other => self.warn(
+                    ctx,
+                    format!("table element {} is not modelled", statement_kind(other)),
+                ),
             }
         }
         if let Some(spec) = &s.partspec {
@@ -410,7 +515,8 @@ impl Builder {
                 .collect();
         }
         table.options = reloptions(&s.options);
-        let exists = self.catalog.tables.contains_key(&name) || self.catalog.externals.contains_key(&name);
+        let exists =
+            self.catalog.tables.contains_key(&name) || self.catalog.externals.contains_key(&name);
         if exists {
             if !s.if_not_exists {
                 self.catalog.duplicates.push(Duplicate {
@@ -451,7 +557,10 @@ impl Builder {
             default: c.raw_default.as_deref().map(|n| Expr::new(n.clone())),
             identity: None,
             generated: None,
-            collation: c.coll_clause.as_ref().map(|cc| strings(&cc.collname).join(".")),
+            collation: c
+                .coll_clause
+                .as_ref()
+                .map(|cc| strings(&cc.collname).join(".")),
             comment: None,
             span: Some(node_span(ctx, c.location)),
         };
@@ -498,7 +607,12 @@ impl Builder {
                     column.identity = Some(Identity {
                         always: k.generated_when == "a",
                         options: def_elems(&k.options)
-                            .map(|d| (d.defname.clone(), d.arg.as_deref().map(value_text).unwrap_or_default()))
+                            .map(|d| {
+                                (
+                                    d.defname.clone(),
+                                    d.arg.as_deref().map(value_text).unwrap_or_default(),
+                                )
+                            })
                             .collect(),
                     });
                     column.not_null = true;
@@ -522,7 +636,10 @@ impl Builder {
             }
         }
         if table.column(&column.name).is_some() {
-            self.warn(ctx, format!("column {} is declared twice in {}", column.name, table.name));
+            self.warn(
+                ctx,
+                format!("column {} is declared twice in {}", column.name, table.name),
+            );
         } else {
             table.columns.push(column);
         }
@@ -559,7 +676,11 @@ impl Builder {
         let c = &c;
         let keys = |list: &[Node]| -> Vec<String> {
             let k = strings(list);
-            if k.is_empty() { column.map(|c| vec![c.to_owned()]).unwrap_or_default() } else { k }
+            if k.is_empty() {
+                column.map(|c| vec![c.to_owned()]).unwrap_or_default()
+            } else {
+                k
+            }
         };
         let kind = match contype {
             ConstrType::ConstrPrimary => {
@@ -569,7 +690,10 @@ impl Builder {
                         column.not_null = true;
                     }
                 }
-                ConstraintKind::PrimaryKey { columns, include: strings(&c.including) }
+                ConstraintKind::PrimaryKey {
+                    columns,
+                    include: strings(&c.including),
+                }
             }
             ConstrType::ConstrUnique => ConstraintKind::Unique {
                 columns: keys(&c.keys),
@@ -588,8 +712,13 @@ impl Builder {
                 }
             }
             ConstrType::ConstrCheck => {
-                let Some(expr) = c.raw_expr.as_deref() else { return };
-                ConstraintKind::Check { expr: Expr::new(expr.clone()), no_inherit: c.is_no_inherit }
+                let Some(expr) = c.raw_expr.as_deref() else {
+                    return;
+                };
+                ConstraintKind::Check {
+                    expr: Expr::new(expr.clone()),
+                    no_inherit: c.is_no_inherit,
+                }
             }
             ConstrType::ConstrExclusion => {
                 let elements = c
@@ -611,7 +740,11 @@ impl Builder {
                     })
                     .collect();
                 ConstraintKind::Exclude {
-                    method: if c.access_method.is_empty() { "btree".to_owned() } else { c.access_method.clone() },
+                    method: if c.access_method.is_empty() {
+                        "btree".to_owned()
+                    } else {
+                        c.access_method.clone()
+                    },
                     elements,
                     predicate: c.where_clause.as_deref().map(|n| Expr::new(n.clone())),
                 }
@@ -636,9 +769,12 @@ impl Builder {
         };
         if matches!(
             kind,
-            ConstraintKind::PrimaryKey { .. } | ConstraintKind::Unique { .. } | ConstraintKind::Exclude { .. }
+            ConstraintKind::PrimaryKey { .. }
+                | ConstraintKind::Unique { .. }
+                | ConstraintKind::Exclude { .. }
         ) {
-            self.taken_relations.insert(QualifiedName::new(table.name.schema.clone(), name.clone()));
+            self.taken_relations
+                .insert(QualifiedName::new(table.name.schema.clone(), name.clone()));
         }
         if table.constraints.contains_key(&name) {
             self.duplicate("constraint", &format!("{} on {}", name, table.name), ctx);
@@ -650,7 +786,11 @@ impl Builder {
             deferrable: c.deferrable,
             initially_deferred: c.initdeferred,
             not_valid: c.skip_validation,
-            span: Some(if c.location >= 0 { node_span(ctx, c.location) } else { ctx.span }),
+            span: Some(if c.location >= 0 {
+                node_span(ctx, c.location)
+            } else {
+                ctx.span
+            }),
         };
         if constraint.initially_deferred {
             constraint.deferrable = true;
@@ -661,7 +801,8 @@ impl Builder {
     fn implicit_constraint_name(&self, table: &Table, kind: &ConstraintKind) -> String {
         let schema = &table.name.schema;
         let relation_taken = |n: &str| {
-            self.taken_relations.contains(&QualifiedName::new(schema.clone(), n))
+            self.taken_relations
+                .contains(&QualifiedName::new(schema.clone(), n))
                 || table.constraints.contains_key(n)
         };
         // CHECK and FOREIGN KEY names must be free among all constraints of the schema
@@ -685,7 +826,13 @@ impl Builder {
             ConstraintKind::Exclude { elements, .. } => {
                 let cols: Vec<&str> = elements
                     .iter()
-                    .map(|(e, _)| if e.starts_with('(') { "expr" } else { e.as_str() })
+                    .map(|(e, _)| {
+                        if e.starts_with('(') {
+                            "expr"
+                        } else {
+                            e.as_str()
+                        }
+                    })
                     .collect();
                 let add = column_name_addition(cols);
                 choose_name(tname, Some(&add), "excl", relation_taken)
@@ -695,7 +842,7 @@ impl Builder {
                 choose_name(tname, Some(&add), "fkey", constraint_taken)
             }
             ConstraintKind::Check { expr, .. } => {
-                let col = only_column_ref(expr.node());
+                let col = only_column_ref(&expr.node());
                 choose_name(tname, col.as_deref(), "check", constraint_taken)
             }
         }
@@ -753,7 +900,11 @@ impl Builder {
                 }
             }
             (AlterTableType::AtColumnDefault, def) => {
-                let expr = cmd.def.as_deref().filter(|_| def.is_some()).map(|n| Expr::new(n.clone()));
+                let expr = cmd
+                    .def
+                    .as_deref()
+                    .filter(|_| def.is_some())
+                    .map(|n| Expr::new(n.clone()));
                 self.with_column(table, &cmd.name, ctx, |col| col.default = expr);
             }
             (AlterTableType::AtSetNotNull, _) => {
@@ -790,7 +941,9 @@ impl Builder {
             (AlterTableType::AtDisableRowSecurity, _) => table.rls_enabled = false,
             (AlterTableType::AtForceRowSecurity, _) => table.rls_forced = true,
             (AlterTableType::AtNoForceRowSecurity, _) => table.rls_forced = false,
-            (AlterTableType::AtChangeOwner, _) => table.meta.owner = cmd.newowner.as_ref().and_then(role_name),
+            (AlterTableType::AtChangeOwner, _) => {
+                table.meta.owner = cmd.newowner.as_ref().and_then(role_name)
+            }
             (AlterTableType::AtSetRelOptions, Some(NodeEnum::List(l))) => {
                 table.options.extend(reloptions(&l.items));
             }
@@ -802,7 +955,10 @@ impl Builder {
             (AlterTableType::AtAddIdentity, Some(NodeEnum::Constraint(k))) => {
                 let always = k.generated_when == "a";
                 self.with_column(table, &cmd.name, ctx, |col| {
-                    col.identity = Some(Identity { always, options: Vec::new() });
+                    col.identity = Some(Identity {
+                        always,
+                        options: Vec::new(),
+                    });
                     col.not_null = true;
                 });
             }
@@ -811,17 +967,34 @@ impl Builder {
             }
             (AlterTableType::AtSetLogged, _) => table.unlogged = false,
             (AlterTableType::AtSetUnLogged, _) => table.unlogged = true,
-            (AlterTableType::AtAttachPartition, _) => {
-                self.warn(ctx, "ATTACH PARTITION is not modelled: declare the partition with PARTITION OF");
+            (AlterTableType::AtAttachPartition, Some(NodeEnum::PartitionCmd(cmd))) => {
+                let (Some(child), Some(bound)) = (&cmd.name, &cmd.bound) else {
+                    return;
+                };
+                let child = ctx.qualify(child);
+                let bound = bound_text(bound);
+                match self.table_mut(&child) {
+                    Some(t) => t.partition_of = Some((table.name.clone(), bound)),
+                    None => self.unknown(ctx, "table", &child),
+                }
             }
             (other, _) => self.warn(
                 ctx,
-                format!("ALTER TABLE subcommand {} is not modelled", alter_name(other)),
+                format!(
+                    "ALTER TABLE subcommand {} is not modelled",
+                    alter_name(other)
+                ),
             ),
         }
     }
 
-    fn with_column(&mut self, table: &mut Table, column: &str, ctx: &Ctx<'_>, f: impl FnOnce(&mut Column)) {
+    fn with_column(
+        &mut self,
+        table: &mut Table,
+        column: &str,
+        ctx: &Ctx<'_>,
+        f: impl FnOnce(&mut Column),
+    ) {
         match table.column_mut(column) {
             Some(col) => f(col),
             None => {
@@ -832,12 +1005,18 @@ impl Builder {
     }
 
     /// `ALTER TABLE/VIEW/SEQUENCE/INDEX …` on something that is not an own table.
-    fn alter_other_relation(&mut self, s: &protobuf::AlterTableStmt, name: &QualifiedName, ctx: &Ctx<'_>) {
+    fn alter_other_relation(
+        &mut self,
+        s: &protobuf::AlterTableStmt,
+        name: &QualifiedName,
+        ctx: &Ctx<'_>,
+    ) {
         for cmd in s.cmds.iter().filter_map(|n| match n.node.as_ref() {
             Some(NodeEnum::AlterTableCmd(c)) => Some(c),
             _ => None,
         }) {
-            let subtype = AlterTableType::try_from(cmd.subtype).unwrap_or(AlterTableType::Undefined);
+            let subtype =
+                AlterTableType::try_from(cmd.subtype).unwrap_or(AlterTableType::Undefined);
             let meta = self.meta_of_relation(name);
             let Some(meta) = meta else {
                 if s.missing_ok {
@@ -847,7 +1026,9 @@ impl Builder {
                 return;
             };
             match subtype {
-                AlterTableType::AtChangeOwner => meta.owner = cmd.newowner.as_ref().and_then(role_name),
+                AlterTableType::AtChangeOwner => {
+                    meta.owner = cmd.newowner.as_ref().and_then(role_name)
+                }
                 AlterTableType::AtSetRelOptions | AlterTableType::AtResetRelOptions => {
                     let reset = subtype == AlterTableType::AtResetRelOptions;
                     let items = match cmd.def.as_deref().and_then(|n| n.node.as_ref()) {
@@ -867,7 +1048,13 @@ impl Builder {
                 AlterTableType::AtColumnDefault => {
                     self.warn(ctx, "a default on a view column is not modelled");
                 }
-                other => self.warn(ctx, format!("ALTER subcommand {} is not modelled here", alter_name(other))),
+                other => self.warn(
+                    ctx,
+                    format!(
+                        "ALTER subcommand {} is not modelled here",
+                        alter_name(other)
+                    ),
+                ),
             }
         }
     }
@@ -924,13 +1111,22 @@ impl Builder {
                 })
                 .collect();
             let add = column_name_addition(cols.iter().map(String::as_str));
-            let label = if s.primary { "pkey" } else if s.unique && s.isconstraint { "key" } else { "idx" };
+            let label = if s.primary {
+                "pkey"
+            } else if s.unique && s.isconstraint {
+                "key"
+            } else {
+                "idx"
+            };
             let taken = &self.taken_relations;
             QualifiedName::new(
                 table.schema.clone(),
-                choose_name(&table.name, (!s.primary).then_some(add.as_str()), label, |n| {
-                    taken.contains(&QualifiedName::new(table.schema.clone(), n))
-                }),
+                choose_name(
+                    &table.name,
+                    (!s.primary).then_some(add.as_str()),
+                    label,
+                    |n| taken.contains(&QualifiedName::new(table.schema.clone(), n)),
+                ),
             )
         } else {
             QualifiedName::new(table.schema.clone(), s.idxname.clone())
@@ -952,7 +1148,11 @@ impl Builder {
             table,
             unique: s.unique,
             nulls_not_distinct: s.nulls_not_distinct,
-            method: if s.access_method.is_empty() { "btree".to_owned() } else { s.access_method.clone() },
+            method: if s.access_method.is_empty() {
+                "btree".to_owned()
+            } else {
+                s.access_method.clone()
+            },
             keys,
             include: s
                 .index_including_params
@@ -973,13 +1173,18 @@ impl Builder {
 
     fn create_view(&mut self, s: &protobuf::ViewStmt, ctx: &Ctx<'_>) {
         let Some(rv) = &s.view else { return };
-        let Some(query) = s.query.as_deref().and_then(|n| n.node.clone()) else { return };
+        let Some(query) = s.query.as_deref().and_then(|n| n.node.clone()) else {
+            return;
+        };
         if rv.relpersistence == "t" {
             self.warn(ctx, "temporary view is not part of a schema and is ignored");
             return;
         }
         if ctx.external_owner.is_some() {
-            self.warn(ctx, "only tables can be declared external; this view is ignored");
+            self.warn(
+                ctx,
+                "only tables can be declared external; this view is ignored",
+            );
             return;
         }
         let name = ctx.qualify(rv);
@@ -1026,7 +1231,9 @@ impl Builder {
             );
             return;
         }
-        let Some(query) = s.query.as_deref().and_then(|n| n.node.clone()) else { return };
+        let Some(query) = s.query.as_deref().and_then(|n| n.node.clone()) else {
+            return;
+        };
         let view = View {
             name: name.clone(),
             query: Expr::from_enum(query),
@@ -1070,7 +1277,11 @@ impl Builder {
                 Ok(protobuf::FunctionParameterMode::FuncParamTable) => "TABLE",
                 _ => "IN",
             };
-            let ty = p.arg_type.as_ref().map(format_type_name).unwrap_or_default();
+            let ty = p
+                .arg_type
+                .as_ref()
+                .map(format_type_name)
+                .unwrap_or_default();
             if mode == "TABLE" {
                 table_columns.push(format!("{} {ty}", p.name));
             }
@@ -1114,7 +1325,12 @@ impl Builder {
                         _ => String::new(),
                     };
                 }
-                "language" => f.language = arg.and_then(const_string).unwrap_or_default().to_lowercase(),
+                "language" => {
+                    f.language = arg
+                        .and_then(const_string)
+                        .unwrap_or_default()
+                        .to_lowercase()
+                }
                 "volatility" => f.volatility = arg.and_then(const_string).unwrap_or_default(),
                 "security" => f.security_definer = arg.is_some_and(bool_value),
                 "strict" => f.strict = arg.is_some_and(bool_value),
@@ -1165,7 +1381,9 @@ impl Builder {
             self.unknown(ctx, "function", &ctx.qualify_list(&func.objname));
             return;
         };
-        let Some(f) = self.catalog.functions.get_mut(&key) else { return };
+        let Some(f) = self.catalog.functions.get_mut(&key) else {
+            return;
+        };
         for d in def_elems(&s.actions) {
             let arg = d.arg.as_deref();
             match d.defname.as_str() {
@@ -1200,10 +1418,8 @@ impl Builder {
             .filter(|(_, f)| f.name == name)
             .map(|(k, _)| k)
             .collect();
-        if o.args_unspecified || candidates.len() == 1 {
-            if candidates.len() == 1 {
-                return Some(candidates[0].clone());
-            }
+        if candidates.len() == 1 {
+            return Some(candidates[0].clone());
         }
         let types: Vec<String> = o
             .objargs
@@ -1268,12 +1484,22 @@ impl Builder {
 
     fn create_enum(&mut self, s: &protobuf::CreateEnumStmt, ctx: &Ctx<'_>) {
         let name = ctx.qualify_list(&s.type_name);
-        self.insert_type(name, TypeKind::Enum { values: strings(&s.vals) }, ctx);
+        self.insert_type(
+            name,
+            TypeKind::Enum {
+                values: strings(&s.vals),
+            },
+            ctx,
+        );
     }
 
     fn alter_enum(&mut self, s: &protobuf::AlterEnumStmt, ctx: &Ctx<'_>) {
         let name = ctx.qualify_list(&s.type_name);
-        let Some(TypeDef { kind: TypeKind::Enum { values }, .. }) = self.catalog.types.get_mut(&name) else {
+        let Some(TypeDef {
+            kind: TypeKind::Enum { values },
+            ..
+        }) = self.catalog.types.get_mut(&name)
+        else {
             self.unknown(ctx, "enum type", &name);
             return;
         };
@@ -1308,12 +1534,16 @@ impl Builder {
         }) {
             match ConstrType::try_from(k.contype).unwrap_or(ConstrType::Undefined) {
                 ConstrType::ConstrNotnull => not_null = true,
-                ConstrType::ConstrDefault => default = k.raw_expr.as_deref().map(|n| Expr::new(n.clone())),
+                ConstrType::ConstrDefault => {
+                    default = k.raw_expr.as_deref().map(|n| Expr::new(n.clone()))
+                }
                 ConstrType::ConstrCheck => {
                     if let Some(e) = k.raw_expr.as_deref() {
                         let cname = if k.conname.is_empty() {
                             let taken: Vec<&String> = checks.iter().map(|(n, _)| n).collect();
-                            choose_name(&name.name, None, "check", |n| taken.iter().any(|t| *t == n))
+                            choose_name(&name.name, None, "check", |n| {
+                                taken.iter().any(|t| *t == n)
+                            })
                         } else {
                             k.conname.clone()
                         };
@@ -1324,11 +1554,18 @@ impl Builder {
             }
         }
         let kind = TypeKind::Domain {
-            base: s.type_name.as_ref().map(format_type_name).unwrap_or_default(),
+            base: s
+                .type_name
+                .as_ref()
+                .map(format_type_name)
+                .unwrap_or_default(),
             not_null,
             default,
             checks,
-            collation: s.coll_clause.as_ref().map(|c| strings(&c.collname).join(".")),
+            collation: s
+                .coll_clause
+                .as_ref()
+                .map(|c| strings(&c.collname).join(".")),
         };
         self.insert_type(name, kind, ctx);
     }
@@ -1340,9 +1577,13 @@ impl Builder {
             .coldeflist
             .iter()
             .filter_map(|n| match n.node.as_ref() {
-                Some(NodeEnum::ColumnDef(c)) => {
-                    Some((c.colname.clone(), c.type_name.as_ref().map(format_type_name).unwrap_or_default()))
-                }
+                Some(NodeEnum::ColumnDef(c)) => Some((
+                    c.colname.clone(),
+                    c.type_name
+                        .as_ref()
+                        .map(format_type_name)
+                        .unwrap_or_default(),
+                )),
                 _ => None,
             })
             .collect();
@@ -1370,10 +1611,14 @@ impl Builder {
             self.unknown(ctx, "table", &table);
             return;
         }
-        let mut roles: Vec<String> = s.roles.iter().filter_map(|n| match n.node.as_ref() {
-            Some(NodeEnum::RoleSpec(r)) => role_name(r),
-            _ => None,
-        }).collect();
+        let mut roles: Vec<String> = s
+            .roles
+            .iter()
+            .filter_map(|n| match n.node.as_ref() {
+                Some(NodeEnum::RoleSpec(r)) => role_name(r),
+                _ => None,
+            })
+            .collect();
         if roles.is_empty() {
             roles.push("PUBLIC".to_owned());
         }
@@ -1386,7 +1631,11 @@ impl Builder {
             name: s.policy_name.clone(),
             table,
             permissive: s.permissive,
-            command: if s.cmd_name.is_empty() { "ALL".to_owned() } else { s.cmd_name.to_uppercase() },
+            command: if s.cmd_name.is_empty() {
+                "ALL".to_owned()
+            } else {
+                s.cmd_name.to_uppercase()
+            },
             roles,
             using: s.qual.as_deref().map(|n| Expr::new(n.clone())),
             with_check: s.with_check.as_deref().map(|n| Expr::new(n.clone())),
@@ -1404,10 +1653,14 @@ impl Builder {
             self.unknown(ctx, "policy", &format!("{} on {}", s.policy_name, table));
             return;
         };
-        let roles: Vec<String> = s.roles.iter().filter_map(|n| match n.node.as_ref() {
-            Some(NodeEnum::RoleSpec(r)) => role_name(r),
-            _ => None,
-        }).collect();
+        let roles: Vec<String> = s
+            .roles
+            .iter()
+            .filter_map(|n| match n.node.as_ref() {
+                Some(NodeEnum::RoleSpec(r)) => role_name(r),
+                _ => None,
+            })
+            .collect();
         if !roles.is_empty() {
             p.roles = roles;
         }
@@ -1439,7 +1692,11 @@ impl Builder {
         }
         if s.events & 16 != 0 {
             let cols = strings(&s.columns);
-            events.push(if cols.is_empty() { "UPDATE".to_owned() } else { format!("UPDATE OF {}", cols.join(", ")) });
+            events.push(if cols.is_empty() {
+                "UPDATE".to_owned()
+            } else {
+                format!("UPDATE OF {}", cols.join(", "))
+            });
         }
         if s.events & 8 != 0 {
             events.push("DELETE".to_owned());
@@ -1476,10 +1733,14 @@ impl Builder {
         let list = match object {
             Some(NodeEnum::List(l)) => strings(&l.items),
             Some(NodeEnum::String(s)) => vec![s.sval.clone()],
-            Some(NodeEnum::TypeName(t)) => t.names.iter().filter_map(|n| match n.node.as_ref() {
-                Some(NodeEnum::String(s)) => Some(s.sval.clone()),
-                _ => None,
-            }).collect(),
+            Some(NodeEnum::TypeName(t)) => t
+                .names
+                .iter()
+                .filter_map(|n| match n.node.as_ref() {
+                    Some(NodeEnum::String(s)) => Some(s.sval.clone()),
+                    _ => None,
+                })
+                .collect(),
             _ => Vec::new(),
         };
         let qualify = |parts: &[String]| -> QualifiedName {
@@ -1521,32 +1782,47 @@ impl Builder {
                     }
                 } else {
                     // Comments on view columns are accepted but not modelled.
-                    self.catalog.views.contains_key(&name) || self.catalog.materialized_views.contains_key(&name)
+                    self.catalog.views.contains_key(&name)
+                        || self.catalog.materialized_views.contains_key(&name)
                 }
             }
-            ObjectType::ObjectSchema => match self.catalog.schemas.get_mut(list.first().map_or("", String::as_str)) {
+            ObjectType::ObjectSchema => match self
+                .catalog
+                .schemas
+                .get_mut(list.first().map_or("", String::as_str))
+            {
                 Some(s) => {
                     s.meta.comment = text;
                     true
                 }
                 None => false,
             },
-            ObjectType::ObjectExtension => match self.catalog.extensions.get_mut(list.first().map_or("", String::as_str)) {
+            ObjectType::ObjectExtension => match self
+                .catalog
+                .extensions
+                .get_mut(list.first().map_or("", String::as_str))
+            {
                 Some(e) => {
                     e.meta.comment = text;
                     true
                 }
                 None => false,
             },
-            ObjectType::ObjectType | ObjectType::ObjectDomain => match self.catalog.types.get_mut(&qualify(&list)) {
-                Some(t) => {
-                    t.meta.comment = text;
-                    true
+            ObjectType::ObjectType | ObjectType::ObjectDomain => {
+                match self.catalog.types.get_mut(&qualify(&list)) {
+                    Some(t) => {
+                        t.meta.comment = text;
+                        true
+                    }
+                    None => false,
                 }
-                None => false,
-            },
-            ObjectType::ObjectFunction | ObjectType::ObjectProcedure | ObjectType::ObjectRoutine => {
-                let Some(NodeEnum::ObjectWithArgs(o)) = object else { return };
+            }
+            ObjectType::ObjectFunction
+            | ObjectType::ObjectProcedure
+            | ObjectType::ObjectRoutine => {
+                let Some(NodeEnum::ObjectWithArgs(o)) = object else {
+                    return;
+                };
                 match self.find_function(o, ctx) {
                     Some(key) => {
                         if let Some(f) = self.catalog.functions.get_mut(&key) {
@@ -1557,17 +1833,34 @@ impl Builder {
                     None => false,
                 }
             }
-            ObjectType::ObjectPolicy | ObjectType::ObjectTrigger | ObjectType::ObjectTabconstraint => {
+            ObjectType::ObjectPolicy
+            | ObjectType::ObjectTrigger
+            | ObjectType::ObjectTabconstraint => {
                 let (rel, obj) = list.split_at(list.len().saturating_sub(1));
                 let key = (qualify(rel), obj.first().cloned().unwrap_or_default());
                 match objtype {
-                    ObjectType::ObjectPolicy => self.catalog.policies.get_mut(&key).map(|p| p.meta.comment = text).is_some(),
-                    ObjectType::ObjectTrigger => self.catalog.triggers.get_mut(&key).map(|t| t.meta.comment = text).is_some(),
-                    _ => self.table_mut(&key.0).is_some_and(|t| t.constraints.contains_key(&key.1)),
+                    ObjectType::ObjectPolicy => self
+                        .catalog
+                        .policies
+                        .get_mut(&key)
+                        .map(|p| p.meta.comment = text)
+                        .is_some(),
+                    ObjectType::ObjectTrigger => self
+                        .catalog
+                        .triggers
+                        .get_mut(&key)
+                        .map(|t| t.meta.comment = text)
+                        .is_some(),
+                    _ => self
+                        .table_mut(&key.0)
+                        .is_some_and(|t| t.constraints.contains_key(&key.1)),
                 }
             }
             _ => {
-                self.warn(ctx, format!("COMMENT ON {} is not modelled", object_type_name(objtype)));
+                self.warn(
+                    ctx,
+                    format!("COMMENT ON {} is not modelled", object_type_name(objtype)),
+                );
                 return;
             }
         };
@@ -1578,14 +1871,21 @@ impl Builder {
 
     fn grant(&mut self, s: &protobuf::GrantStmt, ctx: &Ctx<'_>) {
         if s.targtype != protobuf::GrantTargetType::AclTargetObject as i32 {
-            self.warn(ctx, "GRANT/REVOKE ON ALL … IN SCHEMA and default privileges are not modelled");
+            self.warn(
+                ctx,
+                "GRANT/REVOKE ON ALL … IN SCHEMA and default privileges are not modelled",
+            );
             return;
         }
         let objtype = ObjectType::try_from(s.objtype).unwrap_or(ObjectType::Undefined);
-        let grantees: Vec<String> = s.grantees.iter().filter_map(|n| match n.node.as_ref() {
-            Some(NodeEnum::RoleSpec(r)) => role_name(r),
-            _ => None,
-        }).collect();
+        let grantees: Vec<String> = s
+            .grantees
+            .iter()
+            .filter_map(|n| match n.node.as_ref() {
+                Some(NodeEnum::RoleSpec(r)) => role_name(r),
+                _ => None,
+            })
+            .collect();
         let mut privileges: Vec<(String, Option<String>)> = Vec::new();
         for p in s.privileges.iter().filter_map(|n| match n.node.as_ref() {
             Some(NodeEnum::AccessPriv(p)) => Some(p),
@@ -1600,13 +1900,26 @@ impl Builder {
             }
         }
         let all: &[&str] = match objtype {
-            ObjectType::ObjectTable => &["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"],
+            ObjectType::ObjectTable => &[
+                "SELECT",
+                "INSERT",
+                "UPDATE",
+                "DELETE",
+                "TRUNCATE",
+                "REFERENCES",
+                "TRIGGER",
+            ],
             ObjectType::ObjectSequence => &["USAGE", "SELECT", "UPDATE"],
-            ObjectType::ObjectFunction | ObjectType::ObjectProcedure | ObjectType::ObjectRoutine => &["EXECUTE"],
+            ObjectType::ObjectFunction
+            | ObjectType::ObjectProcedure
+            | ObjectType::ObjectRoutine => &["EXECUTE"],
             ObjectType::ObjectSchema => &["USAGE", "CREATE"],
             ObjectType::ObjectType | ObjectType::ObjectDomain => &["USAGE"],
             _ => {
-                self.warn(ctx, format!("GRANT on {} is not modelled", object_type_name(objtype)));
+                self.warn(
+                    ctx,
+                    format!("GRANT on {} is not modelled", object_type_name(objtype)),
+                );
                 return;
             }
         };
@@ -1631,9 +1944,11 @@ impl Builder {
                         continue;
                     }
                 },
-                (ObjectType::ObjectSchema, NodeEnum::String(name)) => {
-                    self.catalog.schemas.get_mut(&name.sval).map(|s| &mut s.meta)
-                }
+                (ObjectType::ObjectSchema, NodeEnum::String(name)) => self
+                    .catalog
+                    .schemas
+                    .get_mut(&name.sval)
+                    .map(|s| &mut s.meta),
                 (_, NodeEnum::List(l)) => {
                     let name = ctx.qualify_list(&l.items);
                     self.catalog.types.get_mut(&name).map(|t| &mut t.meta)
@@ -1653,7 +1968,9 @@ impl Builder {
                         with_grant_option: s.grant_option,
                     };
                     meta.grants.retain(|g| {
-                        !(g.grantee == entry.grantee && g.privilege == entry.privilege && g.column == entry.column)
+                        !(g.grantee == entry.grantee
+                            && g.privilege == entry.privilege
+                            && g.column == entry.column)
                     });
                     if s.is_grant {
                         meta.grants.push(entry);
@@ -1674,7 +1991,10 @@ impl Builder {
                     sc.meta.owner = owner;
                 }
             }
-            (ObjectType::ObjectFunction | ObjectType::ObjectProcedure, Some(NodeEnum::ObjectWithArgs(o))) => {
+            (
+                ObjectType::ObjectFunction | ObjectType::ObjectProcedure,
+                Some(NodeEnum::ObjectWithArgs(o)),
+            ) => {
                 if let Some(key) = self.find_function(o, ctx) {
                     if let Some(f) = self.catalog.functions.get_mut(&key) {
                         f.meta.owner = owner;
@@ -1686,12 +2006,32 @@ impl Builder {
                     t.meta.owner = owner;
                 }
             }
-            _ => self.warn(ctx, format!("ALTER {} OWNER is not modelled", object_type_name(objtype))),
+            _ => self.warn(
+                ctx,
+                format!("ALTER {} OWNER is not modelled", object_type_name(objtype)),
+            ),
         }
     }
 
     /// Cross-object fix-ups once everything is read.
     fn finish(&mut self) {
+        for ((_, kind), (span, count)) in std::mem::take(&mut self.data_statements) {
+            let what = if count == 1 {
+                format!("{kind} is a data statement")
+            } else {
+                format!(
+                    "{count} {kind} statements in this file are data statements (the first is here)"
+                )
+            };
+            self.diags.push(Diagnostic::new(
+                UNSUPPORTED_STATEMENT,
+                Severity::Warning,
+                format!(
+                    "{what}; the declarative schema describes structure only, so they are ignored"
+                ),
+                Some(span),
+            ));
+        }
         // FK targets written unqualified resolve to the referenced table's schema when the
         // default schema has no such table but exactly one other schema does.
         let default_schema = self.default_schema.clone();
@@ -1700,7 +2040,8 @@ impl Builder {
             for c in t.constraints.values_mut() {
                 if let ConstraintKind::ForeignKey { ref_table, .. } = &mut c.kind {
                     if ref_table.schema == default_schema && !names.contains(ref_table) {
-                        let matches: Vec<&QualifiedName> = names.iter().filter(|n| n.name == ref_table.name).collect();
+                        let matches: Vec<&QualifiedName> =
+                            names.iter().filter(|n| n.name == ref_table.name).collect();
                         if let [one] = matches.as_slice() {
                             *ref_table = (*one).clone();
                         }
@@ -1828,7 +2169,10 @@ fn index_column_name(e: &protobuf::IndexElem) -> String {
         return e.name.clone();
     }
     match e.expr.as_deref().and_then(|n| n.node.as_ref()) {
-        Some(NodeEnum::FuncCall(f)) => strings(&f.funcname).last().cloned().unwrap_or_else(|| "expr".to_owned()),
+        Some(NodeEnum::FuncCall(f)) => strings(&f.funcname)
+            .last()
+            .cloned()
+            .unwrap_or_else(|| "expr".to_owned()),
         Some(NodeEnum::TypeCast(c)) => c
             .arg
             .as_deref()
@@ -1839,7 +2183,10 @@ fn index_column_name(e: &protobuf::IndexElem) -> String {
             })
             .or_else(|| c.type_name.as_ref().map(|t| base_name(t).to_owned()))
             .unwrap_or_else(|| "expr".to_owned()),
-        Some(NodeEnum::ColumnRef(c)) => strings(&c.fields).last().cloned().unwrap_or_else(|| "expr".to_owned()),
+        Some(NodeEnum::ColumnRef(c)) => strings(&c.fields)
+            .last()
+            .cloned()
+            .unwrap_or_else(|| "expr".to_owned()),
         _ => "expr".to_owned(),
     }
 }
@@ -1865,7 +2212,12 @@ fn only_column_ref(node: &Node) -> Option<String> {
 
 fn partition_text(spec: &protobuf::PartitionSpec) -> String {
     let stmt = protobuf::CreateStmt {
-        relation: Some(RangeVar { relname: "x".to_owned(), inh: true, relpersistence: "p".to_owned(), ..Default::default() }),
+        relation: Some(RangeVar {
+            relname: "x".to_owned(),
+            inh: true,
+            relpersistence: "p".to_owned(),
+            ..Default::default()
+        }),
         partspec: Some(spec.clone()),
         oncommit: protobuf::OnCommitAction::OncommitNoop as i32,
         ..Default::default()
@@ -1877,9 +2229,19 @@ fn partition_text(spec: &protobuf::PartitionSpec) -> String {
 
 fn bound_text(bound: &protobuf::PartitionBoundSpec) -> String {
     let stmt = protobuf::CreateStmt {
-        relation: Some(RangeVar { relname: "x".to_owned(), inh: true, relpersistence: "p".to_owned(), ..Default::default() }),
+        relation: Some(RangeVar {
+            relname: "x".to_owned(),
+            inh: true,
+            relpersistence: "p".to_owned(),
+            ..Default::default()
+        }),
         inh_relations: vec![Node {
-            node: Some(NodeEnum::RangeVar(RangeVar { relname: "p".to_owned(), inh: true, relpersistence: "p".to_owned(), ..Default::default() })),
+            node: Some(NodeEnum::RangeVar(RangeVar {
+                relname: "p".to_owned(),
+                inh: true,
+                relpersistence: "p".to_owned(),
+                ..Default::default()
+            })),
         }],
         partbound: Some(bound.clone()),
         oncommit: protobuf::OnCommitAction::OncommitNoop as i32,
@@ -1897,12 +2259,19 @@ fn body_text(node: &Node) -> String {
             .iter()
             .filter_map(|n| n.node.as_ref())
             .flat_map(|n| match n {
-                NodeEnum::List(inner) => inner.items.iter().filter_map(|i| i.node.as_ref()).filter_map(deparse_stmt).collect::<Vec<_>>(),
+                NodeEnum::List(inner) => inner
+                    .items
+                    .iter()
+                    .filter_map(|i| i.node.as_ref())
+                    .filter_map(deparse_stmt)
+                    .collect::<Vec<_>>(),
                 other => deparse_stmt(other).into_iter().collect(),
             })
             .collect::<Vec<_>>()
             .join("; "),
-        Some(other) => deparse_stmt(other).or_else(|| deparse_expr(node)).unwrap_or_default(),
+        Some(other) => deparse_stmt(other)
+            .or_else(|| deparse_expr(node))
+            .unwrap_or_default(),
         None => String::new(),
     }
 }
@@ -1911,9 +2280,13 @@ fn body_text(node: &Node) -> String {
 pub fn parse_expr(sql: &str) -> Option<Expr> {
     let r = pg_query::parse(&format!("SELECT {sql}"), 0).ok()?;
     let stmt = r.protobuf.stmts.into_iter().next()?.stmt?.node?;
-    let NodeEnum::SelectStmt(s) = stmt else { return None };
+    let NodeEnum::SelectStmt(s) = stmt else {
+        return None;
+    };
     let target = s.target_list.into_iter().next()?.node?;
-    let NodeEnum::ResTarget(t) = target else { return None };
+    let NodeEnum::ResTarget(t) = target else {
+        return None;
+    };
     Some(Expr::new(*t.val?))
 }
 
@@ -1943,8 +2316,17 @@ fn def_elems(nodes: &[Node]) -> impl Iterator<Item = &protobuf::DefElem> {
 fn reloptions(nodes: &[Node]) -> BTreeMap<String, String> {
     def_elems(nodes)
         .map(|d| {
-            let key = if d.defnamespace.is_empty() { d.defname.clone() } else { format!("{}.{}", d.defnamespace, d.defname) };
-            (key, d.arg.as_deref().map_or_else(|| "true".to_owned(), value_text))
+            let key = if d.defnamespace.is_empty() {
+                d.defname.clone()
+            } else {
+                format!("{}.{}", d.defnamespace, d.defname)
+            };
+            (
+                key,
+                d.arg
+                    .as_deref()
+                    .map_or_else(|| "true".to_owned(), value_text),
+            )
         })
         .collect()
 }
@@ -1981,7 +2363,12 @@ fn value_text(n: &Node) -> String {
         Some(NodeEnum::Integer(i)) => i.ival.to_string(),
         Some(NodeEnum::Float(f)) => f.fval.clone(),
         Some(NodeEnum::Boolean(b)) => b.boolval.to_string(),
-        Some(NodeEnum::List(l)) => l.items.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        Some(NodeEnum::List(l)) => l
+            .items
+            .iter()
+            .map(value_text)
+            .collect::<Vec<_>>()
+            .join(", "),
         Some(NodeEnum::TypeName(t)) => format_type_name(t),
         _ => const_string(n).unwrap_or_else(|| deparse_expr(n).unwrap_or_default()),
     }
@@ -2017,7 +2404,10 @@ fn role_name(r: &protobuf::RoleSpec) -> Option<String> {
 }
 
 fn alter_name(t: AlterTableType) -> String {
-    t.as_str_name().trim_start_matches("AT_").replace('_', " ").to_uppercase()
+    t.as_str_name()
+        .trim_start_matches("AT_")
+        .replace('_', " ")
+        .to_uppercase()
 }
 
 fn object_type_name(t: ObjectType) -> &'static str {
@@ -2095,6 +2485,29 @@ pub fn statement_kind(node: &NodeEnum) -> String {
         "AlterObjectSchemaStmt" => "ALTER … SET SCHEMA",
         "SecLabelStmt" => "SECURITY LABEL",
         "CreatedbStmt" => "CREATE DATABASE",
+        "DropdbStmt" => "DROP DATABASE",
+        "DropRoleStmt" => "DROP ROLE",
+        "DropOwnedStmt" => "DROP OWNED",
+        "ReassignOwnedStmt" => "REASSIGN OWNED",
+        "AlterTableSpaceOptionsStmt" => "ALTER TABLESPACE",
+        "AlterSystemStmt" => "ALTER SYSTEM",
+        "ListenStmt" | "UnlistenStmt" => "LISTEN/UNLISTEN",
+        "LoadStmt" => "LOAD",
+        "ConstraintsSetStmt" => "SET CONSTRAINTS",
+        "CreateEnumStmt" => "CREATE TYPE … AS ENUM",
+        "ImportForeignSchemaStmt" => "IMPORT FOREIGN SCHEMA",
+        "AlterEventTrigStmt" => "ALTER EVENT TRIGGER",
+        "AlterCollationStmt" => "ALTER COLLATION",
+        "AlterOperatorStmt" => "ALTER OPERATOR",
+        "AlterTypeStmt" => "ALTER TYPE",
+        "AlterStatsStmt" => "ALTER STATISTICS",
+        "AlterPublicationStmt" => "ALTER PUBLICATION",
+        "AlterSubscriptionStmt" => "ALTER SUBSCRIPTION",
+        "AlterFdwStmt" => "ALTER FOREIGN DATA WRAPPER",
+        "AlterForeignServerStmt" => "ALTER SERVER",
+        "AlterUserMappingStmt" => "ALTER USER MAPPING",
+        "AlterRoleSetStmt" => "ALTER ROLE … SET",
+        "CreateSchemaStmt" => "CREATE SCHEMA",
         "AlterDatabaseSetStmt" | "AlterDatabaseStmt" => "ALTER DATABASE",
         "ExplainStmt" => "EXPLAIN",
         "VacuumStmt" => "VACUUM/ANALYZE",

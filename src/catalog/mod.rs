@@ -186,10 +186,7 @@ impl Catalog {
     }
 
     /// Policies on one table, in name order.
-    pub fn policies_on<'a>(
-        &'a self,
-        table: &'a QualifiedName,
-    ) -> impl Iterator<Item = &'a Policy> {
+    pub fn policies_on<'a>(&'a self, table: &'a QualifiedName) -> impl Iterator<Item = &'a Policy> {
         self.policies
             .range((table.clone(), String::new())..)
             .take_while(move |((t, _), _)| t == table)

@@ -28,7 +28,12 @@ impl QualifiedName {
 impl fmt::Display for QualifiedName {
     /// Prints `schema.name`, quoting each part only when PostgreSQL needs it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}", display_ident(&self.schema), display_ident(&self.name))
+        write!(
+            f,
+            "{}.{}",
+            display_ident(&self.schema),
+            display_ident(&self.name)
+        )
     }
 }
 
@@ -187,8 +192,14 @@ mod tests {
 
     #[test]
     fn implicit_names_follow_postgres() {
-        assert_eq!(make_object_name("orders", None, Some("pkey")), "orders_pkey");
-        assert_eq!(make_object_name("orders", Some("a_b"), Some("key")), "orders_a_b_key");
+        assert_eq!(
+            make_object_name("orders", None, Some("pkey")),
+            "orders_pkey"
+        );
+        assert_eq!(
+            make_object_name("orders", Some("a_b"), Some("key")),
+            "orders_a_b_key"
+        );
         let long = "x".repeat(60);
         let n = make_object_name(&long, Some("customer_id"), Some("fkey"));
         assert_eq!(n.len(), 63);

@@ -39,6 +39,9 @@ pub struct Meta {
     pub grants: Vec<Grant>,
     /// Rename hint from a leading comment (`-- schema: renamed from old_name`).
     pub renamed_from: Option<String>,
+    /// Offset to add to pg_query `location`s inside this object's trees (view query, policy
+    /// expressions) to get file offsets; see `parse::Statement::base`.
+    pub location_base: u32,
 }
 
 /// A schema (namespace).

@@ -129,7 +129,11 @@ fn typmod_text(n: &Node) -> Option<String> {
 
 /// The last component of a possibly qualified type name (`pg_catalog.int4` → `int4`).
 pub fn base_name(t: &TypeName) -> &str {
-    t.names.iter().filter_map(node_str).last().unwrap_or("")
+    t.names
+        .iter()
+        .filter_map(node_str)
+        .next_back()
+        .unwrap_or("")
 }
 
 #[cfg(test)]
@@ -138,10 +142,19 @@ mod tests {
 
     fn fmt(sql_type: &str) -> String {
         let r = pg_query::parse(&format!("create table t (c {sql_type})"), 0).unwrap();
-        let NodeEnum::CreateStmt(c) = r.protobuf.stmts[0].stmt.as_ref().unwrap().node.as_ref().unwrap() else {
+        let NodeEnum::CreateStmt(c) = r.protobuf.stmts[0]
+            .stmt
+            .as_ref()
+            .unwrap()
+            .node
+            .as_ref()
+            .unwrap()
+        else {
             panic!()
         };
-        let NodeEnum::ColumnDef(col) = c.table_elts[0].node.as_ref().unwrap() else { panic!() };
+        let NodeEnum::ColumnDef(col) = c.table_elts[0].node.as_ref().unwrap() else {
+            panic!()
+        };
         format_type_name(col.type_name.as_ref().unwrap())
     }
 
@@ -153,7 +166,10 @@ mod tests {
         assert_eq!(fmt("character varying"), "character varying");
         assert_eq!(fmt("numeric(12, 2)"), "numeric(12,2)");
         assert_eq!(fmt("timestamptz"), "timestamp with time zone");
-        assert_eq!(fmt("timestamp(3) with time zone"), "timestamp(3) with time zone");
+        assert_eq!(
+            fmt("timestamp(3) with time zone"),
+            "timestamp(3) with time zone"
+        );
         assert_eq!(fmt("timestamp"), "timestamp without time zone");
         assert_eq!(fmt("text[]"), "text[]");
         assert_eq!(fmt("int[][]"), "integer[]");

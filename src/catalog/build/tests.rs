@@ -5,7 +5,12 @@ use crate::source::FileId;
 fn build(sql: &str) -> (Catalog, Vec<Diagnostic>) {
     let parsed = parse_file(FileId(0), sql);
     assert!(parsed.diagnostics.is_empty(), "{:?}", parsed.diagnostics);
-    let input = Input { file: FileId(0), text: sql, statements: &parsed.statements, external_owner: None };
+    let input = Input {
+        file: FileId(0),
+        text: sql,
+        statements: &parsed.statements,
+        external_owner: None,
+    };
     build_catalog(&[input], "public")
 }
 
@@ -23,7 +28,15 @@ fn table_with_implicit_constraint_names() {
     assert!(d.is_empty(), "{d:?}");
     let t = &c.tables[&q("orders")];
     let names: Vec<&str> = t.constraints.keys().map(String::as_str).collect();
-    assert_eq!(names, ["orders_code_key", "orders_customer_id_fkey", "orders_pkey", "orders_qty_check"]);
+    assert_eq!(
+        names,
+        [
+            "orders_code_key",
+            "orders_customer_id_fkey",
+            "orders_pkey",
+            "orders_qty_check"
+        ]
+    );
     assert_eq!(t.column("id").unwrap().ty, "integer");
     assert!(t.column("id").unwrap().not_null);
     assert_eq!(
@@ -31,7 +44,12 @@ fn table_with_implicit_constraint_names() {
         "nextval('public.orders_id_seq'::regclass)"
     );
     assert!(c.sequences.contains_key(&q("orders_id_seq")));
-    let ConstraintKind::ForeignKey { on_delete, ref_table, .. } = &t.constraints["orders_customer_id_fkey"].kind else {
+    let ConstraintKind::ForeignKey {
+        on_delete,
+        ref_table,
+        ..
+    } = &t.constraints["orders_customer_id_fkey"].kind
+    else {
         panic!()
     };
     assert_eq!(*on_delete, FkAction::Cascade);
@@ -54,7 +72,13 @@ fn alters_indexes_comments_and_grants_fold_into_objects_in_any_order() {
     assert_eq!(t.meta.comment.as_deref(), Some("hello"));
     assert_eq!(t.meta.grants.len(), 1);
     assert!(t.rls_enabled && t.rls_forced);
-    assert!(matches!(t.constraints["t_name_uq"].kind, ConstraintKind::Unique { nulls_not_distinct: true, .. }));
+    assert!(matches!(
+        t.constraints["t_name_uq"].kind,
+        ConstraintKind::Unique {
+            nulls_not_distinct: true,
+            ..
+        }
+    ));
     let idx = &c.indexes[&q("t_lower_idx")];
     assert_eq!(idx.keys[0].text(), "(lower(name))");
     assert_eq!(idx.predicate.as_ref().unwrap().sql(), "name IS NOT NULL");
@@ -78,7 +102,11 @@ fn views_matviews_and_functions() {
     let f = &c.functions["public.f(integer)"];
     assert!(f.security_definer);
     assert_eq!(f.config["search_path"], "pg_catalog");
-    assert!(f.references.iter().any(|r| r.name == "mv" && r.action == BodyAction::RefreshConcurrently));
+    assert!(
+        f.references
+            .iter()
+            .any(|r| r.name == "mv" && r.action == BodyAction::RefreshConcurrently)
+    );
 }
 
 #[test]
@@ -86,12 +114,22 @@ fn unmodelled_statements_warn_and_duplicates_are_recorded() {
     let (c, d) = build(
         "create table a (id int); create table a (id int);
          insert into a values (1);
+         insert into a values (2);
          create aggregate agg (int) (sfunc = int4pl, stype = int);
          create index on missing (id);",
     );
     assert_eq!(c.duplicates.len(), 1);
-    let rules: Vec<&str> = d.iter().map(|d| d.rule).collect();
-    assert_eq!(rules, [UNSUPPORTED_STATEMENT, UNSUPPORTED_STATEMENT, UNKNOWN_OBJECT]);
+    let mut rules: Vec<&str> = d.iter().map(|d| d.rule).collect();
+    rules.sort_unstable();
+    assert_eq!(
+        rules,
+        [UNKNOWN_OBJECT, UNSUPPORTED_STATEMENT, UNSUPPORTED_STATEMENT]
+    );
+    assert!(
+        d.iter()
+            .any(|d| d.message.starts_with("2 INSERT statements")),
+        "{d:?}"
+    );
     assert_eq!(c.others.len(), 1);
 }
 
@@ -130,4 +168,21 @@ fn a_unique_constraint_equal_to_the_primary_key_is_dropped() {
     assert!(d.is_empty(), "{d:?}");
     let names: Vec<&str> = c.tables[&q("t")].constraints.keys().map(String::as_str).collect();
     assert_eq!(names, ["a_again", "t_pkey"]);
+}
+
+#[test]
+fn partitions_attached_the_pg_dump_way() {
+    let (c, d) = build(
+        "create table m (id int, at date) partition by range (at);
+         create table m_2024 (id int, at date);
+         alter table only m attach partition m_2024 for values from ('2024-01-01') to ('2025-01-01');",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(
+        c.tables[&q("m")].partition_by.as_deref(),
+        Some("RANGE (at)")
+    );
+    let (parent, bound) = c.tables[&q("m_2024")].partition_of.clone().unwrap();
+    assert_eq!(parent, q("m"));
+    assert_eq!(bound, "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
 }

@@ -1,0 +1,199 @@
+//! `schema-lint`: parse the schema, build the graph, run the rules, report.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use super::ExitStatus;
+use crate::config::{ConfigFile, LintSettings};
+use crate::error::Error;
+use crate::graph::DepGraph;
+use crate::lint::registry;
+use crate::project::{LoadOptions, Project};
+use crate::report::{self, Format, Summary};
+
+/// Graph output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// Mermaid flowchart.
+    Mermaid,
+}
+
+/// `schema-lint` arguments.
+#[derive(Debug, Parser)]
+#[command(
+    name = "schema-lint",
+    version,
+    about = "Lint a declarative PostgreSQL schema: parse it, build its dependency graph, report defects",
+    after_help = "Exit status: 0 no errors, 1 errors found, 2 bad input (unreadable or unparsable SQL, bad flags)."
+)]
+pub struct LintArgs {
+    /// Schema files or directories of .sql files (default: `paths` in schema.toml, else schema/).
+    pub paths: Vec<PathBuf>,
+    /// Files or directories declaring external tables (repeatable; default: `external` in schema.toml).
+    #[arg(long, value_name = "PATH")]
+    pub external: Vec<PathBuf>,
+    /// Glob of objects not to report (repeatable), e.g. `knex_migrations*`.
+    #[arg(long, value_name = "PATTERN")]
+    pub ignore: Vec<String>,
+    /// Configuration file (default: ./schema.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Print the dependency graph instead of linting.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub graph: Option<GraphFormat>,
+    /// List everything that depends on a table or `table.column`, transitively, with the path.
+    #[arg(long, value_name = "NAME")]
+    pub impact: Option<String>,
+    /// Print a rule's documentation.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+    /// List the rules with their levels.
+    #[arg(long)]
+    pub list_rules: bool,
+}
+
+/// Runs `schema-lint`.
+pub fn run(args: LintArgs) -> Result<ExitStatus, Error> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    run_to(args, &mut out)
+}
+
+/// Runs `schema-lint`, writing to `out`.
+pub fn run_to(args: LintArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let (config, _path) = ConfigFile::discover(args.config.as_deref())?;
+    let settings = LintSettings::from_config(&config);
+    if let Some(name) = &args.explain {
+        let rule = registry::find(name).ok_or_else(|| {
+            Error::Usage(format!(
+                "no rule named `{name}`; `schema-lint --list-rules` lists them"
+            ))
+        })?;
+        writeln!(
+            out,
+            "# {}\n\n{}\n\nDefault level: {:?}.\n\n{}",
+            rule.name, rule.summary, rule.default_level, rule.docs
+        )?;
+        return Ok(ExitStatus::Success);
+    }
+    if args.list_rules {
+        for rule in registry::RULES.iter().chain(registry::LOADER_RULES) {
+            let level = crate::lint::effective_level(rule, &settings);
+            writeln!(
+                out,
+                "{:<44} {:<8} {}",
+                rule.name,
+                format!("{level:?}").to_lowercase(),
+                rule.summary
+            )?;
+        }
+        return Ok(ExitStatus::Success);
+    }
+    let paths = if !args.paths.is_empty() {
+        args.paths.clone()
+    } else if !config.paths.is_empty() {
+        config.paths.clone()
+    } else {
+        vec![PathBuf::from("schema")]
+    };
+    let external = if args.external.is_empty() {
+        config.external.clone()
+    } else {
+        args.external.clone()
+    };
+    let opts = LoadOptions {
+        paths,
+        external,
+        external_owners: config
+            .external_owners
+            .iter()
+            .map(|(p, o)| (PathBuf::from(p), o.clone()))
+            .collect(),
+        default_schema: "public".to_owned(),
+    };
+    let project = Project::load(&opts)?;
+    let graph = DepGraph::build(&project.catalog);
+    if let Some(format) = args.graph {
+        out.write_all(
+            match format {
+                GraphFormat::Dot => graph.render_dot(),
+                GraphFormat::Mermaid => graph.render_mermaid(),
+            }
+            .as_bytes(),
+        )?;
+        return Ok(ExitStatus::Success);
+    }
+    if let Some(name) = &args.impact {
+        let impact = graph.impact(name).ok_or_else(|| {
+            Error::Usage(format!(
+                "no table, view or column named `{name}` (use `table`, `schema.table` or `table.column`)"
+            ))
+        })?;
+        for (object, path) in impact {
+            let kind = graph
+                .lookup(&object)
+                .map_or("object", |i| graph.node(i).kind.as_str());
+            writeln!(out, "{kind} {object}: {}", path.join(" ← "))?;
+        }
+        return Ok(ExitStatus::Success);
+    }
+    let mut diagnostics = crate::lint::lint(&project, &graph, &settings);
+    let ignore = ignore_set(args.ignore.iter().chain(&config.ignore))?;
+    diagnostics.retain(|d| d.objects.is_empty() || !d.objects.iter().all(|o| ignore.matches(o)));
+    let summary = Summary::new(
+        &diagnostics,
+        project.desired_file_count(),
+        project.catalog.object_count(),
+    );
+    report::write(
+        out,
+        args.format,
+        &project.sources,
+        &diagnostics,
+        summary,
+        super::color_enabled(),
+    )?;
+    let unparsable = diagnostics
+        .iter()
+        .any(|d| d.rule == crate::parse::SYNTAX_ERROR);
+    Ok(if unparsable {
+        ExitStatus::Error
+    } else if summary.errors > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// Object-name globs from `--ignore` and the config; each matches the bare or the
+/// schema-qualified name.
+pub struct IgnoreSet(globset::GlobSet);
+
+impl IgnoreSet {
+    /// Whether a (possibly qualified) name is ignored.
+    pub fn matches(&self, name: &str) -> bool {
+        let bare = name.rsplit('.').next().unwrap_or(name);
+        self.0.is_match(name) || self.0.is_match(bare)
+    }
+}
+
+/// Compiles ignore globs.
+pub fn ignore_set<'a>(patterns: impl Iterator<Item = &'a String>) -> Result<IgnoreSet, Error> {
+    let mut b = globset::GlobSetBuilder::new();
+    for p in patterns {
+        b.add(
+            globset::Glob::new(p)
+                .map_err(|e| Error::Usage(format!("bad --ignore pattern `{p}`: {e}")))?,
+        );
+    }
+    b.build()
+        .map(IgnoreSet)
+        .map_err(|e| Error::Usage(e.to_string()))
+}

@@ -1,0 +1,257 @@
+//! `schema.toml`: the project's configuration, and the settings every command shares.
+//!
+//! The file is optional; flags override it. This is the only module that knows the file's
+//! shape.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::Error;
+
+/// A rule's configured level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Reported as an error (exit 1).
+    Error,
+    /// Reported as a warning.
+    Warning,
+    /// Not run.
+    Off,
+}
+
+/// One rule's configuration: a bare level, or a table with a level and options.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum RuleSetting {
+    /// `rule = "warning"`.
+    Level(Level),
+    /// `[rules.rule] level = "warning", max-tables = 6`.
+    Table {
+        /// Level, when given.
+        #[serde(default)]
+        level: Option<Level>,
+        /// Rule-specific options.
+        #[serde(flatten)]
+        options: BTreeMap<String, toml::Value>,
+    },
+}
+
+/// The `[tenant]` table.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantConfig {
+    /// Column that holds the tenant id (default `tenant_id`).
+    #[serde(default = "default_tenant_column")]
+    pub column: String,
+    /// Setting that holds the current tenant (default `app.current_tenant`).
+    #[serde(default = "default_tenant_setting")]
+    pub setting: String,
+}
+
+fn default_tenant_column() -> String {
+    "tenant_id".to_owned()
+}
+
+fn default_tenant_setting() -> String {
+    "app.current_tenant".to_owned()
+}
+
+impl Default for TenantConfig {
+    fn default() -> Self {
+        TenantConfig {
+            column: default_tenant_column(),
+            setting: default_tenant_setting(),
+        }
+    }
+}
+
+/// The contents of `schema.toml`.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Desired-state files or directories.
+    #[serde(default)]
+    pub paths: Vec<PathBuf>,
+    /// External-table declarations.
+    #[serde(default)]
+    pub external: Vec<PathBuf>,
+    /// Owning service per external file (path relative to the config file → service).
+    #[serde(default, rename = "external-owners")]
+    pub external_owners: BTreeMap<String, String>,
+    /// Globs of objects never planned nor reported as drift.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Managed schemas.
+    #[serde(default)]
+    pub schemas: Vec<String>,
+    /// Tenant column and setting.
+    #[serde(default)]
+    pub tenant: TenantConfig,
+    /// Per-rule levels and options.
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleSetting>,
+    /// Plan and apply settings (read by those commands).
+    #[serde(default)]
+    pub plan: toml::Table,
+    /// Apply settings.
+    #[serde(default)]
+    pub apply: toml::Table,
+}
+
+impl ConfigFile {
+    /// Reads and validates a config file.
+    pub fn read(path: &Path) -> Result<ConfigFile, Error> {
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        ConfigFile::parse(&text).map_err(|message| Error::Config {
+            path: path.to_owned(),
+            message,
+        })
+    }
+
+    /// Parses config text.
+    pub fn parse(text: &str) -> Result<ConfigFile, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// Loads `--config FILE`, or `./schema.toml` when present, or the defaults.
+    /// Relative paths inside the file are made relative to the file's directory.
+    pub fn discover(explicit: Option<&Path>) -> Result<(ConfigFile, Option<PathBuf>), Error> {
+        let path = match explicit {
+            Some(p) => p.to_owned(),
+            None => {
+                let default = PathBuf::from("schema.toml");
+                if !default.is_file() {
+                    return Ok((ConfigFile::default(), None));
+                }
+                default
+            }
+        };
+        let mut config = ConfigFile::read(&path)?;
+        let base = path.parent().map(Path::to_owned).unwrap_or_default();
+        if !base.as_os_str().is_empty() {
+            for p in config.paths.iter_mut().chain(config.external.iter_mut()) {
+                if p.is_relative() {
+                    *p = base.join(&*p);
+                }
+            }
+        }
+        Ok((config, Some(path)))
+    }
+}
+
+/// The level and options of one rule after configuration.
+#[derive(Clone, Debug, Default)]
+pub struct RuleOptions {
+    /// Configured level, when one was set.
+    pub level: Option<Level>,
+    /// Rule-specific options.
+    pub options: BTreeMap<String, toml::Value>,
+}
+
+impl RuleOptions {
+    /// An integer option.
+    pub fn usize(&self, key: &str, default: usize) -> usize {
+        self.options
+            .get(key)
+            .and_then(toml::Value::as_integer)
+            .and_then(|v| usize::try_from(v).ok())
+            .unwrap_or(default)
+    }
+
+    /// A list-of-strings option.
+    pub fn strings(&self, key: &str) -> Vec<String> {
+        self.options
+            .get(key)
+            .and_then(toml::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// What the lint rules need to know from the configuration.
+#[derive(Clone, Debug, Default)]
+pub struct LintSettings {
+    /// Tenant column and setting.
+    pub tenant: TenantConfig,
+    /// Per-rule settings.
+    pub rules: BTreeMap<String, RuleOptions>,
+}
+
+impl LintSettings {
+    /// Settings from a config file.
+    pub fn from_config(config: &ConfigFile) -> Self {
+        let rules = config
+            .rules
+            .iter()
+            .map(|(name, setting)| {
+                let options = match setting {
+                    RuleSetting::Level(l) => RuleOptions {
+                        level: Some(*l),
+                        options: BTreeMap::new(),
+                    },
+                    RuleSetting::Table { level, options } => RuleOptions {
+                        level: *level,
+                        options: options.clone(),
+                    },
+                };
+                (name.clone(), options)
+            })
+            .collect();
+        LintSettings {
+            tenant: config.tenant.clone(),
+            rules,
+        }
+    }
+
+    /// Options of one rule (defaults when not configured).
+    pub fn rule(&self, name: &str) -> RuleOptions {
+        self.rules.get(name).cloned().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_config_parses() {
+        let c = ConfigFile::parse(
+            r#"
+paths = ["schema"]
+external = ["schema/external"]
+ignore = ["knex_migrations*"]
+schemas = ["public"]
+[tenant]
+column = "org_id"
+[rules]
+rls-not-forced = "off"
+[rules.external-dependency-fanout]
+level = "warning"
+max-tables = 6
+"#,
+        )
+        .unwrap();
+        assert_eq!(c.tenant.column, "org_id");
+        assert_eq!(c.tenant.setting, "app.current_tenant");
+        let s = LintSettings::from_config(&c);
+        assert_eq!(s.rule("rls-not-forced").level, Some(Level::Off));
+        let f = s.rule("external-dependency-fanout");
+        assert_eq!(f.level, Some(Level::Warning));
+        assert_eq!(f.usize("max-tables", 4), 6);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        assert!(ConfigFile::parse("pathz = []").is_err());
+    }
+}

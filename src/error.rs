@@ -1,0 +1,39 @@
+//! Errors: the cases where a command cannot do its job at all (exit code 2).
+//!
+//! Findings (lint diagnostics, hazards) are values, not errors.
+
+use std::path::PathBuf;
+
+/// Why a command could not run.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    /// A file or directory could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// A path given on the command line or in the config does not exist.
+    #[error("{path} does not exist")]
+    #[diagnostic(help("pass a .sql file or a directory of them"))]
+    MissingPath {
+        /// The path.
+        path: PathBuf,
+    },
+    /// `schema.toml` is malformed.
+    #[error("invalid configuration in {path}: {message}")]
+    Config {
+        /// The config file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// A command-line value is not acceptable.
+    #[error("{0}")]
+    Usage(String),
+    /// Writing output failed.
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+}

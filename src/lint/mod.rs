@@ -1,0 +1,128 @@
+//! The linter: runs every enabled rule over the catalog and the dependency graph.
+//!
+//! Rules are plain functions registered in [`registry::RULES`]; each reports findings through
+//! a [`LintContext`]. Levels come from `schema.toml`, suppressions from comments in the SQL.
+
+pub mod fixture;
+pub mod registry;
+pub mod rule;
+pub mod rules;
+pub mod suppress;
+#[doc(hidden)]
+pub mod test_utils;
+
+use crate::catalog::Catalog;
+use crate::config::{Level, LintSettings, RuleOptions};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::graph::DepGraph;
+use crate::project::Project;
+use crate::source::Span;
+
+pub use rule::RuleDef;
+
+/// What a rule sees, and where it reports.
+pub struct LintContext<'a> {
+    /// The project (sources and statements).
+    pub project: &'a Project,
+    /// The catalog.
+    pub catalog: &'a Catalog,
+    /// The dependency graph.
+    pub graph: &'a DepGraph,
+    /// Tenant settings and every rule's options.
+    pub settings: &'a LintSettings,
+    rule: &'static RuleDef,
+    options: RuleOptions,
+    severity: Severity,
+    out: Vec<Diagnostic>,
+}
+
+impl LintContext<'_> {
+    /// Reports a finding of the running rule and returns it for labels, help and objects.
+    pub fn report(&mut self, span: Option<Span>, message: impl Into<String>) -> &mut Diagnostic {
+        self.out.push(Diagnostic::new(
+            self.rule.name,
+            self.severity,
+            message,
+            span,
+        ));
+        let last = self.out.len() - 1;
+        &mut self.out[last]
+    }
+
+    /// The running rule's options from `schema.toml`.
+    pub fn options(&self) -> &RuleOptions {
+        &self.options
+    }
+
+    /// The tenant column name (`tenant_id` by default).
+    pub fn tenant_column(&self) -> &str {
+        &self.settings.tenant.column
+    }
+
+    /// The tenant setting name (`app.current_tenant` by default).
+    pub fn tenant_setting(&self) -> &str {
+        &self.settings.tenant.setting
+    }
+}
+
+/// The level a rule runs at after configuration.
+pub fn effective_level(rule: &RuleDef, settings: &LintSettings) -> Level {
+    settings.rule(rule.name).level.unwrap_or(rule.default_level)
+}
+
+/// Runs the loader's findings and every enabled rule, applies suppressions and sorts.
+pub fn lint(project: &Project, graph: &DepGraph, settings: &LintSettings) -> Vec<Diagnostic> {
+    lint_rules(project, graph, settings, registry::RULES.iter().copied())
+}
+
+/// Like [`lint`], restricted to the given rules (loader findings are always kept).
+pub fn lint_rules(
+    project: &Project,
+    graph: &DepGraph,
+    settings: &LintSettings,
+    rules: impl Iterator<Item = &'static RuleDef>,
+) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = project
+        .diagnostics
+        .iter()
+        .filter_map(|d| {
+            let level = registry::loader_rule(d.rule)
+                .map_or(Some(Level::Error), |r| Some(effective_level(r, settings)))?;
+            let mut d = d.clone();
+            d.severity = match level {
+                Level::Off => return None,
+                Level::Warning => Severity::Warning,
+                Level::Error => d.severity.max(Severity::Warning),
+            };
+            if level == Level::Error
+                && registry::loader_rule(d.rule).is_some_and(|r| r.default_level != Level::Error)
+            {
+                d.severity = Severity::Error;
+            }
+            Some(d)
+        })
+        .collect();
+    for rule in rules {
+        let severity = match effective_level(rule, settings) {
+            Level::Off => continue,
+            Level::Warning => Severity::Warning,
+            Level::Error => Severity::Error,
+        };
+        let mut ctx = LintContext {
+            project,
+            catalog: &project.catalog,
+            graph,
+            settings,
+            rule,
+            options: settings.rule(rule.name),
+            severity,
+            out: Vec::new(),
+        };
+        (rule.check)(&mut ctx);
+        out.append(&mut ctx.out);
+    }
+    let mut out = suppress::apply(project, out);
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out.dedup();
+    out
+}

@@ -1,0 +1,24 @@
+//! What a lint rule is: a name, a default level, documentation, and a check function.
+
+use crate::config::Level;
+
+use super::LintContext;
+
+/// One lint rule.
+///
+/// The documentation is Markdown with the sections `## What it flags`, `## Why it matters`
+/// and `## Example`; `sql,expect_diagnostic` blocks must trigger the rule and plain `sql`
+/// blocks must not (checked by `tests/tidy.rs`). `schema-lint --explain NAME` prints it.
+#[derive(Debug)]
+pub struct RuleDef {
+    /// Stable kebab-case name, read as "ignore NAME" in suppressions.
+    pub name: &'static str,
+    /// Level when `schema.toml` does not set one.
+    pub default_level: Level,
+    /// One line for `--list-rules`.
+    pub summary: &'static str,
+    /// Full documentation.
+    pub docs: &'static str,
+    /// The check.
+    pub check: fn(&mut LintContext<'_>),
+}
