@@ -12,7 +12,11 @@ pub(crate) fn code(raw: i8) -> char {
 fn unknown(what: &'static str, code: char, object: &str) -> IntrospectError {
     IntrospectError::UnknownCode {
         what,
-        code: if code == '\0' { String::new() } else { code.to_string() },
+        code: if code == '\0' {
+            String::new()
+        } else {
+            code.to_string()
+        },
         object: object.to_owned(),
     }
 }
@@ -122,9 +126,15 @@ mod tests {
     #[test]
     fn unknown_codes_are_errors_naming_the_object() {
         let err = policy_command('z', "policy p on public.t").unwrap_err();
-        assert_eq!(err.to_string(), "unknown polcmd code \"z\" on policy p on public.t");
+        assert_eq!(
+            err.to_string(),
+            "unknown polcmd code \"z\" on policy p on public.t"
+        );
         assert!(typtype('m', "public.x").is_err());
         assert_eq!(identity(code(0), "c").unwrap(), None);
-        assert_eq!(identity(code(b'a'.cast_signed()), "c").unwrap(), Some("ALWAYS"));
+        assert_eq!(
+            identity(code(b'a'.cast_signed()), "c").unwrap(),
+            Some("ALWAYS")
+        );
     }
 }

@@ -22,8 +22,10 @@
 //!   plain attributes with no expression in them; writing `COMMENT`/`GRANT`/`ALTER … OWNER`
 //!   statements only to parse them again would add a round trip and nothing else.
 //!
-//! Parsing thousands of definitions is the main cost, so the script is split into chunks
-//! parsed on all cores (`std::thread::scope`); lowering then runs once over all of them.
+//! Parsing thousands of definitions costs about as much as the server's work, so the two
+//! overlap: each kind's DDL is cut into chunks that worker threads (`std::thread::scope`, one
+//! per core) parse while the next queries run; lowering then runs once over all chunks, in
+//! order.
 //!
 //! # What the live side records
 //! Owners always (the file side only where a file sets one); a NULL ACL expanded to
@@ -35,6 +37,7 @@ mod rows;
 mod script;
 
 use std::collections::BTreeMap;
+use std::sync::{Mutex, mpsc};
 
 use postgres::{Client, IsolationLevel};
 
@@ -42,7 +45,7 @@ pub use rows::{QUERY_FILES, query_text};
 
 use crate::catalog::build::{Input, build_catalog};
 use crate::catalog::{Catalog, Extension, Grant, Meta, QualifiedName, Schema};
-use crate::parse::{SYNTAX_ERROR, parse_file};
+use crate::parse::{ParsedFile, SYNTAX_ERROR, parse_file};
 use crate::source::FileId;
 
 /// What to read.
@@ -50,7 +53,8 @@ use crate::source::FileId;
 pub struct IntrospectOptions {
     /// Managed schemas; empty means every schema except `pg_*` and `information_schema`.
     pub schemas: Vec<String>,
-    /// Threads used to parse definitions (`0`: one per available core).
+    /// Threads that parse definitions while the queries run (`0`: one per available core
+    /// but one, which the server needs).
     pub threads: usize,
 }
 
@@ -99,9 +103,45 @@ pub enum IntrospectError {
 }
 
 /// Reads the managed schemas of the connected database. See the module documentation.
-pub fn introspect(client: &mut Client, opts: &IntrospectOptions) -> Result<Catalog, IntrospectError> {
-    let fetched = fetch(client, opts)?;
-    assemble(&fetched, opts)
+pub fn introspect(
+    client: &mut Client,
+    opts: &IntrospectOptions,
+) -> Result<Catalog, IntrospectError> {
+    let threads = match opts.threads {
+        // One core is busy running the queries (the server), the rest parse.
+        0 => std::thread::available_parallelism()
+            .map_or(1, |n| usize::from(n).saturating_sub(1).max(1)),
+        n => n,
+    };
+    let (to_parse, work) = mpsc::channel::<Chunk>();
+    let work = Mutex::new(work);
+    let (done, parsed) = mpsc::channel::<Chunk>();
+    let (fetched, mut chunks) = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let (work, done) = (&work, done.clone());
+                scope.spawn(move || {
+                    loop {
+                        let next = work.lock().map(|rx| rx.recv());
+                        let Ok(Ok(mut chunk)) = next else { break };
+                        chunk.parsed = parse_file(chunk.file, &chunk.text);
+                        if done.send(chunk).is_err() {
+                            break;
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(done);
+        let fetched = fetch(client, opts, &mut Chunker::new(to_parse));
+        for w in workers {
+            let _ = w.join();
+        }
+        (fetched, parsed.into_iter().collect::<Vec<_>>())
+    });
+    let fetched = fetched?;
+    chunks.sort_by_key(|c| c.file);
+    assemble(&fetched, &chunks)
 }
 
 /// Everything the queries returned.
@@ -109,7 +149,6 @@ struct Fetched {
     schemas: Vec<rows::SchemaRow>,
     tables: Vec<rows::TableRow>,
     columns: Vec<rows::ColumnRow>,
-    constraints: Vec<rows::ConstraintRow>,
     indexes: Vec<rows::IndexRow>,
     views: Vec<rows::ViewRow>,
     functions: Vec<rows::FunctionRow>,
@@ -121,15 +160,26 @@ struct Fetched {
     grants: Vec<rows::GrantRow>,
 }
 
-fn fetch(client: &mut Client, opts: &IntrospectOptions) -> Result<Fetched, IntrospectError> {
-    let begin = |source| IntrospectError::Query { query: "begin", source };
+/// Runs the queries in one transaction, handing each kind's DDL to the parsing threads as soon
+/// as its rows are in, so parsing overlaps the server's work on the next queries. The order
+/// puts the kinds that are slow to parse first.
+fn fetch(
+    client: &mut Client,
+    opts: &IntrospectOptions,
+    out: &mut Chunker,
+) -> Result<Fetched, IntrospectError> {
+    let begin = |source| IntrospectError::Query {
+        query: "begin",
+        source,
+    };
     let mut tx = client
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)
         .read_only(true)
         .start()
         .map_err(begin)?;
-    tx.batch_execute("SET LOCAL search_path = pg_catalog")
+    // Qualified names everywhere; enough memory that sorting the columns never spills.
+    tx.batch_execute("SET LOCAL search_path = pg_catalog; SET LOCAL work_mem = '64MB'")
         .map_err(begin)?;
     let version = rows::version(&mut tx)?;
     if version.version_num < 130_000 {
@@ -139,108 +189,164 @@ fn fetch(client: &mut Client, opts: &IntrospectOptions) -> Result<Fetched, Intro
     }
     let schemas = rows::schemas(&mut tx, &opts.schemas)?;
     let names: Vec<String> = schemas.iter().map(|s| s.name.clone()).collect();
-    let fetched = Fetched {
-        tables: rows::tables(&mut tx, &names)?,
-        columns: rows::columns(&mut tx, &names)?,
-        constraints: rows::constraints(&mut tx, &names)?,
-        indexes: rows::indexes(&mut tx, &names, version.version_num)?,
-        views: rows::views(&mut tx, &names)?,
-        functions: rows::functions(&mut tx, &names)?,
-        triggers: rows::triggers(&mut tx, &names)?,
-        policies: rows::policies(&mut tx, &names)?,
-        sequences: rows::sequences(&mut tx, &names)?,
-        types: rows::types(&mut tx, &names)?,
-        extensions: rows::extensions(&mut tx)?,
-        grants: rows::grants(&mut tx, &names)?,
-        schemas,
-    };
-    tx.commit()
-        .map_err(|source| IntrospectError::Query { query: "commit", source })?;
-    Ok(fetched)
-}
 
-/// The DDL script for everything that goes through the loader, in dependency-free order (the
-/// loader applies definitions before attachments whatever the order).
-fn script(f: &Fetched) -> Result<Vec<script::Statement>, IntrospectError> {
-    let mut out = Vec::new();
-    for t in &f.types {
+    let views = rows::views(&mut tx, &names)?;
+    for v in &views {
+        out.push(script::view(v)?);
+    }
+    out.flush();
+    let functions = rows::functions(&mut tx, &names)?;
+    for r in &functions {
+        out.push(script::function(r)?);
+    }
+    out.flush();
+    let types = rows::types(&mut tx, &names)?;
+    for t in &types {
         out.push(script::type_def(t)?);
     }
-    for s in &f.sequences {
-        out.extend(script::sequence(s));
+    let sequences = rows::sequences(&mut tx, &names)?;
+    for s in &sequences {
+        for statement in script::sequence(s) {
+            out.push(statement);
+        }
     }
-    let mut columns: BTreeMap<u32, Vec<&rows::ColumnRow>> = BTreeMap::new();
-    for c in &f.columns {
-        columns.entry(c.table_oid).or_default().push(c);
+    out.flush();
+    let tables = rows::tables(&mut tx, &names)?;
+    let columns = rows::columns(&mut tx, &names)?;
+    let mut by_table: BTreeMap<u32, Vec<&rows::ColumnRow>> = BTreeMap::new();
+    for c in &columns {
+        by_table.entry(c.table_oid).or_default().push(c);
     }
-    let tables: BTreeMap<u32, &rows::TableRow> = f.tables.iter().map(|t| (t.oid, t)).collect();
-    for t in &f.tables {
-        out.push(script::table(t, columns.get(&t.oid).map_or(&[][..], Vec::as_slice))?);
+    for t in &tables {
+        out.push(script::table(
+            t,
+            by_table.get(&t.oid).map_or(&[][..], Vec::as_slice),
+        )?);
     }
-    for k in &f.constraints {
-        if let Some(t) = tables.get(&k.table_oid) {
+    out.flush();
+    let constraints = rows::constraints(&mut tx, &names)?;
+    let by_oid: BTreeMap<u32, &rows::TableRow> = tables.iter().map(|t| (t.oid, t)).collect();
+    for k in &constraints {
+        if let Some(t) = by_oid.get(&k.table_oid) {
             out.push(script::constraint(t, k)?);
         }
     }
-    for v in &f.views {
-        out.push(script::view(v)?);
-    }
-    out.extend(f.indexes.iter().map(script::index));
-    for r in &f.functions {
-        out.push(script::function(r)?);
-    }
-    out.extend(f.triggers.iter().map(script::trigger));
-    for p in &f.policies {
+    out.flush();
+    let policies = rows::policies(&mut tx, &names)?;
+    for p in &policies {
         out.push(script::policy(p)?);
     }
-    Ok(out)
-}
-
-/// One chunk of the script: its text and where each statement starts.
-struct Chunk {
-    text: String,
-    starts: Vec<(usize, String)>,
-}
-
-fn chunks(statements: Vec<script::Statement>, n: usize) -> Vec<Chunk> {
-    let total: usize = statements.iter().map(|s| s.sql.len() + 2).sum();
-    let target = total / n.max(1) + 1;
-    let mut out = vec![Chunk { text: String::new(), starts: Vec::new() }];
-    for s in statements {
-        let current = out.last_mut().expect("never empty");
-        if current.text.len() >= target {
-            out.push(Chunk { text: String::new(), starts: Vec::new() });
-        }
-        let current = out.last_mut().expect("never empty");
-        current.starts.push((current.text.len(), s.object));
-        current.text.push_str(&s.sql);
-        current.text.push_str(";\n");
+    out.flush();
+    let indexes = rows::indexes(&mut tx, &names, version.version_num)?;
+    for i in &indexes {
+        out.push(script::index(i));
     }
-    out
+    out.flush();
+    let triggers = rows::triggers(&mut tx, &names)?;
+    for t in &triggers {
+        out.push(script::trigger(t));
+    }
+    out.flush();
+    let extensions = rows::extensions(&mut tx)?;
+    let grants = rows::grants(&mut tx, &names)?;
+    tx.commit().map_err(|source| IntrospectError::Query {
+        query: "commit",
+        source,
+    })?;
+    Ok(Fetched {
+        schemas,
+        tables,
+        columns,
+        indexes,
+        views,
+        functions,
+        triggers,
+        policies,
+        sequences,
+        types,
+        extensions,
+        grants,
+    })
 }
 
-fn assemble(f: &Fetched, opts: &IntrospectOptions) -> Result<Catalog, IntrospectError> {
-    let threads = match opts.threads {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
-        n => n,
-    };
-    let chunks = chunks(script(f)?, threads);
-    let parsed: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chunks
+/// A piece of the DDL script, parsed by a worker thread.
+struct Chunk {
+    file: FileId,
+    text: String,
+    /// Where each statement starts, and the object it describes (for error messages).
+    starts: Vec<(usize, String)>,
+    parsed: ParsedFile,
+}
+
+/// Cuts the script into chunks of about [`Chunker::TARGET`] bytes and sends them to the
+/// parsing threads. Small chunks spread the work evenly and keep the parser's allocations
+/// small.
+struct Chunker {
+    send: mpsc::Sender<Chunk>,
+    current: Chunk,
+    next_file: u32,
+}
+
+impl Chunker {
+    const TARGET: usize = 64 * 1024;
+
+    fn new(send: mpsc::Sender<Chunk>) -> Self {
+        Chunker {
+            send,
+            current: Chunker::empty(FileId(0)),
+            next_file: 1,
+        }
+    }
+
+    fn empty(file: FileId) -> Chunk {
+        Chunk {
+            file,
+            text: String::new(),
+            starts: Vec::new(),
+            parsed: ParsedFile::default(),
+        }
+    }
+
+    fn push(&mut self, s: script::Statement) {
+        self.current
+            .starts
+            .push((self.current.text.len(), s.object));
+        self.current.text.push_str(&s.sql);
+        self.current.text.push_str(";\n");
+        if self.current.text.len() >= Self::TARGET {
+            self.flush();
+        }
+    }
+
+    /// Sends what has been collected (a kind's last statements) to the parsers.
+    fn flush(&mut self) {
+        if self.current.text.is_empty() {
+            return;
+        }
+        let next = Chunker::empty(FileId(self.next_file));
+        self.next_file += 1;
+        let chunk = std::mem::replace(&mut self.current, next);
+        // The workers only stop when the sender is dropped, so sending cannot fail while this
+        // chunker lives; a failure would mean a worker panicked, and the chunk is then lost
+        // and reported as missing objects rather than as a second panic.
+        let _ = self.send.send(chunk);
+    }
+}
+
+impl Drop for Chunker {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+fn assemble(f: &Fetched, chunks: &[Chunk]) -> Result<Catalog, IntrospectError> {
+    for chunk in chunks {
+        if let Some(d) = chunk
+            .parsed
+            .diagnostics
             .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
-                scope.spawn(move || parse_file(id, &c.text))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    for (chunk, p) in chunks.iter().zip(&parsed) {
-        if let Some(d) = p.diagnostics.iter().find(|d| d.rule == SYNTAX_ERROR) {
+            .find(|d| d.rule == SYNTAX_ERROR)
+        {
             let at = d.span.map_or(0, |s| s.start as usize);
             let object = chunk
                 .starts
@@ -256,12 +362,10 @@ fn assemble(f: &Fetched, opts: &IntrospectOptions) -> Result<Catalog, Introspect
     }
     let inputs: Vec<Input<'_>> = chunks
         .iter()
-        .zip(&parsed)
-        .enumerate()
-        .map(|(i, (c, p))| Input {
-            file: FileId(u32::try_from(i).unwrap_or(u32::MAX)),
+        .map(|c| Input {
+            file: c.file,
             text: &c.text,
-            statements: &p.statements,
+            statements: &c.parsed.statements,
             external_owner: None,
         })
         .collect();
@@ -283,7 +387,11 @@ fn clear_spans(c: &mut Catalog) {
             k.span = None;
         }
     }
-    for v in c.views.values_mut().chain(c.materialized_views.values_mut()) {
+    for v in c
+        .views
+        .values_mut()
+        .chain(c.materialized_views.values_mut())
+    {
         v.meta.span = None;
     }
     for i in c.indexes.values_mut() {
@@ -346,7 +454,10 @@ fn annotate(c: &mut Catalog, f: &Fetched) {
             m
         });
     for t in &f.tables {
-        let Some(table) = c.tables.get_mut(&QualifiedName::new(t.schema.clone(), t.name.clone())) else {
+        let Some(table) = c
+            .tables
+            .get_mut(&QualifiedName::new(t.schema.clone(), t.name.clone()))
+        else {
             continue;
         };
         table.rls_enabled = t.rls_enabled;
@@ -361,25 +472,38 @@ fn annotate(c: &mut Catalog, f: &Fetched) {
     }
     for v in &f.views {
         let name = QualifiedName::new(v.schema.clone(), v.name.clone());
-        if let Some(view) = c.views.get_mut(&name).or(c.materialized_views.get_mut(&name)) {
+        if let Some(view) = c
+            .views
+            .get_mut(&name)
+            .or(c.materialized_views.get_mut(&name))
+        {
             view.meta.owner = Some(v.owner.clone());
             view.meta.comment.clone_from(&v.comment);
         }
     }
     for i in &f.indexes {
-        if let Some(index) = c.indexes.get_mut(&QualifiedName::new(i.schema.clone(), i.name.clone())) {
+        if let Some(index) = c
+            .indexes
+            .get_mut(&QualifiedName::new(i.schema.clone(), i.name.clone()))
+        {
             index.nulls_not_distinct = i.nulls_not_distinct;
             index.meta.comment.clone_from(&i.comment);
         }
     }
     for s in &f.sequences {
-        if let Some(seq) = c.sequences.get_mut(&QualifiedName::new(s.schema.clone(), s.name.clone())) {
+        if let Some(seq) = c
+            .sequences
+            .get_mut(&QualifiedName::new(s.schema.clone(), s.name.clone()))
+        {
             seq.meta.owner = Some(s.owner.clone());
             seq.meta.comment.clone_from(&s.comment);
         }
     }
     for t in &f.types {
-        if let Some(ty) = c.types.get_mut(&QualifiedName::new(t.schema.clone(), t.name.clone())) {
+        if let Some(ty) = c
+            .types
+            .get_mut(&QualifiedName::new(t.schema.clone(), t.name.clone()))
+        {
             ty.meta.owner = Some(t.owner.clone());
             ty.meta.comment.clone_from(&t.comment);
             // The loader's default grant stands for a NULL ACL; grants.sql says what is there.
@@ -387,7 +511,10 @@ fn annotate(c: &mut Catalog, f: &Fetched) {
         }
     }
     for r in &f.functions {
-        if let Some(func) = c.functions.get_mut(&function_key(&r.schema, &r.name, &r.input_types)) {
+        if let Some(func) = c
+            .functions
+            .get_mut(&function_key(&r.schema, &r.name, &r.input_types))
+        {
             func.meta.owner = Some(r.owner.clone());
             func.meta.comment.clone_from(&r.comment);
             // The loader's default grant stands for a NULL ACL; grants.sql says what is there.
@@ -395,19 +522,27 @@ fn annotate(c: &mut Catalog, f: &Fetched) {
         }
     }
     for t in &f.triggers {
-        let key = (QualifiedName::new(t.schema.clone(), t.table_name.clone()), t.name.clone());
+        let key = (
+            QualifiedName::new(t.schema.clone(), t.table_name.clone()),
+            t.name.clone(),
+        );
         if let Some(trigger) = c.triggers.get_mut(&key) {
             trigger.meta.comment.clone_from(&t.comment);
         }
     }
     for p in &f.policies {
-        let key = (QualifiedName::new(p.schema.clone(), p.table_name.clone()), p.name.clone());
+        let key = (
+            QualifiedName::new(p.schema.clone(), p.table_name.clone()),
+            p.name.clone(),
+        );
         if let Some(policy) = c.policies.get_mut(&key) {
             policy.meta.comment.clone_from(&p.comment);
         }
     }
     for g in &f.grants {
-        let Some(meta) = grant_target(c, g) else { continue };
+        let Some(meta) = grant_target(c, g) else {
+            continue;
+        };
         meta.grants.push(Grant {
             grantee: g.grantee.clone(),
             privilege: g.privilege.clone(),
@@ -420,7 +555,11 @@ fn annotate(c: &mut Catalog, f: &Fetched) {
 
 /// The catalog key of a routine: as [`crate::catalog::identity`] builds it from a declaration.
 fn function_key(schema: &str, name: &str, input_types: &[String]) -> String {
-    format!("{}({})", QualifiedName::new(schema, name), input_types.join(", "))
+    format!(
+        "{}({})",
+        QualifiedName::new(schema, name),
+        input_types.join(", ")
+    )
 }
 
 fn grant_target<'c>(c: &'c mut Catalog, g: &rows::GrantRow) -> Option<&'c mut Meta> {

@@ -76,9 +76,7 @@ impl Row<'_> {
     }
 
     fn strings(&self, column: &str) -> Result<Vec<String>, IntrospectError> {
-        Ok(self
-            .get::<Option<Vec<String>>>(column)?
-            .unwrap_or_default())
+        Ok(self.get::<Option<Vec<String>>>(column)?.unwrap_or_default())
     }
 }
 
@@ -109,7 +107,8 @@ pub fn version(tx: &mut Transaction<'_>) -> Result<VersionRow, IntrospectError> 
             version_num: r.get("version_num")?,
         })
     })?;
-    rows.pop().ok_or(IntrospectError::Empty { query: "version" })
+    rows.pop()
+        .ok_or(IntrospectError::Empty { query: "version" })
 }
 
 /// `schemas.sql`.
@@ -119,7 +118,10 @@ pub struct SchemaRow {
     pub comment: Option<String>,
 }
 
-pub fn schemas(tx: &mut Transaction<'_>, wanted: &[String]) -> Result<Vec<SchemaRow>, IntrospectError> {
+pub fn schemas(
+    tx: &mut Transaction<'_>,
+    wanted: &[String],
+) -> Result<Vec<SchemaRow>, IntrospectError> {
     run(tx, "schemas", SCHEMAS_SQL, wanted, |r| {
         Ok(SchemaRow {
             name: r.get("name")?,
@@ -146,7 +148,10 @@ pub struct TableRow {
     pub comment: Option<String>,
 }
 
-pub fn tables(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<TableRow>, IntrospectError> {
+pub fn tables(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+) -> Result<Vec<TableRow>, IntrospectError> {
     run(tx, "tables", TABLES_SQL, schemas, |r| {
         Ok(TableRow {
             oid: r.get("oid")?,
@@ -191,7 +196,10 @@ pub struct ColumnRow {
     pub comment: Option<String>,
 }
 
-pub fn columns(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<ColumnRow>, IntrospectError> {
+pub fn columns(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+) -> Result<Vec<ColumnRow>, IntrospectError> {
     run(tx, "columns", COLUMNS_SQL, schemas, |r| {
         let sequence = match r.get::<Option<String>>("seq_type")? {
             Some(data_type) => Some(IdentitySequence {
@@ -228,7 +236,10 @@ pub struct ConstraintRow {
     pub definition: String,
 }
 
-pub fn constraints(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<ConstraintRow>, IntrospectError> {
+pub fn constraints(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+) -> Result<Vec<ConstraintRow>, IntrospectError> {
     run(tx, "constraints", CONSTRAINTS_SQL, schemas, |r| {
         Ok(ConstraintRow {
             table_oid: r.get("table_oid")?,
@@ -277,7 +288,10 @@ pub struct ViewRow {
     pub comment: Option<String>,
 }
 
-pub fn views(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<ViewRow>, IntrospectError> {
+pub fn views(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+) -> Result<Vec<ViewRow>, IntrospectError> {
     run(tx, "views", VIEWS_SQL, schemas, |r| {
         Ok(ViewRow {
             schema: r.get("schema")?,
@@ -303,7 +317,10 @@ pub struct FunctionRow {
     pub comment: Option<String>,
 }
 
-pub fn functions(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<FunctionRow>, IntrospectError> {
+pub fn functions(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+) -> Result<Vec<FunctionRow>, IntrospectError> {
     run(tx, "functions", FUNCTIONS_SQL, schemas, |r| {
         Ok(FunctionRow {
             schema: r.get("schema")?,
@@ -326,7 +343,10 @@ pub struct TriggerRow {
     pub comment: Option<String>,
 }
 
-pub fn triggers(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<TriggerRow>, IntrospectError> {
+pub fn triggers(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+) -> Result<Vec<TriggerRow>, IntrospectError> {
     run(tx, "triggers", TRIGGERS_SQL, schemas, |r| {
         Ok(TriggerRow {
             schema: r.get("schema")?,
@@ -351,7 +371,10 @@ pub struct PolicyRow {
     pub comment: Option<String>,
 }
 
-pub fn policies(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<PolicyRow>, IntrospectError> {
+pub fn policies(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+) -> Result<Vec<PolicyRow>, IntrospectError> {
     run(tx, "policies", POLICIES_SQL, schemas, |r| {
         Ok(PolicyRow {
             schema: r.get("schema")?,
@@ -384,7 +407,10 @@ pub struct SequenceRow {
     pub comment: Option<String>,
 }
 
-pub fn sequences(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<SequenceRow>, IntrospectError> {
+pub fn sequences(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+) -> Result<Vec<SequenceRow>, IntrospectError> {
     run(tx, "sequences", SEQUENCES_SQL, schemas, |r| {
         Ok(SequenceRow {
             schema: r.get("schema")?,
@@ -423,7 +449,10 @@ pub struct TypeRow {
     pub comment: Option<String>,
 }
 
-pub fn types(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<TypeRow>, IntrospectError> {
+pub fn types(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+) -> Result<Vec<TypeRow>, IntrospectError> {
     run(tx, "types", TYPES_SQL, schemas, |r| {
         Ok(TypeRow {
             schema: r.get("schema")?,
@@ -476,7 +505,10 @@ pub struct GrantRow {
     pub grantable: bool,
 }
 
-pub fn grants(tx: &mut Transaction<'_>, schemas: &[String]) -> Result<Vec<GrantRow>, IntrospectError> {
+pub fn grants(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+) -> Result<Vec<GrantRow>, IntrospectError> {
     run(tx, "grants", GRANTS_SQL, schemas, |r| {
         Ok(GrantRow {
             object_kind: r.get("object_kind")?,

@@ -29,7 +29,10 @@ pub fn qualified(schema: &str, name: &str) -> String {
 
 /// Readable `schema.name` for messages.
 fn label(kind: &str, schema: &str, name: &str) -> String {
-    format!("{kind} {}", crate::catalog::QualifiedName::new(schema, name))
+    format!(
+        "{kind} {}",
+        crate::catalog::QualifiedName::new(schema, name)
+    )
 }
 
 /// `WITH (a='1', b='x')` from `reloptions` entries (`name=value`), or nothing.
@@ -69,7 +72,11 @@ fn sequence_options(
     cycle: bool,
 ) -> Vec<String> {
     let (type_min, type_max) = type_bounds(data_type);
-    let (default_min, default_max) = if increment > 0 { (1, type_max) } else { (type_min, -1) };
+    let (default_min, default_max) = if increment > 0 {
+        (1, type_max)
+    } else {
+        (type_min, -1)
+    };
     let default_start = if increment > 0 { min } else { max };
     let mut out = Vec::new();
     if increment != 1 {
@@ -110,8 +117,15 @@ fn column_sql(c: &ColumnRow, object: &str) -> Result<String, IntrospectError> {
     }
     if let Some(when) = decode::identity(c.identity, object)? {
         sql.push_str(&format!(" GENERATED {when} AS IDENTITY"));
-        if let Some(IdentitySequence { data_type, start, increment, min, max, cache, cycle }) =
-            &c.sequence
+        if let Some(IdentitySequence {
+            data_type,
+            start,
+            increment,
+            min,
+            max,
+            cache,
+            cycle,
+        }) = &c.sequence
         {
             let opts = sequence_options(data_type, *start, *increment, *min, *max, *cache, *cycle);
             if !opts.is_empty() {
@@ -125,7 +139,11 @@ fn column_sql(c: &ColumnRow, object: &str) -> Result<String, IntrospectError> {
 /// `CREATE TABLE` with its columns (constraints come separately, see [`constraint`]).
 pub fn table(t: &TableRow, columns: &[&ColumnRow]) -> Result<Statement, IntrospectError> {
     let object = label("table", &t.schema, &t.name);
-    let unlogged = if decode::unlogged(t.persistence, &object)? { "UNLOGGED " } else { "" };
+    let unlogged = if decode::unlogged(t.persistence, &object)? {
+        "UNLOGGED "
+    } else {
+        ""
+    };
     decode::partitioned(t.relkind, &object)?;
     let name = qualified(&t.schema, &t.name);
     let mut sql = format!("CREATE {unlogged}TABLE {name}");
@@ -153,7 +171,11 @@ pub fn table(t: &TableRow, columns: &[&ColumnRow]) -> Result<Statement, Introspe
 
 /// `ALTER TABLE ONLY … ADD CONSTRAINT … <pg_get_constraintdef>`.
 pub fn constraint(table: &TableRow, k: &ConstraintRow) -> Result<Statement, IntrospectError> {
-    let object = format!("constraint {} on {}", k.name, label("table", &table.schema, &table.name));
+    let object = format!(
+        "constraint {} on {}",
+        k.name,
+        label("table", &table.schema, &table.name)
+    );
     decode::check_contype(k.contype, &object)?;
     let sql = format!(
         "ALTER TABLE ONLY {} ADD CONSTRAINT {} {}",
@@ -177,7 +199,11 @@ pub fn view(v: &ViewRow) -> Result<Statement, IntrospectError> {
     let object = label("view", &v.schema, &v.name);
     let materialized = decode::materialized(v.relkind, &object)?;
     let query = v.definition.trim_end().trim_end_matches(';');
-    let kind = if materialized { "MATERIALIZED VIEW" } else { "VIEW" };
+    let kind = if materialized {
+        "MATERIALIZED VIEW"
+    } else {
+        "VIEW"
+    };
     let mut sql = format!(
         "CREATE {kind} {}{} AS {query}",
         qualified(&v.schema, &v.name),
@@ -191,7 +217,11 @@ pub fn view(v: &ViewRow) -> Result<Statement, IntrospectError> {
 
 /// `pg_get_functiondef` as it is.
 pub fn function(f: &FunctionRow) -> Result<Statement, IntrospectError> {
-    let object = format!("{}({})", label("function", &f.schema, &f.name), f.input_types.join(", "));
+    let object = format!(
+        "{}({})",
+        label("function", &f.schema, &f.name),
+        f.input_types.join(", ")
+    );
     decode::check_prokind(f.prokind, &object)?;
     Ok(Statement {
         object,
@@ -202,20 +232,32 @@ pub fn function(f: &FunctionRow) -> Result<Statement, IntrospectError> {
 /// `pg_get_triggerdef` as it is.
 pub fn trigger(t: &TriggerRow) -> Statement {
     Statement {
-        object: format!("trigger {} on {}", t.name, label("table", &t.schema, &t.table_name)),
+        object: format!(
+            "trigger {} on {}",
+            t.name,
+            label("table", &t.schema, &t.table_name)
+        ),
         sql: t.definition.clone(),
     }
 }
 
 /// `CREATE POLICY` from `pg_policy` (expressions from `pg_get_expr`).
 pub fn policy(p: &PolicyRow) -> Result<Statement, IntrospectError> {
-    let object = format!("policy {} on {}", p.name, label("table", &p.schema, &p.table_name));
+    let object = format!(
+        "policy {} on {}",
+        p.name,
+        label("table", &p.schema, &p.table_name)
+    );
     let command = decode::policy_command(p.command, &object)?;
     let mut sql = format!(
         "CREATE POLICY {} ON {} AS {} FOR {command}",
         quote_ident(&p.name),
         qualified(&p.schema, &p.table_name),
-        if p.permissive { "PERMISSIVE" } else { "RESTRICTIVE" },
+        if p.permissive {
+            "PERMISSIVE"
+        } else {
+            "RESTRICTIVE"
+        },
     );
     if !p.roles.is_empty() {
         sql.push_str(&format!(" TO {}", p.roles.join(", ")));
@@ -250,7 +292,10 @@ pub fn sequence(s: &SequenceRow) -> Vec<Statement> {
         sql.push(' ');
         sql.push_str(&o);
     }
-    let mut out = vec![Statement { object: object.clone(), sql }];
+    let mut out = vec![Statement {
+        object: object.clone(),
+        sql,
+    }];
     if let (Some(t), Some(c)) = (&s.owned_by_table, &s.owned_by_column) {
         out.push(Statement {
             object,
@@ -279,10 +324,16 @@ pub fn type_def(t: &TypeRow) -> Result<Statement, IntrospectError> {
             format!("CREATE TYPE {name} AS ({})", attrs.join(", "))
         }
         decode::TypeCode::Range => {
-            format!("CREATE TYPE {name} AS RANGE (subtype = {})", t.subtype.as_deref().unwrap_or("text"))
+            format!(
+                "CREATE TYPE {name} AS RANGE (subtype = {})",
+                t.subtype.as_deref().unwrap_or("text")
+            )
         }
         decode::TypeCode::Domain => {
-            let mut sql = format!("CREATE DOMAIN {name} AS {}", t.base_type.as_deref().unwrap_or("text"));
+            let mut sql = format!(
+                "CREATE DOMAIN {name} AS {}",
+                t.base_type.as_deref().unwrap_or("text")
+            );
             if let Some(c) = &t.collation {
                 sql.push_str(&format!(" COLLATE {c}"));
             }
@@ -322,7 +373,10 @@ mod tests {
     #[test]
     fn reloptions_are_quoted() {
         assert_eq!(
-            with_options(&["fillfactor=70".to_owned(), "toast.autovacuum_enabled=false".to_owned()]),
+            with_options(&[
+                "fillfactor=70".to_owned(),
+                "toast.autovacuum_enabled=false".to_owned()
+            ]),
             " WITH (\"fillfactor\"='70', \"toast\".\"autovacuum_enabled\"='false')"
         );
     }
