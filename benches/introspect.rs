@@ -1,0 +1,127 @@
+//! Introspection speed on the 2,000-table benchmark schema, next to `pg_dump --schema-only` of
+//! the same database in the same run.
+//!
+//! `cargo bench --bench introspect` generates the schema with
+//! `python3 ../../shared/bench/gen_schema.py -n 2000` (or `SCHEMA_TOOL_BENCH_SQL=<file>`),
+//! loads it with `psql -1` into a throwaway cluster, then reports the median of five runs of
+//! `introspect()` (with all cores, and with one thread for comparison) and of `pg_dump`.
+//! Target: introspection under 1 s and faster than pg_dump.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use schema_tool::introspect::{IntrospectOptions, introspect};
+use schema_tool::shadow::{Cluster, ClusterOptions};
+
+const RUNS: usize = 5;
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn schema_file() -> PathBuf {
+    if let Some(path) = std::env::var_os("SCHEMA_TOOL_BENCH_SQL") {
+        return PathBuf::from(path);
+    }
+    let out = std::env::temp_dir().join("schema-tool-bench/a2000/schema.sql");
+    if !out.exists() {
+        std::fs::create_dir_all(out.parent().expect("has a parent")).expect("create bench dir");
+        let generator =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/gen_schema.py");
+        let status = Command::new("python3")
+            .arg(&generator)
+            .args(["-n", "2000", "-o"])
+            .arg(&out)
+            .status()
+            .expect("run python3");
+        assert!(status.success(), "gen_schema.py failed");
+    }
+    out
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is accepted and ignored.
+    let sql = schema_file();
+    let cluster = Cluster::start(&ClusterOptions::default()).expect("start a throwaway cluster");
+    let db = cluster.create_database("bench").expect("create database");
+    let conninfo = cluster.connection_string(&db);
+    let bindir = cluster.binaries().bindir().to_path_buf();
+
+    let started = Instant::now();
+    let status = Command::new(bindir.join("psql"))
+        .args([
+            "-X",
+            "-q",
+            "-1",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-o",
+            "/dev/null",
+            "-d",
+            &conninfo,
+            "-f",
+        ])
+        .arg(&sql)
+        .status()
+        .expect("run psql");
+    assert!(status.success(), "loading {} failed", sql.display());
+    println!(
+        "loaded {} in {:.1} s",
+        sql.display(),
+        started.elapsed().as_secs_f64()
+    );
+
+    let mut client = cluster.connect(&db).expect("connect");
+    let mut run = |threads: usize| {
+        let opts = IntrospectOptions {
+            threads,
+            ..IntrospectOptions::default()
+        };
+        let mut times = Vec::new();
+        let mut objects = 0;
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            let catalog = introspect(&mut client, &opts).expect("introspect");
+            times.push(t.elapsed());
+            objects = catalog.object_count();
+        }
+        (median(times), objects)
+    };
+    let (all_cores, objects) = run(0);
+    let (one_thread, _) = run(1);
+
+    let mut dump_times = Vec::new();
+    for _ in 0..RUNS {
+        let t = Instant::now();
+        let status = Command::new(bindir.join("pg_dump"))
+            .args(["--schema-only", "-f", "/dev/null", "-d", &conninfo])
+            .status()
+            .expect("run pg_dump");
+        assert!(status.success(), "pg_dump failed");
+        dump_times.push(t.elapsed());
+    }
+    let dump = median(dump_times);
+
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    println!("objects read: {objects}");
+    println!(
+        "introspect(), {cores} threads: {:.3} s (median of {RUNS})",
+        all_cores.as_secs_f64()
+    );
+    println!(
+        "introspect(), 1 thread:  {:.3} s (median of {RUNS})",
+        one_thread.as_secs_f64()
+    );
+    println!(
+        "pg_dump --schema-only:   {:.3} s (median of {RUNS})",
+        dump.as_secs_f64()
+    );
+    let verdict = if all_cores < Duration::from_secs(1) && all_cores < dump {
+        "met"
+    } else {
+        "NOT met"
+    };
+    println!("target (< 1 s and faster than pg_dump): {verdict}");
+}
