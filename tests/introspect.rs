@@ -42,11 +42,16 @@ struct Source {
 
 impl Source {
     fn own(text: String) -> Self {
-        Source { text, external_owner: None }
+        Source {
+            text,
+            external_owner: None,
+        }
     }
 
     fn read(path: &Path) -> Self {
-        Source::own(std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())))
+        Source::own(
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+        )
     }
 }
 
@@ -103,8 +108,12 @@ fn setup_roles() {
 fn pg_schema_diff_roles() -> Vec<String> {
     let mut roles = Vec::new();
     for dir in sorted_dirs(&corpus_dir().join("diff/pg-schema-diff")) {
-        let Ok(meta) = std::fs::read_to_string(dir.join("meta.json")) else { continue };
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(&meta) else { continue };
+        let Ok(meta) = std::fs::read_to_string(dir.join("meta.json")) else {
+            continue;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&meta) else {
+            continue;
+        };
         for r in json["roles"].as_array().into_iter().flatten() {
             if let Some(r) = r.as_str() {
                 roles.push(r.to_owned());
@@ -118,7 +127,12 @@ fn pg_schema_diff_roles() -> Vec<String> {
 
 fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
@@ -142,7 +156,12 @@ fn sql_files(dir: &Path) -> Vec<PathBuf> {
 /// Asks the server how it prints `expr` (a scalar expression over the columns of `from`, a
 /// FROM item, or a whole query when `from` is `None`). Runs in a transaction that is rolled
 /// back.
-fn elaborate(client: &mut Client, from: Option<&str>, expr: &str, columns: &[String]) -> Option<String> {
+fn elaborate(
+    client: &mut Client,
+    from: Option<&str>,
+    expr: &str,
+    columns: &[String],
+) -> Option<String> {
     let body = match from {
         Some(t) => format!("SELECT ({expr}) AS e FROM {t}"),
         None => expr.to_owned(),
@@ -150,7 +169,10 @@ fn elaborate(client: &mut Client, from: Option<&str>, expr: &str, columns: &[Str
     let cols = if columns.is_empty() {
         String::new()
     } else {
-        let quoted: Vec<String> = columns.iter().map(|c| schema_tool::catalog::names::quote_ident(c)).collect();
+        let quoted: Vec<String> = columns
+            .iter()
+            .map(|c| schema_tool::catalog::names::quote_ident(c))
+            .collect();
         format!(" ({})", quoted.join(", "))
     };
     let mut tx = client.transaction().ok()?;
@@ -160,7 +182,10 @@ fn elaborate(client: &mut Client, from: Option<&str>, expr: &str, columns: &[Str
         ))
         .ok()?;
         let row = tx
-            .query_one("SELECT pg_get_viewdef('pg_temp.introspect_elaborate'::regclass, false)", &[])
+            .query_one(
+                "SELECT pg_get_viewdef('pg_temp.introspect_elaborate'::regclass, false)",
+                &[],
+            )
             .ok()?;
         row.try_get::<_, String>(0).ok()
     })();
@@ -176,7 +201,13 @@ fn differ(a: &Expr, b: &Expr) -> bool {
 
 /// Whether two expressions are the same once the server has elaborated both in the same way;
 /// `cast` is the type the value is assigned to (a column default), if any.
-fn same_elaborated(client: &mut Client, from: &str, cast: Option<&str>, a: &Expr, b: &Expr) -> bool {
+fn same_elaborated(
+    client: &mut Client,
+    from: &str,
+    cast: Option<&str>,
+    a: &Expr,
+    b: &Expr,
+) -> bool {
     let wrap = |e: &Expr| match cast {
         Some(ty) => format!("CAST(({}) AS {ty})", e.sql()),
         None => e.sql().to_owned(),
@@ -186,7 +217,13 @@ fn same_elaborated(client: &mut Client, from: &str, cast: Option<&str>, a: &Expr
 }
 
 /// Replaces `a` by `b` when they differ only in how PostgreSQL prints them.
-fn settle(client: &mut Client, from: &str, cast: Option<&str>, a: &mut Option<Expr>, b: &Option<Expr>) {
+fn settle(
+    client: &mut Client,
+    from: &str,
+    cast: Option<&str>,
+    a: &mut Option<Expr>,
+    b: &Option<Expr>,
+) {
     if let (Some(x), Some(y)) = (a.as_ref(), b.as_ref()) {
         if differ(x, y) && same_elaborated(client, from, cast, x, y) {
             *a = Some(y.clone());
@@ -200,23 +237,32 @@ fn settle(client: &mut Client, from: &str, cast: Option<&str>, a: &mut Option<Ex
 /// normalisation, so the server sees each definition as it was written or printed.
 fn settle_expressions(client: &mut Client, file: &mut Catalog, live: &Catalog) {
     for (name, t) in &mut file.tables {
-        let Some(lt) = live.tables.get(name) else { continue };
+        let Some(lt) = live.tables.get(name) else {
+            continue;
+        };
         let from = &name.to_string();
         for col in &mut t.columns {
-            let Some(lc) = lt.column(&col.name) else { continue };
+            let Some(lc) = lt.column(&col.name) else {
+                continue;
+            };
             let ty = col.ty.clone();
             settle(client, from, Some(&ty), &mut col.default, &lc.default);
             settle(client, from, Some(&ty), &mut col.generated, &lc.generated);
         }
         for (kname, k) in &mut t.constraints {
-            let Some(lk) = lt.constraints.get(kname) else { continue };
+            let Some(lk) = lt.constraints.get(kname) else {
+                continue;
+            };
             match (&mut k.kind, &lk.kind) {
-                (ConstraintKind::Check { expr, .. }, ConstraintKind::Check { expr: lexpr, .. }) => {
-                    if differ(expr, lexpr) && same_elaborated(client, from, None, expr, lexpr) {
-                        *expr = lexpr.clone();
-                    }
+                (ConstraintKind::Check { expr, .. }, ConstraintKind::Check { expr: lexpr, .. })
+                    if differ(expr, lexpr) && same_elaborated(client, from, None, expr, lexpr) =>
+                {
+                    *expr = lexpr.clone();
                 }
-                (ConstraintKind::Exclude { predicate, .. }, ConstraintKind::Exclude { predicate: lp, .. }) => {
+                (
+                    ConstraintKind::Exclude { predicate, .. },
+                    ConstraintKind::Exclude { predicate: lp, .. },
+                ) => {
                     settle(client, from, None, predicate, lp);
                 }
                 _ => {}
@@ -224,7 +270,9 @@ fn settle_expressions(client: &mut Client, file: &mut Catalog, live: &Catalog) {
         }
     }
     for (name, i) in &mut file.indexes {
-        let Some(li) = live.indexes.get(name) else { continue };
+        let Some(li) = live.indexes.get(name) else {
+            continue;
+        };
         let from = i.table.to_string();
         settle(client, &from, None, &mut i.predicate, &li.predicate);
         for (k, lk) in i.keys.iter_mut().zip(&li.keys) {
@@ -232,15 +280,30 @@ fn settle_expressions(client: &mut Client, file: &mut Catalog, live: &Catalog) {
         }
     }
     for (key, p) in &mut file.policies {
-        let Some(lp) = live.policies.get(key) else { continue };
+        let Some(lp) = live.policies.get(key) else {
+            continue;
+        };
         let from = key.0.to_string();
         settle(client, &from, None, &mut p.using, &lp.using);
         settle(client, &from, None, &mut p.with_check, &lp.with_check);
     }
     for (name, t) in &mut file.types {
-        let Some(lt) = live.types.get(name) else { continue };
-        let (TypeKind::Domain { base, checks, default, .. }, TypeKind::Domain { checks: lchecks, default: ldefault, .. }) =
-            (&mut t.kind, &lt.kind)
+        let Some(lt) = live.types.get(name) else {
+            continue;
+        };
+        let (
+            TypeKind::Domain {
+                base,
+                checks,
+                default,
+                ..
+            },
+            TypeKind::Domain {
+                checks: lchecks,
+                default: ldefault,
+                ..
+            },
+        ) = (&mut t.kind, &lt.kind)
         else {
             continue;
         };
@@ -254,8 +317,18 @@ fn settle_expressions(client: &mut Client, file: &mut Catalog, live: &Catalog) {
             }
         }
     }
-    for (name, v) in file.views.iter_mut().chain(file.materialized_views.iter_mut()) {
-        let Some(lv) = live.views.get(name).or_else(|| live.materialized_views.get(name)) else { continue };
+    for (name, v) in file
+        .views
+        .iter_mut()
+        .chain(file.materialized_views.iter_mut())
+    {
+        let Some(lv) = live
+            .views
+            .get(name)
+            .or_else(|| live.materialized_views.get(name))
+        else {
+            continue;
+        };
         if !differ(&v.query, &lv.query) && v.column_names == lv.column_names {
             continue;
         }
@@ -309,7 +382,11 @@ fn round_trip(client: &mut Client, sources: &[Source]) -> Vec<String> {
     let mut file = file_catalog(sources);
     let mut live = live_catalog(client);
     // `public` exists in every database; compare it only where a file declares it.
-    if file.schemas.get(DEFAULT_SCHEMA).is_some_and(|s| s.meta.span.is_none()) {
+    if file
+        .schemas
+        .get(DEFAULT_SCHEMA)
+        .is_some_and(|s| s.meta.span.is_none())
+    {
         file.schemas.remove(DEFAULT_SCHEMA);
         live.schemas.remove(DEFAULT_SCHEMA);
     }
@@ -321,7 +398,11 @@ fn round_trip(client: &mut Client, sources: &[Source]) -> Vec<String> {
     live.policies.retain(|(t, _), _| !externals.contains(t));
     live.triggers.retain(|(t, _), _| !externals.contains(t));
     live.indexes.retain(|_, i| !externals.contains(&i.table));
-    live.sequences.retain(|_, s| !s.owned_by.as_ref().is_some_and(|(t, _)| externals.contains(t)));
+    live.sequences.retain(|_, s| {
+        !s.owned_by
+            .as_ref()
+            .is_some_and(|(t, _)| externals.contains(t))
+    });
     file.externals.clear();
 
     settle_expressions(client, &mut file, &live);
@@ -333,7 +414,12 @@ fn round_trip(client: &mut Client, sources: &[Source]) -> Vec<String> {
     compare_maps("schema", &file.schemas, &live.schemas, &mut out);
     compare_maps("table", &file.tables, &live.tables, &mut out);
     compare_maps("view", &file.views, &live.views, &mut out);
-    compare_maps("materialized view", &file.materialized_views, &live.materialized_views, &mut out);
+    compare_maps(
+        "materialized view",
+        &file.materialized_views,
+        &live.materialized_views,
+        &mut out,
+    );
     compare_maps("index", &file.indexes, &live.indexes, &mut out);
     compare_maps("function", &file.functions, &live.functions, &mut out);
     compare_maps("trigger", &file.triggers, &live.triggers, &mut out);
@@ -342,7 +428,10 @@ fn round_trip(client: &mut Client, sources: &[Source]) -> Vec<String> {
     compare_maps("type", &file.types, &live.types, &mut out);
     compare_maps("extension", &file.extensions, &live.extensions, &mut out);
     for o in &file.others {
-        out.push(format!("{} {}: not modelled, so not read back", o.kind, o.name));
+        out.push(format!(
+            "{} {}: not modelled, so not read back",
+            o.kind, o.name
+        ));
     }
     out
 }
@@ -359,14 +448,21 @@ fn every_query_file_runs_and_returns_rows() {
     // Each fixture in its own database; every query runs on each, and each query must find
     // rows in at least one of them.
     let mut found: BTreeMap<&str, usize> = QUERY_FILES.iter().map(|(n, _)| (*n, 0)).collect();
-    for f in sql_files(&fixtures_dir()).iter().filter(|p| !p.ends_with("_roles.sql")) {
+    for f in sql_files(&fixtures_dir())
+        .iter()
+        .filter(|p| !p.ends_with("_roles.sql"))
+    {
         let (_, mut client) = fresh_database("introspect_queries");
         load(&mut client, &Source::read(f).text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         let version: i32 = client
             .query_one("SELECT current_setting('server_version_num')::int4", &[])
             .unwrap()
             .get(0);
-        let schemas: Vec<String> = vec!["public".to_owned(), "app".to_owned(), "reporting".to_owned()];
+        let schemas: Vec<String> = vec![
+            "public".to_owned(),
+            "app".to_owned(),
+            "reporting".to_owned(),
+        ];
         for (name, _) in QUERY_FILES {
             let sql = query_text(name, version).unwrap();
             let rows = if sql.contains("$1") {
@@ -378,15 +474,25 @@ fn every_query_file_runs_and_returns_rows() {
             *found.get_mut(name).unwrap() += rows.len();
         }
     }
-    let empty: Vec<&str> = found.iter().filter(|(_, n)| **n == 0).map(|(q, _)| *q).collect();
-    assert!(empty.is_empty(), "queries that found nothing in any fixture: {empty:?}");
+    let empty: Vec<&str> = found
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(q, _)| *q)
+        .collect();
+    assert!(
+        empty.is_empty(),
+        "queries that found nothing in any fixture: {empty:?}"
+    );
 }
 
 #[test]
 fn focused_fixtures_round_trip() {
     setup_roles();
     let mut failures = Vec::new();
-    for f in sql_files(&fixtures_dir()).iter().filter(|p| !p.ends_with("_roles.sql")) {
+    for f in sql_files(&fixtures_dir())
+        .iter()
+        .filter(|p| !p.ends_with("_roles.sql"))
+    {
         let source = Source::read(f);
         let (_, mut client) = fresh_database("introspect_fixture");
         load(&mut client, &source.text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
@@ -395,7 +501,11 @@ fn focused_fixtures_round_trip() {
             failures.push(format!("{}:\n  {}", f.display(), diffs.join("\n  ")));
         }
     }
-    assert!(failures.is_empty(), "round trip failed:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "round trip failed:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// The analytics service's own schema, loaded in dependency order: externals, tables, views
@@ -426,7 +536,11 @@ fn analytics_case() -> Result<(Vec<Source>, Vec<Vec<usize>>), String> {
 
 /// Loads groups of files in order; inside a group, files that fail are retried after the
 /// others until a pass makes no progress.
-fn load_in_passes(client: &mut Client, sources: &[Source], groups: &[Vec<usize>]) -> Result<(), String> {
+fn load_in_passes(
+    client: &mut Client,
+    sources: &[Source],
+    groups: &[Vec<usize>],
+) -> Result<(), String> {
     for group in groups {
         let mut pending: Vec<usize> = group.clone();
         while !pending.is_empty() {
@@ -463,25 +577,56 @@ struct Case {
 fn corpus_cases() -> Vec<Case> {
     let mut cases = Vec::new();
     let (sources, groups) = analytics_case().expect("schema/");
-    cases.push(Case { corpus: "analytics schema/", name: "schema".to_owned(), sources, groups: Some(groups) });
+    cases.push(Case {
+        corpus: "analytics schema/",
+        name: "schema".to_owned(),
+        sources,
+        groups: Some(groups),
+    });
     let parse = corpus_dir().join("parse");
-    for f in sql_files(&parse.join("chinook")).into_iter().filter(|p| p.to_string_lossy().ends_with("_nodb.sql")) {
-        cases.push(Case { corpus: "chinook", name: f.display().to_string(), sources: vec![Source::read(&f)], groups: None });
+    for f in sql_files(&parse.join("chinook"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with("_nodb.sql"))
+    {
+        cases.push(Case {
+            corpus: "chinook",
+            name: f.display().to_string(),
+            sources: vec![Source::read(&f)],
+            groups: None,
+        });
     }
-    for f in [parse.join("northwind/northwind.sql")] {
-        cases.push(Case { corpus: "northwind", name: f.display().to_string(), sources: vec![Source::read(&f)], groups: None });
-    }
-    for f in [parse.join("danbooru/structure.sql")] {
-        cases.push(Case { corpus: "danbooru", name: f.display().to_string(), sources: vec![Source::read(&f)], groups: None });
-    }
+    let f = parse.join("northwind/northwind.sql");
+    cases.push(Case {
+        corpus: "northwind",
+        name: f.display().to_string(),
+        sources: vec![Source::read(&f)],
+        groups: None,
+    });
+    let f = parse.join("danbooru/structure.sql");
+    cases.push(Case {
+        corpus: "danbooru",
+        name: f.display().to_string(),
+        sources: vec![Source::read(&f)],
+        groups: None,
+    });
     for dir in sorted_dirs(&corpus_dir().join("diff/sqldef")) {
         if let Ok(text) = std::fs::read_to_string(dir.join("desired.sql")) {
-            cases.push(Case { corpus: "sqldef desired.sql", name: dir.display().to_string(), sources: vec![Source::own(text)], groups: None });
+            cases.push(Case {
+                corpus: "sqldef desired.sql",
+                name: dir.display().to_string(),
+                sources: vec![Source::own(text)],
+                groups: None,
+            });
         }
     }
     for dir in sorted_dirs(&corpus_dir().join("diff/pg-schema-diff")) {
         if let Ok(text) = std::fs::read_to_string(dir.join("new.sql")) {
-            cases.push(Case { corpus: "pg-schema-diff new.sql", name: dir.display().to_string(), sources: vec![Source::own(text)], groups: None });
+            cases.push(Case {
+                corpus: "pg-schema-diff new.sql",
+                name: dir.display().to_string(),
+                sources: vec![Source::own(text)],
+                groups: None,
+            });
         }
     }
     cases
@@ -495,8 +640,11 @@ enum Outcome {
 
 /// Time spent per phase over all cases, in milliseconds: creating databases, loading,
 /// reading back and comparing.
-static PHASE_MS: [std::sync::atomic::AtomicU64; 3] =
-    [std::sync::atomic::AtomicU64::new(0), std::sync::atomic::AtomicU64::new(0), std::sync::atomic::AtomicU64::new(0)];
+static PHASE_MS: [std::sync::atomic::AtomicU64; 3] = [
+    std::sync::atomic::AtomicU64::new(0),
+    std::sync::atomic::AtomicU64::new(0),
+    std::sync::atomic::AtomicU64::new(0),
+];
 
 fn add_phase(i: usize, since: std::time::Instant) -> std::time::Instant {
     let ms = u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX);
@@ -513,7 +661,10 @@ fn run_case(case: &Case) -> Outcome {
     let t = add_phase(0, t);
     let loaded = match &case.groups {
         Some(groups) => load_in_passes(&mut client, &case.sources, groups),
-        None => case.sources.iter().try_for_each(|s| load(&mut client, &s.text)),
+        None => case
+            .sources
+            .iter()
+            .try_for_each(|s| load(&mut client, &s.text)),
     };
     let t = add_phase(1, t);
     let outcome = match loaded {
@@ -521,7 +672,11 @@ fn run_case(case: &Case) -> Outcome {
         Ok(()) => {
             client.batch_execute("RESET ALL").ok();
             let diffs = round_trip(&mut client, &case.sources);
-            if diffs.is_empty() { Outcome::Passed } else { Outcome::Failed(diffs) }
+            if diffs.is_empty() {
+                Outcome::Passed
+            } else {
+                Outcome::Failed(diffs)
+            }
         }
     };
     add_phase(2, t);
@@ -547,7 +702,15 @@ fn reason(diff: &str) -> String {
     let field = diff
         .lines()
         .nth(1)
-        .map(|l| l.trim().trim_start_matches(['-', '+']).trim().split([':', '(']).next().unwrap_or("").to_owned())
+        .map(|l| {
+            l.trim()
+                .trim_start_matches(['-', '+'])
+                .trim()
+                .split([':', '('])
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
         .unwrap_or_default();
     format!("{kind}: {field}")
 }
@@ -594,7 +757,11 @@ fn corpus_round_trip() {
         match outcome {
             Outcome::Skipped(why) => {
                 t.skipped += 1;
-                report.push_str(&format!("SKIP {}: {}\n", case.name, why.lines().next().unwrap_or("")));
+                report.push_str(&format!(
+                    "SKIP {}: {}\n",
+                    case.name,
+                    why.lines().next().unwrap_or("")
+                ));
             }
             Outcome::Passed => t.passed += 1,
             Outcome::Failed(diffs) => {
@@ -609,7 +776,9 @@ fn corpus_round_trip() {
             }
         }
     }
-    let mut summary = String::from("| corpus | cases | loaded | round trip passes | fails |\n|---|---|---|---|---|\n");
+    let mut summary = String::from(
+        "| corpus | cases | loaded | round trip passes | fails |\n|---|---|---|---|---|\n",
+    );
     for (corpus, t) in &tallies {
         summary.push_str(&format!(
             "| {corpus} | {} | {} | {} | {} |\n",

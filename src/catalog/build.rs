@@ -662,8 +662,15 @@ impl Builder {
             let index_name = QualifiedName::new(table.name.schema.clone(), c.indexname.clone());
             match self.catalog.indexes.remove(&index_name) {
                 Some(index) => {
-                    let node = |s: &str| Node { node: Some(NodeEnum::String(protobuf::String { sval: s.to_owned() })) };
-                    c.keys = index.keys.iter().filter_map(|k| k.column.as_deref()).map(node).collect();
+                    let node = |s: &str| Node {
+                        node: Some(NodeEnum::String(protobuf::String { sval: s.to_owned() })),
+                    };
+                    c.keys = index
+                        .keys
+                        .iter()
+                        .filter_map(|k| k.column.as_deref())
+                        .map(node)
+                        .collect();
                     c.including = index.include.iter().map(|s| node(s)).collect();
                     c.nulls_not_distinct = index.nulls_not_distinct;
                     if c.conname.is_empty() {
@@ -1479,7 +1486,9 @@ impl Builder {
             column: None,
             with_grant_option: false,
         });
-        self.catalog.types.insert(name.clone(), TypeDef { name, kind, meta });
+        self.catalog
+            .types
+            .insert(name.clone(), TypeDef { name, kind, meta });
     }
 
     fn create_enum(&mut self, s: &protobuf::CreateEnumStmt, ctx: &Ctx<'_>) {
@@ -2072,11 +2081,18 @@ fn drop_redundant_indexes(
         if keys.is_empty() {
             keys.extend(col.cloned());
         }
-        (keys, strings(&c.including), c.nulls_not_distinct, c.deferrable, c.initdeferred)
+        (
+            keys,
+            strings(&c.including),
+            c.nulls_not_distinct,
+            c.deferrable,
+            c.initdeferred,
+        )
     };
-    let (primary, others): (Vec<_>, Vec<_>) = pending.into_iter().enumerate().partition(|(_, (c, _))| {
-        ConstrType::try_from(c.contype) == Ok(ConstrType::ConstrPrimary)
-    });
+    let (primary, others): (Vec<_>, Vec<_>) = pending
+        .into_iter()
+        .enumerate()
+        .partition(|(_, (c, _))| ConstrType::try_from(c.contype) == Ok(ConstrType::ConstrPrimary));
     // Keep the primary key in preference to the others, then file order.
     let mut kept: Vec<(usize, (protobuf::Constraint, Option<String>))> = Vec::new();
     for (i, (c, col)) in primary.into_iter().chain(others) {

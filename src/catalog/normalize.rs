@@ -90,7 +90,11 @@ pub fn forget_provenance(c: &mut Catalog) {
             k.span = None;
         }
     }
-    for v in c.views.values_mut().chain(c.materialized_views.values_mut()) {
+    for v in c
+        .views
+        .values_mut()
+        .chain(c.materialized_views.values_mut())
+    {
         v.meta.span = None;
         v.meta.renamed_from = None;
         v.search_path = empty.clone();
@@ -160,7 +164,11 @@ pub fn unqualify(c: &mut Catalog, schema: &str) {
         for k in t.constraints.values_mut() {
             match &mut k.kind {
                 ConstraintKind::Check { expr, .. } => ex(expr),
-                ConstraintKind::Exclude { predicate, elements, .. } => {
+                ConstraintKind::Exclude {
+                    predicate,
+                    elements,
+                    ..
+                } => {
                     exo(predicate);
                     for (e, op) in elements.iter_mut() {
                         *op = unqualify_type(op, schema);
@@ -175,7 +183,11 @@ pub fn unqualify(c: &mut Catalog, schema: &str) {
             }
         }
     }
-    for v in c.views.values_mut().chain(c.materialized_views.values_mut()) {
+    for v in c
+        .views
+        .values_mut()
+        .chain(c.materialized_views.values_mut())
+    {
         ex(&mut v.query);
     }
     for i in c.indexes.values_mut() {
@@ -199,7 +211,12 @@ pub fn unqualify(c: &mut Catalog, schema: &str) {
     }
     for t in c.types.values_mut() {
         match &mut t.kind {
-            TypeKind::Domain { base, default, checks, .. } => {
+            TypeKind::Domain {
+                base,
+                default,
+                checks,
+                ..
+            } => {
                 ty(base);
                 exo(default);
                 for (_, e) in checks.iter_mut() {
@@ -298,12 +315,16 @@ fn unqualify_sql(sql: &str, schema: &str) -> String {
     let mut copied = 0;
     for (i, t) in toks.iter().enumerate() {
         let next = toks.get(i + 1);
-        if is_schema(t, schema) && next.is_some_and(|n| n.kind == Token::Ascii46 && n.start == t.end) {
+        if is_schema(t, schema)
+            && next.is_some_and(|n| n.kind == Token::Ascii46 && n.start == t.end)
+        {
             out.push_str(&sql[copied..t.start]);
             copied = next.map_or(t.end, |n| n.end);
         } else if t.kind == Token::Sconst
             && next.is_some_and(|n| n.kind == Token::Typecast)
-            && toks.get(i + 2).is_some_and(|n| n.text.eq_ignore_ascii_case("regclass"))
+            && toks
+                .get(i + 2)
+                .is_some_and(|n| n.text.eq_ignore_ascii_case("regclass"))
         {
             for prefix in [format!("'{schema}."), format!("'\"{schema}\".")] {
                 if let Some(rest) = t.text.strip_prefix(&prefix) {
@@ -350,10 +371,18 @@ pub fn strip_literal_casts(sql: &str) -> String {
 /// boolean (`'-20'::integer` is how `pg_get_expr` prints `-20`, `'1.5'::numeric` is `1.5`);
 /// any other literal unchanged.
 fn bare_literal(literal: &str) -> String {
-    let inner = literal.strip_prefix('\'').and_then(|l| l.strip_suffix('\'')).unwrap_or("");
+    let inner = literal
+        .strip_prefix('\'')
+        .and_then(|l| l.strip_suffix('\''))
+        .unwrap_or("");
     let numeric = !inner.is_empty()
-        && inner.trim_start_matches('-').chars().all(|c| c.is_ascii_digit() || c == '.')
-        && inner.trim_start_matches('-').starts_with(|c: char| c.is_ascii_digit())
+        && inner
+            .trim_start_matches('-')
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.')
+        && inner
+            .trim_start_matches('-')
+            .starts_with(|c: char| c.is_ascii_digit())
         && inner.matches('.').count() <= 1;
     if numeric || inner == "true" || inner == "false" {
         inner.to_owned()
@@ -381,7 +410,9 @@ fn bare_literals(sql: &str) -> String {
 fn type_name_end(toks: &[Tok<'_>], from: usize) -> usize {
     let word = |k: usize| {
         toks.get(k).is_some_and(|t| {
-            t.kind == Token::Ident || (t.text.chars().all(|c| c.is_ascii_alphabetic() || c == '_') && !t.text.is_empty())
+            t.kind == Token::Ident
+                || (t.text.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+                    && !t.text.is_empty())
         })
     };
     let kind = |k: usize, kind: Token| toks.get(k).is_some_and(|t| t.kind == kind);
@@ -425,7 +456,11 @@ pub fn sequence_defaults(c: &mut Catalog) {
     for s in c.sequences.values_mut() {
         let (type_min, type_max) = type_bounds(&s.data_type);
         let ascending = s.increment > 0;
-        let (default_min, default_max) = if ascending { (1, type_max) } else { (type_min, -1) };
+        let (default_min, default_max) = if ascending {
+            (1, type_max)
+        } else {
+            (type_min, -1)
+        };
         if s.min_value == Some(default_min) {
             s.min_value = None;
         }
@@ -460,11 +495,18 @@ fn type_bounds(data_type: &str) -> (i64, i64) {
 /// the rest sorted by name.
 fn identity_defaults(options: &mut Vec<(String, String)>, column_type: &str) {
     let value = |name: &str, options: &[(String, String)]| {
-        options.iter().find(|(n, _)| n == name).and_then(|(_, v)| v.parse::<i64>().ok())
+        options
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.parse::<i64>().ok())
     };
     let increment = value("increment", options).unwrap_or(1);
     let (type_min, type_max) = type_bounds(column_type);
-    let (dmin, dmax) = if increment > 0 { (1, type_max) } else { (type_min, -1) };
+    let (dmin, dmax) = if increment > 0 {
+        (1, type_max)
+    } else {
+        (type_min, -1)
+    };
     let min = value("minvalue", options).unwrap_or(dmin);
     let max = value("maxvalue", options).unwrap_or(dmax);
     let dstart = if increment > 0 { min } else { max };
@@ -494,7 +536,12 @@ pub fn foreign_key_targets(c: &mut Catalog) {
         .collect();
     for t in c.tables.values_mut().chain(c.externals.values_mut()) {
         for k in t.constraints.values_mut() {
-            if let ConstraintKind::ForeignKey { ref_table, ref_columns, .. } = &mut k.kind {
+            if let ConstraintKind::ForeignKey {
+                ref_table,
+                ref_columns,
+                ..
+            } = &mut k.kind
+            {
                 if ref_columns.is_empty() {
                     if let Some(pk) = primary_keys.get(ref_table) {
                         ref_columns.clone_from(pk);
@@ -541,12 +588,17 @@ pub fn unspecified_from(desired: &mut Catalog, live: &Catalog) {
     }
     // `CURRENT_USER` and friends name whoever created the policy; the database stores the role.
     for (k, d) in &mut desired.policies {
-        let Some(l) = live.policies.get(k) else { continue };
+        let Some(l) = live.policies.get(k) else {
+            continue;
+        };
         if d.roles.len() != l.roles.len() {
             continue;
         }
         for (role, live_role) in d.roles.iter_mut().zip(&l.roles) {
-            if matches!(role.as_str(), "CURRENT_USER" | "CURRENT_ROLE" | "SESSION_USER") {
+            if matches!(
+                role.as_str(),
+                "CURRENT_USER" | "CURRENT_ROLE" | "SESSION_USER"
+            ) {
                 role.clone_from(live_role);
             }
         }
@@ -559,25 +611,52 @@ mod tests {
 
     #[test]
     fn casts_on_string_literals_go_and_regclass_stays() {
-        assert_eq!(strip_literal_casts("'x'::text || 'y'::varchar(20)"), "'x' || 'y'");
-        assert_eq!(strip_literal_casts("a = 'b'::timestamp with time zone AND c"), "a = 'b' AND c");
+        assert_eq!(
+            strip_literal_casts("'x'::text || 'y'::varchar(20)"),
+            "'x' || 'y'"
+        );
+        assert_eq!(
+            strip_literal_casts("a = 'b'::timestamp with time zone AND c"),
+            "a = 'b' AND c"
+        );
         assert_eq!(strip_literal_casts("'a'::public.mood[]"), "'a'");
-        assert_eq!(strip_literal_casts("nextval('s'::regclass)"), "nextval('s'::regclass)");
+        assert_eq!(
+            strip_literal_casts("nextval('s'::regclass)"),
+            "nextval('s'::regclass)"
+        );
         assert_eq!(strip_literal_casts("'1'::double precision + 1"), "1 + 1");
-        assert_eq!(strip_literal_casts("coalesce(a, NULL::boolean)"), "coalesce(a, NULL)");
-        assert_eq!(strip_literal_casts("'-20'::integer + '1.5'::numeric"), "-20 + 1.5");
-        assert_eq!(strip_literal_casts("'true'::boolean AND '1a'::text = b"), "true AND '1a' = b");
+        assert_eq!(
+            strip_literal_casts("coalesce(a, NULL::boolean)"),
+            "coalesce(a, NULL)"
+        );
+        assert_eq!(
+            strip_literal_casts("'-20'::integer + '1.5'::numeric"),
+            "-20 + 1.5"
+        );
+        assert_eq!(
+            strip_literal_casts("'true'::boolean AND '1a'::text = b"),
+            "true AND '1a' = b"
+        );
     }
 
     #[test]
     fn default_schema_is_unqualified() {
         assert_eq!(
-            unqualify_sql("SELECT public.f(x) FROM public.t JOIN other.u ON true", "public"),
+            unqualify_sql(
+                "SELECT public.f(x) FROM public.t JOIN other.u ON true",
+                "public"
+            ),
             "SELECT f(x) FROM t JOIN other.u ON true"
         );
-        assert_eq!(unqualify_sql("nextval('public.s'::regclass)", "public"), "nextval('s'::regclass)");
+        assert_eq!(
+            unqualify_sql("nextval('public.s'::regclass)", "public"),
+            "nextval('s'::regclass)"
+        );
         assert_eq!(unqualify_type("public.mood[]", "public"), "mood[]");
         assert_eq!(unqualify_type("other.mood", "public"), "other.mood");
-        assert_eq!(bare_literals("FOR VALUES IN ('1', 'a')"), "FOR VALUES IN (1, 'a')");
+        assert_eq!(
+            bare_literals("FOR VALUES IN ('1', 'a')"),
+            "FOR VALUES IN (1, 'a')"
+        );
     }
 }

@@ -140,7 +140,11 @@ fn unnamed_checks_are_named_like_postgres_names_them() {
          create table u (a int, check (a > 1));",
     );
     assert!(d.is_empty(), "{d:?}");
-    let names: Vec<&str> = c.tables[&q("t")].constraints.keys().map(String::as_str).collect();
+    let names: Vec<&str> = c.tables[&q("t")]
+        .constraints
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(names, ["t_a_check", "t_b_check", "t_check"]);
     assert!(c.tables[&q("u")].constraints.contains_key("u_a_check"));
 }
@@ -164,9 +168,15 @@ fn constraint_using_index_takes_over_the_index() {
 
 #[test]
 fn a_unique_constraint_equal_to_the_primary_key_is_dropped() {
-    let (c, d) = build("create table t (id int primary key unique, a int, unique (a), constraint a_again unique (a));");
+    let (c, d) = build(
+        "create table t (id int primary key unique, a int, unique (a), constraint a_again unique (a));",
+    );
     assert!(d.is_empty(), "{d:?}");
-    let names: Vec<&str> = c.tables[&q("t")].constraints.keys().map(String::as_str).collect();
+    let names: Vec<&str> = c.tables[&q("t")]
+        .constraints
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(names, ["a_again", "t_pkey"]);
 }
 
