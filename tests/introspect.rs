@@ -89,9 +89,9 @@ fn setup_roles() {
         // Every case creates a database, which writes the template's pages to the WAL; a WAL
         // budget large enough to avoid a checkpoint every few databases makes CREATE DATABASE
         // about ten times faster on this throwaway cluster.
-        client
-            .batch_execute("ALTER SYSTEM SET max_wal_size = '20GB'; SELECT pg_reload_conf();")
-            .expect("raise max_wal_size");
+        for statement in ["ALTER SYSTEM SET max_wal_size = '20GB'", "SELECT pg_reload_conf()"] {
+            client.batch_execute(statement).expect("raise max_wal_size");
+        }
         let mut sql = std::fs::read_to_string(fixtures_dir().join("_roles.sql")).unwrap();
         sql.push_str(&std::fs::read_to_string(corpus_dir().join("diff/sqldef/_setup_roles.sql")).unwrap_or_default());
         for role in pg_schema_diff_roles() {
