@@ -193,6 +193,20 @@ fn elaborate(
     result
 }
 
+/// Whether the server has `opclass` as the default operator class of its type for `method`.
+fn is_default_opclass(client: &mut Client, opclass: &str, method: &str) -> bool {
+    let name = opclass.rsplit('.').next().unwrap_or(opclass);
+    client
+        .query_opt(
+            "SELECT c.opcdefault FROM pg_opclass c JOIN pg_am a ON a.oid = c.opcmethod \
+             WHERE c.opcname = $1 AND a.amname = $2 AND pg_opclass_is_visible(c.oid)",
+            &[&name, &method],
+        )
+        .ok()
+        .flatten()
+        .is_some_and(|r| r.get::<_, bool>(0))
+}
+
 /// Whether two expressions differ after normalisation (only those are worth a round trip to
 /// the server).
 fn differ(a: &Expr, b: &Expr) -> bool {
@@ -277,6 +291,12 @@ fn settle_expressions(client: &mut Client, file: &mut Catalog, live: &Catalog) {
         settle(client, &from, None, &mut i.predicate, &li.predicate);
         for (k, lk) in i.keys.iter_mut().zip(&li.keys) {
             settle(client, &from, None, &mut k.expr, &lk.expr);
+            // pg_get_indexdef leaves out an operator class that is the default one.
+            if let (Some(opclass), None) = (&k.opclass, &lk.opclass) {
+                if is_default_opclass(client, opclass, &i.method) {
+                    k.opclass = None;
+                }
+            }
         }
     }
     for (key, p) in &mut file.policies {
