@@ -26,6 +26,10 @@
 //!    `pg_get_constraintdef` always spells out.
 //! 6. [`column_and_routine_details`]: `DEFAULT NULL` is no default (PostgreSQL stores none);
 //!    a partition bound's quoted numbers are numbers (PostgreSQL prints `IN (1)` as `IN ('1')`);
+//!    a partition's columns that its parent has with the same type are the parent's, whether a
+//!    file repeats them (created, then `ATTACH`ed, as pg_dump writes it) or not (`PARTITION
+//!    OF`): PostgreSQL records both the same way (a partition-specific default or NOT NULL on
+//!    such a column is not compared);
 //!    routine settings are keyed by the lower-case name (`SET timezone` is stored as
 //!    `TimeZone`: setting names are case-insensitive).
 //! 7. [`unspecified_from`] (two-sided): an owner, or an extension's schema, version or comment
@@ -54,6 +58,27 @@ pub fn normalize(c: &mut Catalog, default_schema: &str) {
 
 /// Rule 6.
 pub fn column_and_routine_details(c: &mut Catalog) {
+    let parents: BTreeMap<_, Vec<(String, String)>> = c
+        .tables
+        .iter()
+        .filter(|(_, t)| t.partition_by.is_some())
+        .map(|(n, t)| {
+            (
+                n.clone(),
+                t.columns
+                    .iter()
+                    .map(|col| (col.name.clone(), col.ty.clone()))
+                    .collect(),
+            )
+        })
+        .collect();
+    for t in c.tables.values_mut() {
+        let Some(parent) = t.partition_of.as_ref().and_then(|(p, _)| parents.get(p)) else {
+            continue;
+        };
+        t.columns
+            .retain(|col| !parent.iter().any(|(n, ty)| *n == col.name && *ty == col.ty));
+    }
     for t in c.tables.values_mut().chain(c.externals.values_mut()) {
         if let Some((_, bound)) = t.partition_of.as_mut() {
             *bound = bare_literals(bound);
