@@ -522,3 +522,27 @@ pub fn grants(
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_query_file_documents_its_columns_and_branches_resolve_by_version() {
+        for (name, sql) in QUERY_FILES {
+            assert!(
+                sql.starts_with("-- "),
+                "{name}.sql must open with a comment"
+            );
+            assert!(sql.contains("Columns:"), "{name}.sql must list its columns");
+        }
+        let v14 = query_text("indexes", 140_000).unwrap();
+        let v15 = query_text("indexes", 150_000).unwrap();
+        assert!(v14.contains("false AS nulls_not_distinct"), "{v14}");
+        assert!(
+            v15.contains("i.indnullsnotdistinct AS nulls_not_distinct"),
+            "{v15}"
+        );
+        assert!(!v15.contains(NULLS_NOT_DISTINCT_MARKER));
+    }
+}
