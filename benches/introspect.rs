@@ -2,7 +2,7 @@
 //! the same database in the same run.
 //!
 //! `cargo bench --bench introspect` generates the schema with
-//! `python3 ../../shared/bench/gen_schema.py -n 2000` (or `SCHEMA_TOOL_BENCH_SQL=<file>`),
+//! `python3 ../shared/bench/gen_schema.py -n 2000` (or `SCHEMA_TOOL_BENCH_SQL=<file>`),
 //! loads it with `psql -1` into a throwaway cluster, then reports the median of five runs of
 //! `introspect()` (default threads, and one parser thread for comparison) and of `pg_dump`.
 //! Target: introspection under 1 s and faster than pg_dump.
@@ -28,8 +28,16 @@ fn schema_file() -> PathBuf {
     let out = std::env::temp_dir().join("schema-tool-bench/a2000/schema.sql");
     if !out.exists() {
         std::fs::create_dir_all(out.parent().expect("has a parent")).expect("create bench dir");
-        let generator =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/gen_schema.py");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        // `shared/` beside the repository, or two levels up from a worktree in `wt/<name>`.
+        let generator = [
+            "../shared/bench/gen_schema.py",
+            "../../shared/bench/gen_schema.py",
+        ]
+        .iter()
+        .map(|p| root.join(p))
+        .find(|p| p.is_file())
+        .expect("../shared/bench/gen_schema.py");
         let status = Command::new("python3")
             .arg(&generator)
             .args(["-n", "2000", "-o"])

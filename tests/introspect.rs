@@ -30,8 +30,15 @@ fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/introspect")
 }
 
+/// `shared/corpus` beside the repository (`../shared`; `../../shared` from a worktree in
+/// `wt/<name>`).
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    ["../shared/corpus", "../../shared/corpus"]
+        .iter()
+        .map(|p| root.join(p))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| root.join("../shared/corpus"))
 }
 
 /// One SQL source: its text, and the owning service when it declares external tables.
