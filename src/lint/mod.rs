@@ -11,7 +11,9 @@ pub mod suppress;
 #[doc(hidden)]
 pub mod test_utils;
 
-use crate::catalog::Catalog;
+use std::collections::BTreeMap;
+
+use crate::catalog::{Catalog, Index, QualifiedName};
 use crate::config::{Level, LintSettings, RuleOptions};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::DepGraph;
@@ -30,13 +32,22 @@ pub struct LintContext<'a> {
     pub graph: &'a DepGraph,
     /// Tenant settings and every rule's options.
     pub settings: &'a LintSettings,
+    indexes_by_table: &'a BTreeMap<&'a QualifiedName, Vec<&'a Index>>,
     rule: &'static RuleDef,
     options: RuleOptions,
     severity: Severity,
     out: Vec<Diagnostic>,
 }
 
-impl LintContext<'_> {
+impl<'a> LintContext<'a> {
+    /// Indexes on one table or materialized view, in name order (grouped once per run:
+    /// `Catalog::indexes_on` scans every index).
+    pub fn indexes_on(&self, relation: &QualifiedName) -> &'a [&'a Index] {
+        self.indexes_by_table
+            .get(relation)
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Reports a finding of the running rule and returns it for labels, help and objects.
     pub fn report(&mut self, span: Option<Span>, message: impl Into<String>) -> &mut Diagnostic {
         self.out.push(Diagnostic::new(
@@ -102,6 +113,13 @@ pub fn lint_rules(
             Some(d)
         })
         .collect();
+    let mut indexes_by_table: BTreeMap<&QualifiedName, Vec<&Index>> = BTreeMap::new();
+    for index in project.catalog.indexes.values() {
+        indexes_by_table
+            .entry(&index.table)
+            .or_default()
+            .push(index);
+    }
     for rule in rules {
         let severity = match effective_level(rule, settings) {
             Level::Off => continue,
@@ -113,6 +131,7 @@ pub fn lint_rules(
             catalog: &project.catalog,
             graph,
             settings,
+            indexes_by_table: &indexes_by_table,
             rule,
             options: settings.rule(rule.name),
             severity,
