@@ -13,6 +13,7 @@ pub mod error;
 pub mod graph;
 pub mod lint;
 pub mod parse;
+pub mod plan;
 pub mod project;
 pub mod report;
 pub mod shadow;
