@@ -78,7 +78,12 @@ fn apply_renames<'a>(
         .tables
         .values()
         .map(|t| (RenameKind::Table, &t.name, &t.meta))
-        .chain(desired.views.values().map(|v| (RenameKind::View, &v.name, &v.meta)))
+        .chain(
+            desired
+                .views
+                .values()
+                .map(|v| (RenameKind::View, &v.name, &v.meta)),
+        )
         .chain(
             desired
                 .materialized_views
@@ -228,12 +233,12 @@ impl Differ<'_> {
     /// says nothing about ownership leaves the live owner alone).
     fn meta(&mut self, target: &ObjectRef, old: &Meta, new: &Meta) {
         let Meta {
-            span: _,            // source position never affects the plan
+            span: _, // source position never affects the plan
             comment,
             owner,
             grants,
-            renamed_from: _,    // consumed by apply_renames
-            location_base: _,   // source position
+            renamed_from: _,  // consumed by apply_renames
+            location_base: _, // source position
         } = new;
         if old.comment != *comment {
             self.push(Change::Comment {
@@ -614,7 +619,9 @@ impl Differ<'_> {
         } = new;
         let unsupported = |what: &str| Change::Unsupported {
             object: ObjectRef::Table(name.clone()),
-            reason: format!("{what} changed; recreate the table by hand (the tool does not move data)"),
+            reason: format!(
+                "{what} changed; recreate the table by hand (the tool does not move data)"
+            ),
         };
         if old.partition_by != *partition_by {
             self.push(unsupported("PARTITION BY"));
@@ -768,14 +775,6 @@ impl Differ<'_> {
                 expr: generated.clone(),
             });
         }
-        if old.identity != *identity {
-            self.push(Change::SetIdentity {
-                table: table.clone(),
-                column: name.clone(),
-                from: old.identity.clone(),
-                to: identity.clone(),
-            });
-        }
         if old.default != *default {
             self.push(Change::SetDefault {
                 table: table.clone(),
@@ -788,6 +787,15 @@ impl Differ<'_> {
                 table: table.clone(),
                 column: name.clone(),
                 not_null: *not_null,
+            });
+        }
+        // ADD IDENTITY needs the column NOT NULL first.
+        if old.identity != *identity {
+            self.push(Change::SetIdentity {
+                table: table.clone(),
+                column: name.clone(),
+                from: old.identity.clone(),
+                to: identity.clone(),
             });
         }
         if old.comment != *comment {
@@ -806,7 +814,10 @@ impl Differ<'_> {
 
     fn views(&mut self, materialized: bool) {
         let (cur, des) = if materialized {
-            (&self.current.materialized_views, &self.desired.materialized_views)
+            (
+                &self.current.materialized_views,
+                &self.desired.materialized_views,
+            )
         } else {
             (&self.current.views, &self.desired.views)
         };
@@ -985,7 +996,18 @@ impl Differ<'_> {
         let mut created = f.clone();
         created.meta = Meta::default();
         self.push(Change::CreateFunction(Box::new(created)));
-        self.meta(&ObjectRef::function(f), &Meta::default(), &f.meta);
+        // PostgreSQL grants EXECUTE to PUBLIC on every new routine.
+        let implicit = Meta {
+            grants: f
+                .meta
+                .grants
+                .iter()
+                .filter(|g| g.grantee == "PUBLIC" && g.privilege == "EXECUTE" && g.column.is_none())
+                .cloned()
+                .collect(),
+            ..Meta::default()
+        };
+        self.meta(&ObjectRef::function(f), &implicit, &f.meta);
     }
 
     fn alter_function(&mut self, old: &Function, new: &Function) {
@@ -1002,14 +1024,15 @@ impl Differ<'_> {
             leakproof,
             parallel,
             config,
-            references: _, // derived from the body
-            body_error: _, // derived from the body
+            references: _,  // derived from the body
+            body_error: _,  // derived from the body
             search_path: _, // only resolves names for analysis; SET search_path is in config
             meta,
         } = new;
         // CREATE OR REPLACE cannot change the return type, parameter names or modes, or
         // remove a default: those need DROP and CREATE.
-        let signature_changed = old.args != *args || old.returns != *returns || old.is_procedure != *is_procedure;
+        let signature_changed =
+            old.args != *args || old.returns != *returns || old.is_procedure != *is_procedure;
         if signature_changed {
             self.push(Change::DropFunction(ObjectRef::function(old)));
             self.create_function(new);

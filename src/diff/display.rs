@@ -243,14 +243,20 @@ impl fmt::Display for Change {
                 write!(f, "set {obj} default {}", opt(default.as_ref()))
             }
             Change::SetNotNull { not_null, .. } => {
-                let what = if *not_null { "set not null" } else { "drop not null" };
+                let what = if *not_null {
+                    "set not null"
+                } else {
+                    "drop not null"
+                };
                 write!(f, "{what} on {obj}")
             }
             Change::SetIdentity { from, to, .. } => write!(
                 f,
                 "set {obj} identity {} -> {}",
-                from.as_ref().map_or("none", |i| if i.always { "always" } else { "by default" }),
-                to.as_ref().map_or("none", |i| if i.always { "always" } else { "by default" }),
+                from.as_ref()
+                    .map_or("none", |i| if i.always { "always" } else { "by default" }),
+                to.as_ref()
+                    .map_or("none", |i| if i.always { "always" } else { "by default" }),
             ),
             Change::SetGenerated { expr, .. } => {
                 write!(f, "set {obj} generated {}", opt(expr.as_ref()))
@@ -272,7 +278,11 @@ impl fmt::Display for Change {
                 write!(f, "{what} row level security on {obj}")
             }
             Change::AddConstraint { constraint, .. } => {
-                let nv = if constraint.not_valid { " not valid" } else { "" };
+                let nv = if constraint.not_valid {
+                    " not valid"
+                } else {
+                    ""
+                };
                 write!(f, "add {} {obj}{nv}", constraint_kind(&constraint.kind))
             }
             Change::ValidateConstraint { .. } => write!(f, "validate {obj}"),
@@ -341,10 +351,16 @@ impl fmt::Display for Change {
                 write!(f, "grant {} on {obj} to {}", grant.privilege, grant.grantee)
             }
             Change::Revoke { grant, .. } => {
-                write!(f, "revoke {} on {obj} from {}", grant.privilege, grant.grantee)
+                write!(
+                    f,
+                    "revoke {} on {obj} from {}",
+                    grant.privilege, grant.grantee
+                )
             }
             Change::SetOwner { owner, .. } => write!(f, "set owner of {obj} to {owner}"),
-            Change::Unsupported { reason, .. } => write!(f, "unsupported change to {obj}: {reason}"),
+            Change::Unsupported { reason, .. } => {
+                write!(f, "unsupported change to {obj}: {reason}")
+            }
         }
     }
 }

@@ -68,7 +68,9 @@ impl DiffOptions {
     pub fn ignores(&self, name: &QualifiedName) -> bool {
         !self.manages_schema(&name.schema)
             || self.ignore.is_match(&name.name)
-            || self.ignore.is_match(format!("{}.{}", name.schema, name.name))
+            || self
+                .ignore
+                .is_match(format!("{}.{}", name.schema, name.name))
     }
 
     /// Whether an object named without a schema (schema, extension) is left untouched.
@@ -538,7 +540,8 @@ pub fn check_externals(desired: &Catalog, current: &Catalog) -> Vec<ExternalProb
             .map(|o| format!(" (owned by {o})"))
             .unwrap_or_default();
         let Some(found) = current.any_table(name) else {
-            let as_view = current.views.contains_key(name) || current.materialized_views.contains_key(name);
+            let as_view =
+                current.views.contains_key(name) || current.materialized_views.contains_key(name);
             if !as_view {
                 out.push(ExternalProblem {
                     table: name.clone(),

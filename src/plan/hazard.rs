@@ -215,7 +215,12 @@ fn rebuilt_dependents(graph: &DepGraph, start: Option<petgraph::graph::NodeIndex
             matches!(
                 n.kind,
                 NodeKind::View | NodeKind::MaterializedView | NodeKind::Trigger
-            ) || (n.kind == NodeKind::Index && n.relation.as_ref().is_some_and(|r| graph.relation(r).is_some_and(|ri| graph.node(ri).kind == NodeKind::MaterializedView)))
+            ) || (n.kind == NodeKind::Index
+                && n.relation.as_ref().is_some_and(|r| {
+                    graph
+                        .relation(r)
+                        .is_some_and(|ri| graph.node(ri).kind == NodeKind::MaterializedView)
+                }))
         })
         .map(|n| format!("{} {}", n.kind.as_str(), n.name))
         .collect()
@@ -247,8 +252,7 @@ fn provably_narrower(old: Option<&Expr>, new: Option<&Expr>) -> bool {
                 return false;
             };
             b.boolop == pg_query::protobuf::BoolExprType::AndExpr as i32
-                && b
-                    .args
+                && b.args
                     .iter()
                     .any(|a| crate::parse::deparse_expr(a).as_deref() == Some(o.sql()))
         }
@@ -583,7 +587,12 @@ pub fn hazards(
     out
 }
 
-fn role_widening(table: &QualifiedName, name: &str, old: &[String], new: &[String]) -> Option<Hazard> {
+fn role_widening(
+    table: &QualifiedName,
+    name: &str,
+    old: &[String],
+    new: &[String],
+) -> Option<Hazard> {
     let old_public = old.is_empty() || old.iter().any(|r| r.eq_ignore_ascii_case("public"));
     let added: Vec<&str> = new
         .iter()
@@ -593,7 +602,10 @@ fn role_widening(table: &QualifiedName, name: &str, old: &[String], new: &[Strin
     (!old_public && !added.is_empty()).then(|| {
         Hazard::new(
             HazardKind::SecurityWeakened,
-            format!("policy {name} on {table} now also applies to {}", added.join(", ")),
+            format!(
+                "policy {name} on {table} now also applies to {}",
+                added.join(", ")
+            ),
         )
     })
 }
@@ -610,12 +622,16 @@ pub fn index_hazards(
     if concurrently {
         vec![Hazard::new(
             HazardKind::NonTransactional,
-            format!("index {index} on {table} is {what} CONCURRENTLY, outside the transaction; a failure leaves an invalid index that the next apply rebuilds"),
+            format!(
+                "index {index} on {table} is {what} CONCURRENTLY, outside the transaction; a failure leaves an invalid index that the next apply rebuilds"
+            ),
         )]
     } else {
         vec![Hazard::new(
             HazardKind::IndexBuild,
-            format!("index {index} on {table} is {what} under a SHARE lock: writes to {table} are blocked until it finishes"),
+            format!(
+                "index {index} on {table} is {what} under a SHARE lock: writes to {table} are blocked until it finishes"
+            ),
         )]
     }
 }
