@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod error;
 pub mod graph;
+pub mod introspect;
 pub mod lint;
 pub mod parse;
 pub mod project;
