@@ -2285,6 +2285,13 @@ fn body_text(node: &Node) -> String {
             })
             .collect::<Vec<_>>()
             .join("; "),
+        // `RETURN expr`: the deparser has no statement form for it, so print it here.
+        Some(NodeEnum::ReturnStmt(r)) => r
+            .returnval
+            .as_deref()
+            .and_then(deparse_expr)
+            .map(|e| format!("RETURN {e}"))
+            .unwrap_or_default(),
         Some(other) => deparse_stmt(other)
             .or_else(|| deparse_expr(node))
             .unwrap_or_default(),

@@ -196,3 +196,10 @@ fn a_unique_constraint_equal_to_the_primary_key_is_dropped() {
         .collect();
     assert_eq!(names, ["a_again", "t_pkey"]);
 }
+
+#[test]
+fn sql_standard_return_body_is_kept() {
+    let (c, d) = build("create function f(a int) returns int language sql return a * 2;");
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(c.functions["public.f(integer)"].body, "RETURN a * 2");
+}
