@@ -7,6 +7,7 @@ pub mod analyze;
 pub mod catalog;
 pub mod cli;
 pub mod config;
+pub mod db;
 pub mod ddl;
 pub mod diagnostic;
 pub mod error;
