@@ -38,7 +38,9 @@ pub struct ConnectOptions {
 impl ConnectOptions {
     /// Options for `url`, with the `PG*` variables of this process.
     pub fn with_process_env(url: Option<String>) -> Self {
-        let env = std::env::vars().filter(|(k, _)| k.starts_with("PG")).collect();
+        let env = std::env::vars()
+            .filter(|(k, _)| k.starts_with("PG"))
+            .collect();
         ConnectOptions {
             url,
             env,
@@ -251,7 +253,14 @@ pub fn resolve(opts: &ConnectOptions) -> Result<Target, ConnectError> {
     };
     let sslmode = take_param(&mut text, "sslmode");
     let root_cert = take_param(&mut text, "sslrootcert");
-    for ignored in ["sslcert", "sslkey", "sslcrl", "sslcompression", "gssencmode", "sslnegotiation"] {
+    for ignored in [
+        "sslcert",
+        "sslkey",
+        "sslcrl",
+        "sslcompression",
+        "gssencmode",
+        "sslnegotiation",
+    ] {
         take_param(&mut text, ignored);
     }
     let mut config = if text.trim().is_empty() {
@@ -278,7 +287,9 @@ pub fn resolve(opts: &ConnectOptions) -> Result<Target, ConnectError> {
     }
     if config.get_ports().is_empty() {
         if let Some(port) = opts.var("PGPORT") {
-            let port = port.parse::<u16>().map_err(|_| invalid(format!("PGPORT {port:?} is not a port")))?;
+            let port = port
+                .parse::<u16>()
+                .map_err(|_| invalid(format!("PGPORT {port:?} is not a port")))?;
             config.port(port);
         }
     }
@@ -306,13 +317,17 @@ pub fn resolve(opts: &ConnectOptions) -> Result<Target, ConnectError> {
     if config.get_application_name().is_none() {
         config.application_name(opts.var("PGAPPNAME").unwrap_or("schema-tool"));
     }
-    let timeout = opts.connect_timeout.or_else(|| config.get_connect_timeout().copied());
+    let timeout = opts
+        .connect_timeout
+        .or_else(|| config.get_connect_timeout().copied());
     let timeout = match timeout {
         Some(t) => t,
         None => match opts.var("PGCONNECT_TIMEOUT") {
-            Some(s) => Duration::from_secs(
-                s.parse::<u64>().map_err(|_| invalid(format!("PGCONNECT_TIMEOUT {s:?} is not a number of seconds")))?,
-            ),
+            Some(s) => Duration::from_secs(s.parse::<u64>().map_err(|_| {
+                invalid(format!(
+                    "PGCONNECT_TIMEOUT {s:?} is not a number of seconds"
+                ))
+            })?),
             None => DEFAULT_CONNECT_TIMEOUT,
         },
     };
@@ -331,7 +346,12 @@ pub fn resolve(opts: &ConnectOptions) -> Result<Target, ConnectError> {
         .or_else(|| opts.var("PGSSLROOTCERT").map(str::to_owned))
         .map(PathBuf::from);
     let display = describe(&config);
-    Ok(Target { config, tls, root_cert, display })
+    Ok(Target {
+        config,
+        tls,
+        root_cert,
+        display,
+    })
 }
 
 /// `user@host:port/dbname` (never the password).
@@ -380,8 +400,12 @@ fn tls_connector(target: &Target) -> Result<postgres_native_tls::MakeTlsConnecto
     if let Some(path) = &target.root_cert {
         let pem = std::fs::read(path)
             .map_err(|e| tls_error(format!("cannot read sslrootcert {}: {e}", path.display())))?;
-        let cert = native_tls::Certificate::from_pem(&pem)
-            .map_err(|e| tls_error(format!("sslrootcert {} is not a PEM certificate: {e}", path.display())))?;
+        let cert = native_tls::Certificate::from_pem(&pem).map_err(|e| {
+            tls_error(format!(
+                "sslrootcert {} is not a PEM certificate: {e}",
+                path.display()
+            ))
+        })?;
         builder.add_root_certificate(cert);
     }
     let connector = builder.build().map_err(|e| tls_error(e.to_string()))?;
@@ -394,7 +418,9 @@ fn classify(target: &str, e: &postgres::Error) -> ConnectError {
     if let Some(db) = e.as_db_error() {
         let reason = db.message().to_owned();
         let code = db.code();
-        return if *code == SqlState::INVALID_PASSWORD || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
+        return if *code == SqlState::INVALID_PASSWORD
+            || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+        {
             ConnectError::Authentication { target, reason }
         } else {
             ConnectError::Database { target, reason }
@@ -417,7 +443,10 @@ mod tests {
     fn opts(url: &str, env: &[(&str, &str)]) -> ConnectOptions {
         ConnectOptions {
             url: (!url.is_empty()).then(|| url.to_owned()),
-            env: env.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+            env: env
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
             connect_timeout: None,
         }
     }
@@ -454,22 +483,39 @@ mod tests {
 
         let t = resolve(&opts(
             "",
-            &[("PGHOST", "h"), ("PGPORT", "5433"), ("PGUSER", "u"), ("PGPASSWORD", "p"), ("PGSSLMODE", "disable"), ("PGCONNECT_TIMEOUT", "3")],
+            &[
+                ("PGHOST", "h"),
+                ("PGPORT", "5433"),
+                ("PGUSER", "u"),
+                ("PGPASSWORD", "p"),
+                ("PGSSLMODE", "disable"),
+                ("PGCONNECT_TIMEOUT", "3"),
+            ],
         ))
         .unwrap();
         assert_eq!(t.display, "u@h:5433/u");
         assert_eq!(t.tls, TlsMode::Disable);
-        assert_eq!(t.config.get_connect_timeout(), Some(&Duration::from_secs(3)));
+        assert_eq!(
+            t.config.get_connect_timeout(),
+            Some(&Duration::from_secs(3))
+        );
 
         let t = resolve(&opts("host=db user=k sslmode=verify-ca dbname=x", &[])).unwrap();
         assert_eq!(t.tls, TlsMode::VerifyCa);
         assert_eq!(t.display, "k@db:5432/x");
-        assert_eq!(t.config.get_connect_timeout(), Some(&DEFAULT_CONNECT_TIMEOUT));
+        assert_eq!(
+            t.config.get_connect_timeout(),
+            Some(&DEFAULT_CONNECT_TIMEOUT)
+        );
     }
 
     #[test]
     fn bad_input_is_one_line_without_the_password() {
-        let err = resolve(&opts("postgresql://app:topsecret@db/prod?sslmode=sometimes", &[])).unwrap_err();
+        let err = resolve(&opts(
+            "postgresql://app:topsecret@db/prod?sslmode=sometimes",
+            &[],
+        ))
+        .unwrap_err();
         let text = err.to_string();
         assert!(text.contains("unknown sslmode"), "{text}");
         assert!(!text.contains("topsecret"), "{text}");

@@ -344,4 +344,3 @@ fn script_quotes_every_identifier() {
     let text = script(&c, &ScriptOptions::default());
     insta::assert_snapshot!(text);
 }
-
