@@ -529,7 +529,7 @@ impl Builder {
             return;
         }
         self.taken_relations.insert(name.clone());
-        for (c, col) in pending {
+        for (c, col) in drop_redundant_indexes(pending) {
             self.add_constraint(&mut table, &c, col.as_deref(), ctx);
         }
         if ctx.external_owner.is_some() {
@@ -655,6 +655,32 @@ impl Builder {
         ctx: &Ctx<'_>,
     ) {
         let contype = ConstrType::try_from(c.contype).unwrap_or(ConstrType::Undefined);
+        // `… PRIMARY KEY / UNIQUE USING INDEX i`: the index becomes the constraint's (PostgreSQL
+        // renames it to the constraint's name), and its columns are the keys.
+        let mut c = c.clone();
+        if !c.indexname.is_empty() {
+            let index_name = QualifiedName::new(table.name.schema.clone(), c.indexname.clone());
+            match self.catalog.indexes.remove(&index_name) {
+                Some(index) => {
+                    let node = |s: &str| Node {
+                        node: Some(NodeEnum::String(protobuf::String { sval: s.to_owned() })),
+                    };
+                    c.keys = index
+                        .keys
+                        .iter()
+                        .filter_map(|k| k.column.as_deref())
+                        .map(node)
+                        .collect();
+                    c.including = index.include.iter().map(|s| node(s)).collect();
+                    c.nulls_not_distinct = index.nulls_not_distinct;
+                    if c.conname.is_empty() {
+                        c.conname.clone_from(&c.indexname);
+                    }
+                }
+                None => self.unknown(ctx, "index", &index_name),
+            }
+        }
+        let c = &c;
         let keys = |list: &[Node]| -> Vec<String> {
             let k = strings(list);
             if k.is_empty() {
@@ -786,7 +812,17 @@ impl Builder {
                 .contains(&QualifiedName::new(schema.clone(), n))
                 || table.constraints.contains_key(n)
         };
-        let constraint_taken = |n: &str| table.constraints.contains_key(n);
+        // CHECK and FOREIGN KEY names must be free among all constraints of the schema
+        // (ChooseConstraintName looks in pg_constraint by namespace), not only the table's.
+        let constraint_taken = |n: &str| {
+            table.constraints.contains_key(n)
+                || self
+                    .catalog
+                    .tables
+                    .values()
+                    .chain(self.catalog.externals.values())
+                    .any(|t| t.name.schema == *schema && t.constraints.contains_key(n))
+        };
         let tname = &table.name.name;
         match kind {
             ConstraintKind::PrimaryKey { .. } => choose_name(tname, None, "pkey", relation_taken),
@@ -813,7 +849,7 @@ impl Builder {
                 choose_name(tname, Some(&add), "fkey", constraint_taken)
             }
             ConstraintKind::Check { expr, .. } => {
-                let col = first_column_ref(&expr.node());
+                let col = only_column_ref(&expr.node());
                 choose_name(tname, col.as_deref(), "check", constraint_taken)
             }
         }
@@ -1442,14 +1478,17 @@ impl Builder {
             self.duplicate("type", &name.to_string(), ctx);
             return;
         }
-        self.catalog.types.insert(
-            name.clone(),
-            TypeDef {
-                name,
-                kind,
-                meta: ctx.meta(),
-            },
-        );
+        // Like EXECUTE on routines, USAGE on a new type is PostgreSQL's default for PUBLIC.
+        let mut meta = ctx.meta();
+        meta.grants.push(Grant {
+            grantee: "PUBLIC".to_owned(),
+            privilege: "USAGE".to_owned(),
+            column: None,
+            with_grant_option: false,
+        });
+        self.catalog
+            .types
+            .insert(name.clone(), TypeDef { name, kind, meta });
     }
 
     fn create_enum(&mut self, s: &protobuf::CreateEnumStmt, ctx: &Ctx<'_>) {
@@ -2024,6 +2063,57 @@ impl Builder {
 
 // ----- helpers --------------------------------------------------------------------------------
 
+/// PostgreSQL's `transformIndexConstraints`: in one CREATE TABLE, a PRIMARY KEY or UNIQUE
+/// constraint whose index would equal an earlier one (the primary key first) is dropped, so
+/// `id int PRIMARY KEY UNIQUE` makes one constraint. A name given to the dropped one passes to
+/// the kept one when that has none.
+fn drop_redundant_indexes(
+    pending: Vec<(protobuf::Constraint, Option<String>)>,
+) -> Vec<(protobuf::Constraint, Option<String>)> {
+    let is_index = |c: &protobuf::Constraint| {
+        matches!(
+            ConstrType::try_from(c.contype),
+            Ok(ConstrType::ConstrPrimary | ConstrType::ConstrUnique)
+        ) && c.indexname.is_empty()
+    };
+    let signature = |c: &protobuf::Constraint, col: Option<&String>| {
+        let mut keys = strings(&c.keys);
+        if keys.is_empty() {
+            keys.extend(col.cloned());
+        }
+        (
+            keys,
+            strings(&c.including),
+            c.nulls_not_distinct,
+            c.deferrable,
+            c.initdeferred,
+        )
+    };
+    let (primary, others): (Vec<_>, Vec<_>) = pending
+        .into_iter()
+        .enumerate()
+        .partition(|(_, (c, _))| ConstrType::try_from(c.contype) == Ok(ConstrType::ConstrPrimary));
+    // Keep the primary key in preference to the others, then file order.
+    let mut kept: Vec<(usize, (protobuf::Constraint, Option<String>))> = Vec::new();
+    for (i, (c, col)) in primary.into_iter().chain(others) {
+        if is_index(&c) {
+            let sig = signature(&c, col.as_ref());
+            if let Some((_, (prior, _))) = kept
+                .iter_mut()
+                .find(|(_, (p, pcol))| is_index(p) && signature(p, pcol.as_ref()) == sig)
+            {
+                if prior.conname.is_empty() {
+                    prior.conname.clone_from(&c.conname);
+                }
+                continue;
+            }
+        }
+        kept.push((i, (c, col)));
+    }
+    kept.sort_by_key(|(i, _)| *i);
+    kept.into_iter().map(|(_, k)| k).collect()
+}
+
 fn apply_attr(c: &mut protobuf::Constraint, contype: i32) {
     match ConstrType::try_from(contype).unwrap_or(ConstrType::Undefined) {
         ConstrType::ConstrAttrDeferrable => c.deferrable = true,
@@ -2117,20 +2207,23 @@ fn index_column_name(e: &protobuf::IndexElem) -> String {
     }
 }
 
-/// First column referenced in an expression (PostgreSQL names an unnamed CHECK after it).
-fn first_column_ref(node: &Node) -> Option<String> {
+/// The column an unnamed CHECK is named after: PostgreSQL's `AddRelationNewConstraints` uses
+/// the column when the expression references exactly one distinct column (`t_a_check`), and no
+/// column otherwise (`t_check`).
+fn only_column_ref(node: &Node) -> Option<String> {
     let n = node.node.as_ref()?;
-    let mut found: Option<(i32, String)> = None;
+    let mut columns = BTreeSet::new();
     for (r, _, _, _) in n.nodes() {
         if let pg_query::NodeRef::ColumnRef(c) = r {
             if let Some(name) = strings(&c.fields).last() {
-                if found.as_ref().is_none_or(|(loc, _)| c.location < *loc) {
-                    found = Some((c.location, name.clone()));
-                }
+                columns.insert(name.clone());
             }
         }
     }
-    found.map(|(_, n)| n)
+    match columns.len() {
+        1 => columns.into_iter().next(),
+        _ => None,
+    }
 }
 
 fn partition_text(spec: &protobuf::PartitionSpec) -> String {
@@ -2192,6 +2285,13 @@ fn body_text(node: &Node) -> String {
             })
             .collect::<Vec<_>>()
             .join("; "),
+        // `RETURN expr`: the deparser has no statement form for it, so print it here.
+        Some(NodeEnum::ReturnStmt(r)) => r
+            .returnval
+            .as_deref()
+            .and_then(deparse_expr)
+            .map(|e| format!("RETURN {e}"))
+            .unwrap_or_default(),
         Some(other) => deparse_stmt(other)
             .or_else(|| deparse_expr(node))
             .unwrap_or_default(),

@@ -7,6 +7,7 @@
 pub mod build;
 pub mod expr;
 pub mod names;
+pub mod normalize;
 pub mod objects;
 pub mod typename;
 

@@ -58,6 +58,8 @@ pub fn format_type_name(t: &TypeName) -> String {
                 format!("time{mods}{zone}")
             }
             "interval" if t.typemod != -1 && modifiers.len() > 1 => "interval".to_owned(),
+            // A numeric precision without a scale means scale 0, which format_type spells out.
+            "numeric" if modifiers.len() == 1 => format!("numeric({},0)", modifiers[0]),
             "character" if mods.is_empty() && base == "bpchar" => "character".to_owned(),
             "character" if mods.is_empty() => "character(1)".to_owned(),
             _ if schema.is_none() && !is_builtin(canon) => format!("{}{mods}", display_ident(base)),
@@ -70,7 +72,8 @@ pub fn format_type_name(t: &TypeName) -> String {
             display_ident(base)
         )
     };
-    for _ in &t.array_bounds {
+    // PostgreSQL ignores declared array dimensions: `int[][]` and `int[3]` are `integer[]`.
+    if !t.array_bounds.is_empty() {
         out.push_str("[]");
     }
     if t.setof {
@@ -169,6 +172,10 @@ mod tests {
         );
         assert_eq!(fmt("timestamp"), "timestamp without time zone");
         assert_eq!(fmt("text[]"), "text[]");
+        assert_eq!(fmt("int[][]"), "integer[]");
+        assert_eq!(fmt("text[3][3]"), "text[]");
+        assert_eq!(fmt("numeric(5)"), "numeric(5,0)");
+        assert_eq!(fmt("decimal(10, 2)"), "numeric(10,2)");
         assert_eq!(fmt("uuid"), "uuid");
         assert_eq!(fmt("char(2)"), "character(2)");
         assert_eq!(fmt("public.mood"), "public.mood");

@@ -149,3 +149,57 @@ fn partitions_attached_the_pg_dump_way() {
     assert_eq!(parent, q("m"));
     assert_eq!(bound, "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
 }
+
+#[test]
+fn unnamed_checks_are_named_like_postgres_names_them() {
+    let (c, d) = build(
+        "create table t (a int check (a > 0), b int, check (a <> b), check (b is not null));
+         create table u (a int, check (a > 1));",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    let names: Vec<&str> = c.tables[&q("t")]
+        .constraints
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(names, ["t_a_check", "t_b_check", "t_check"]);
+    assert!(c.tables[&q("u")].constraints.contains_key("u_a_check"));
+}
+
+#[test]
+fn constraint_using_index_takes_over_the_index() {
+    let (c, d) = build(
+        "create table t (id int, code text);
+         create unique index t_code_idx on t (code);
+         create unique index t_id_idx on t (id);
+         alter table t add constraint t_pk primary key using index t_id_idx;
+         alter table t add unique using index t_code_idx;",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    let t = &c.tables[&q("t")];
+    assert_eq!(t.constraints["t_pk"].columns(), ["id"]);
+    assert_eq!(t.constraints["t_code_idx"].columns(), ["code"]);
+    assert!(t.column("id").unwrap().not_null);
+    assert!(c.indexes.is_empty());
+}
+
+#[test]
+fn a_unique_constraint_equal_to_the_primary_key_is_dropped() {
+    let (c, d) = build(
+        "create table t (id int primary key unique, a int, unique (a), constraint a_again unique (a));",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    let names: Vec<&str> = c.tables[&q("t")]
+        .constraints
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(names, ["a_again", "t_pkey"]);
+}
+
+#[test]
+fn sql_standard_return_body_is_kept() {
+    let (c, d) = build("create function f(a int) returns int language sql return a * 2;");
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(c.functions["public.f(integer)"].body, "RETURN a * 2");
+}

@@ -1,0 +1,7 @@
+//! Connections to the user's database: `--database-url` / `DATABASE_URL`, libpq's `PG*`
+//! environment variables, TLS by `sslmode`, a connect timeout, and errors that never show a
+//! password.
+
+pub mod connect;
+
+pub use connect::{ConnectError, ConnectOptions, connect, redact};

@@ -1,0 +1,516 @@
+//! The live side of the catalog: reads a database's schema from `pg_catalog` into the same
+//! [`Catalog`] the file loader builds.
+//!
+//! # How
+//! One `REPEATABLE READ READ ONLY` transaction, with `search_path = pg_catalog` so everything
+//! PostgreSQL prints is schema-qualified, runs one query per object kind (`queries/<kind>.sql`,
+//! each opening with a comment that lists its columns and version-specific branches). Objects
+//! that belong to an extension (`pg_depend` deptype `e`) are left out.
+//!
+//! # Why the rows go back through the loader
+//! Each kind is handled where its representation is cleanest:
+//! - **Through the loader** (tables and their columns, constraints, indexes, views, materialized
+//!   views, functions and procedures, triggers, policies, sequences, enums, domains, composite
+//!   and range types): the rows become the DDL PostgreSQL would accept (`script`), mostly
+//!   PostgreSQL's own text from `pg_get_*`, which is parsed by [`crate::parse::parse_file`]
+//!   and lowered by [`crate::catalog::build::build_catalog`]. An expression, an index key, a
+//!   view query or a function's options thus go through exactly the code that reads them from a
+//!   file, so the two sides can only differ where PostgreSQL prints a definition differently
+//!   from how a person wrote it, never because two lowerings disagree. PL/pgSQL and SQL bodies
+//!   are analysed by [`crate::analyze::function_body`] on the way, as for files.
+//! - **Directly from the rows** (schemas, extensions, RLS flags, owners, comments, grants):
+//!   plain attributes with no expression in them; writing `COMMENT`/`GRANT`/`ALTER … OWNER`
+//!   statements only to parse them again would add a round trip and nothing else.
+//!
+//! Parsing thousands of definitions is the main cost, so the script is split into chunks
+//! parsed on all cores (`std::thread::scope`); lowering then runs once over all of them.
+//!
+//! # What the live side records
+//! Owners always (the file side only where a file sets one); a NULL ACL expanded to
+//! PostgreSQL's defaults (routines and types usable by PUBLIC) and the owner's own privileges
+//! left out, as the loader does; spans are `None`.
+
+mod decode;
+mod rows;
+mod script;
+
+use std::collections::BTreeMap;
+
+use postgres::{Client, IsolationLevel};
+
+pub use rows::{QUERY_FILES, query_text};
+
+use crate::catalog::build::{Input, build_catalog};
+use crate::catalog::{Catalog, Extension, Grant, Meta, QualifiedName, Schema};
+use crate::parse::{SYNTAX_ERROR, parse_file};
+use crate::source::FileId;
+
+/// What to read.
+#[derive(Clone, Debug, Default)]
+pub struct IntrospectOptions {
+    /// Managed schemas; empty means every schema except `pg_*` and `information_schema`.
+    pub schemas: Vec<String>,
+    /// Threads used to parse definitions (`0`: one per available core).
+    pub threads: usize,
+}
+
+/// Why a database could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum IntrospectError {
+    /// A catalog query failed (connection lost, missing privilege, …).
+    #[error("reading the catalog failed in query `{query}`")]
+    Query {
+        /// The query file (without `.sql`) or step.
+        query: &'static str,
+        /// The client's or the server's error.
+        #[source]
+        source: postgres::Error,
+    },
+    /// A query that always returns a row returned none.
+    #[error("catalog query `{query}` returned no row")]
+    Empty {
+        /// The query file.
+        query: &'static str,
+    },
+    /// The server is older than the catalog columns the queries use.
+    #[error("PostgreSQL {version} is not supported: introspection needs PostgreSQL 13 or later")]
+    UnsupportedVersion {
+        /// `server_version_num`.
+        version: i32,
+    },
+    /// A catalog code this version of the tool does not know.
+    #[error("unknown {what} code {code:?} on {object}")]
+    UnknownCode {
+        /// The catalog column (`polcmd`, `relkind`, …).
+        what: &'static str,
+        /// The code.
+        code: String,
+        /// The object that carries it.
+        object: String,
+    },
+    /// PostgreSQL printed a definition the parser rejects.
+    #[error("cannot parse the definition PostgreSQL printed for {object}: {message}")]
+    Unparsable {
+        /// The object.
+        object: String,
+        /// The parser's message.
+        message: String,
+    },
+}
+
+/// Reads the managed schemas of the connected database. See the module documentation.
+pub fn introspect(
+    client: &mut Client,
+    opts: &IntrospectOptions,
+) -> Result<Catalog, IntrospectError> {
+    let fetched = fetch(client, opts)?;
+    assemble(&fetched, opts)
+}
+
+/// Everything the queries returned.
+struct Fetched {
+    schemas: Vec<rows::SchemaRow>,
+    tables: Vec<rows::TableRow>,
+    columns: Vec<rows::ColumnRow>,
+    constraints: Vec<rows::ConstraintRow>,
+    indexes: Vec<rows::IndexRow>,
+    views: Vec<rows::ViewRow>,
+    functions: Vec<rows::FunctionRow>,
+    triggers: Vec<rows::TriggerRow>,
+    policies: Vec<rows::PolicyRow>,
+    sequences: Vec<rows::SequenceRow>,
+    types: Vec<rows::TypeRow>,
+    extensions: Vec<rows::ExtensionRow>,
+    grants: Vec<rows::GrantRow>,
+}
+
+fn fetch(client: &mut Client, opts: &IntrospectOptions) -> Result<Fetched, IntrospectError> {
+    let begin = |source| IntrospectError::Query {
+        query: "begin",
+        source,
+    };
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .map_err(begin)?;
+    tx.batch_execute("SET LOCAL search_path = pg_catalog")
+        .map_err(begin)?;
+    let version = rows::version(&mut tx)?;
+    if version.version_num < 130_000 {
+        return Err(IntrospectError::UnsupportedVersion {
+            version: version.version_num,
+        });
+    }
+    let schemas = rows::schemas(&mut tx, &opts.schemas)?;
+    let names: Vec<String> = schemas.iter().map(|s| s.name.clone()).collect();
+    let fetched = Fetched {
+        tables: rows::tables(&mut tx, &names)?,
+        columns: rows::columns(&mut tx, &names)?,
+        constraints: rows::constraints(&mut tx, &names)?,
+        indexes: rows::indexes(&mut tx, &names, version.version_num)?,
+        views: rows::views(&mut tx, &names)?,
+        functions: rows::functions(&mut tx, &names)?,
+        triggers: rows::triggers(&mut tx, &names)?,
+        policies: rows::policies(&mut tx, &names)?,
+        sequences: rows::sequences(&mut tx, &names)?,
+        types: rows::types(&mut tx, &names)?,
+        extensions: rows::extensions(&mut tx)?,
+        grants: rows::grants(&mut tx, &names)?,
+        schemas,
+    };
+    tx.commit().map_err(|source| IntrospectError::Query {
+        query: "commit",
+        source,
+    })?;
+    Ok(fetched)
+}
+
+/// The DDL script for everything that goes through the loader, in dependency-free order (the
+/// loader applies definitions before attachments whatever the order).
+fn script(f: &Fetched) -> Result<Vec<script::Statement>, IntrospectError> {
+    let mut out = Vec::new();
+    for t in &f.types {
+        out.push(script::type_def(t)?);
+    }
+    for s in &f.sequences {
+        out.extend(script::sequence(s));
+    }
+    let mut columns: BTreeMap<u32, Vec<&rows::ColumnRow>> = BTreeMap::new();
+    for c in &f.columns {
+        columns.entry(c.table_oid).or_default().push(c);
+    }
+    let tables: BTreeMap<u32, &rows::TableRow> = f.tables.iter().map(|t| (t.oid, t)).collect();
+    for t in &f.tables {
+        out.push(script::table(
+            t,
+            columns.get(&t.oid).map_or(&[][..], Vec::as_slice),
+        )?);
+    }
+    for k in &f.constraints {
+        if let Some(t) = tables.get(&k.table_oid) {
+            out.push(script::constraint(t, k)?);
+        }
+    }
+    for v in &f.views {
+        out.push(script::view(v)?);
+    }
+    out.extend(f.indexes.iter().map(script::index));
+    for r in &f.functions {
+        out.push(script::function(r)?);
+    }
+    out.extend(f.triggers.iter().map(script::trigger));
+    for p in &f.policies {
+        out.push(script::policy(p)?);
+    }
+    Ok(out)
+}
+
+/// One chunk of the script: its text and where each statement starts.
+struct Chunk {
+    text: String,
+    starts: Vec<(usize, String)>,
+}
+
+fn chunks(statements: Vec<script::Statement>, n: usize) -> Vec<Chunk> {
+    let total: usize = statements.iter().map(|s| s.sql.len() + 2).sum();
+    let target = total / n.max(1) + 1;
+    let mut out = vec![Chunk {
+        text: String::new(),
+        starts: Vec::new(),
+    }];
+    for s in statements {
+        let current = out.last_mut().expect("never empty");
+        if current.text.len() >= target {
+            out.push(Chunk {
+                text: String::new(),
+                starts: Vec::new(),
+            });
+        }
+        let current = out.last_mut().expect("never empty");
+        current.starts.push((current.text.len(), s.object));
+        current.text.push_str(&s.sql);
+        current.text.push_str(";\n");
+    }
+    out
+}
+
+fn assemble(f: &Fetched, opts: &IntrospectOptions) -> Result<Catalog, IntrospectError> {
+    let threads = match opts.threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let chunks = chunks(script(f)?, threads);
+    let parsed: Vec<_> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let id = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+                scope.spawn(move || parse_file(id, &c.text))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    for (chunk, p) in chunks.iter().zip(&parsed) {
+        if let Some(d) = p.diagnostics.iter().find(|d| d.rule == SYNTAX_ERROR) {
+            let at = d.span.map_or(0, |s| s.start as usize);
+            let object = chunk
+                .starts
+                .iter()
+                .take_while(|(start, _)| *start <= at)
+                .last()
+                .map_or_else(String::new, |(_, o)| o.clone());
+            return Err(IntrospectError::Unparsable {
+                object,
+                message: d.message.clone(),
+            });
+        }
+    }
+    let inputs: Vec<Input<'_>> = chunks
+        .iter()
+        .zip(&parsed)
+        .enumerate()
+        .map(|(i, (c, p))| Input {
+            file: FileId(u32::try_from(i).unwrap_or(u32::MAX)),
+            text: &c.text,
+            statements: &p.statements,
+            external_owner: None,
+        })
+        .collect();
+    let (mut catalog, _diagnostics) = build_catalog(&inputs, "public");
+    clear_spans(&mut catalog);
+    annotate(&mut catalog, f);
+    Ok(catalog)
+}
+
+/// Spans point into the generated script, which nobody can open: drop them.
+fn clear_spans(c: &mut Catalog) {
+    for t in c.tables.values_mut().chain(c.externals.values_mut()) {
+        t.meta.span = None;
+        t.rls_span = None;
+        for col in &mut t.columns {
+            col.span = None;
+        }
+        for k in t.constraints.values_mut() {
+            k.span = None;
+        }
+    }
+    for v in c
+        .views
+        .values_mut()
+        .chain(c.materialized_views.values_mut())
+    {
+        v.meta.span = None;
+    }
+    for i in c.indexes.values_mut() {
+        i.meta.span = None;
+    }
+    for f in c.functions.values_mut() {
+        f.meta.span = None;
+        for r in &mut f.references {
+            r.span = None;
+        }
+    }
+    for t in c.triggers.values_mut() {
+        t.meta.span = None;
+    }
+    for p in c.policies.values_mut() {
+        p.meta.span = None;
+    }
+    for s in c.sequences.values_mut() {
+        s.meta.span = None;
+    }
+    for t in c.types.values_mut() {
+        t.meta.span = None;
+    }
+}
+
+fn meta(owner: Option<&str>, comment: Option<&String>) -> Meta {
+    Meta {
+        owner: owner.map(str::to_owned),
+        comment: comment.cloned(),
+        ..Meta::default()
+    }
+}
+
+/// Sets what comes straight from the rows: schemas, extensions, RLS flags, owners, comments,
+/// grants.
+fn annotate(c: &mut Catalog, f: &Fetched) {
+    for s in &f.schemas {
+        c.schemas.insert(
+            s.name.clone(),
+            Schema {
+                name: s.name.clone(),
+                meta: meta(Some(&s.owner), s.comment.as_ref()),
+            },
+        );
+    }
+    for x in &f.extensions {
+        c.extensions.insert(
+            x.name.clone(),
+            Extension {
+                name: x.name.clone(),
+                schema: Some(x.schema.clone()),
+                version: Some(x.version.clone()),
+                meta: meta(None, x.comment.as_ref()),
+            },
+        );
+    }
+    let columns_by_table: BTreeMap<u32, Vec<&rows::ColumnRow>> =
+        f.columns.iter().fold(BTreeMap::new(), |mut m, col| {
+            m.entry(col.table_oid).or_insert_with(Vec::new).push(col);
+            m
+        });
+    for t in &f.tables {
+        let Some(table) = c
+            .tables
+            .get_mut(&QualifiedName::new(t.schema.clone(), t.name.clone()))
+        else {
+            continue;
+        };
+        table.rls_enabled = t.rls_enabled;
+        table.rls_forced = t.rls_forced;
+        table.meta.owner = Some(t.owner.clone());
+        table.meta.comment.clone_from(&t.comment);
+        for col in columns_by_table.get(&t.oid).into_iter().flatten() {
+            if let Some(column) = table.column_mut(&col.name) {
+                column.comment.clone_from(&col.comment);
+            }
+        }
+    }
+    for v in &f.views {
+        let name = QualifiedName::new(v.schema.clone(), v.name.clone());
+        if let Some(view) = c
+            .views
+            .get_mut(&name)
+            .or(c.materialized_views.get_mut(&name))
+        {
+            view.meta.owner = Some(v.owner.clone());
+            view.meta.comment.clone_from(&v.comment);
+        }
+    }
+    for i in &f.indexes {
+        if let Some(index) = c
+            .indexes
+            .get_mut(&QualifiedName::new(i.schema.clone(), i.name.clone()))
+        {
+            index.nulls_not_distinct = i.nulls_not_distinct;
+            index.meta.comment.clone_from(&i.comment);
+        }
+    }
+    for s in &f.sequences {
+        if let Some(seq) = c
+            .sequences
+            .get_mut(&QualifiedName::new(s.schema.clone(), s.name.clone()))
+        {
+            seq.meta.owner = Some(s.owner.clone());
+            seq.meta.comment.clone_from(&s.comment);
+        }
+    }
+    for t in &f.types {
+        if let Some(ty) = c
+            .types
+            .get_mut(&QualifiedName::new(t.schema.clone(), t.name.clone()))
+        {
+            ty.meta.owner = Some(t.owner.clone());
+            ty.meta.comment.clone_from(&t.comment);
+            // The loader's default grant stands for a NULL ACL; grants.sql says what is there.
+            ty.meta.grants.clear();
+        }
+    }
+    for r in &f.functions {
+        if let Some(func) = c
+            .functions
+            .get_mut(&function_key(&r.schema, &r.name, &r.input_types))
+        {
+            func.meta.owner = Some(r.owner.clone());
+            func.meta.comment.clone_from(&r.comment);
+            // The loader's default grant stands for a NULL ACL; grants.sql says what is there.
+            func.meta.grants.clear();
+        }
+    }
+    for t in &f.triggers {
+        let key = (
+            QualifiedName::new(t.schema.clone(), t.table_name.clone()),
+            t.name.clone(),
+        );
+        if let Some(trigger) = c.triggers.get_mut(&key) {
+            trigger.meta.comment.clone_from(&t.comment);
+        }
+    }
+    for p in &f.policies {
+        let key = (
+            QualifiedName::new(p.schema.clone(), p.table_name.clone()),
+            p.name.clone(),
+        );
+        if let Some(policy) = c.policies.get_mut(&key) {
+            policy.meta.comment.clone_from(&p.comment);
+        }
+    }
+    for g in &f.grants {
+        let Some(meta) = grant_target(c, g) else {
+            continue;
+        };
+        meta.grants.push(Grant {
+            grantee: g.grantee.clone(),
+            privilege: g.privilege.clone(),
+            column: g.column_name.clone(),
+            with_grant_option: g.grantable,
+        });
+    }
+    sort_grants(c);
+}
+
+/// The catalog key of a routine: as [`crate::catalog::identity`] builds it from a declaration.
+fn function_key(schema: &str, name: &str, input_types: &[String]) -> String {
+    format!(
+        "{}({})",
+        QualifiedName::new(schema, name),
+        input_types.join(", ")
+    )
+}
+
+fn grant_target<'c>(c: &'c mut Catalog, g: &rows::GrantRow) -> Option<&'c mut Meta> {
+    let name = QualifiedName::new(g.schema.clone(), g.name.clone());
+    match g.object_kind.as_str() {
+        "schema" => c.schemas.get_mut(&g.name).map(|s| &mut s.meta),
+        "relation" | "column" => {
+            if let Some(t) = c.tables.get_mut(&name) {
+                Some(&mut t.meta)
+            } else if let Some(v) = c.views.get_mut(&name) {
+                Some(&mut v.meta)
+            } else if let Some(v) = c.materialized_views.get_mut(&name) {
+                Some(&mut v.meta)
+            } else {
+                c.sequences.get_mut(&name).map(|s| &mut s.meta)
+            }
+        }
+        "routine" => c
+            .functions
+            .get_mut(&function_key(&g.schema, &g.name, &g.input_types))
+            .map(|f| &mut f.meta),
+        "type" => c.types.get_mut(&name).map(|t| &mut t.meta),
+        _ => None,
+    }
+}
+
+fn sort_grants(c: &mut Catalog) {
+    let metas = c
+        .schemas
+        .values_mut()
+        .map(|s| &mut s.meta)
+        .chain(c.tables.values_mut().map(|t| &mut t.meta))
+        .chain(c.views.values_mut().map(|v| &mut v.meta))
+        .chain(c.materialized_views.values_mut().map(|v| &mut v.meta))
+        .chain(c.sequences.values_mut().map(|s| &mut s.meta))
+        .chain(c.functions.values_mut().map(|f| &mut f.meta))
+        .chain(c.types.values_mut().map(|t| &mut t.meta));
+    for m in metas {
+        m.grants.sort();
+    }
+}

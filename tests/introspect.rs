@@ -1,0 +1,814 @@
+//! Introspection against a real throwaway cluster: every query file runs, and the **round
+//! trip** holds: SQL loaded into a fresh database and read back by `introspect` gives the
+//! catalog the file loader builds from the same SQL, after the documented normalisation
+//! (`catalog::normalize`).
+//!
+//! Where the two sides still differ only in how PostgreSQL prints an expression (an implicit
+//! cast made explicit, a view's `*` expanded, columns qualified), the comparison asks the server
+//! to elaborate both sides in the same way (a temporary view over the expression, rolled back),
+//! as DESIGN's planner does. Everything else that differs is reported.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::path::{Path, PathBuf};
+
+use postgres::Client;
+use schema_tool::catalog::build::{Input, build_catalog};
+use schema_tool::catalog::normalize::{normalize, normalize_expr, unspecified_from};
+use schema_tool::catalog::{Catalog, ConstraintKind, Expr, QualifiedName, TypeKind};
+use schema_tool::introspect::{IntrospectOptions, QUERY_FILES, introspect, query_text};
+use schema_tool::parse::parse_file;
+use schema_tool::source::FileId;
+
+use common::{cluster, error_chain, fresh_database};
+
+const DEFAULT_SCHEMA: &str = "public";
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/introspect")
+}
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus")
+}
+
+/// One SQL source: its text, and the owning service when it declares external tables.
+struct Source {
+    text: String,
+    external_owner: Option<String>,
+}
+
+impl Source {
+    fn own(text: String) -> Self {
+        Source {
+            text,
+            external_owner: None,
+        }
+    }
+
+    fn read(path: &Path) -> Self {
+        Source::own(
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
+        )
+    }
+}
+
+/// The catalog the file loader builds.
+fn file_catalog(sources: &[Source]) -> Catalog {
+    let parsed: Vec<_> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| parse_file(FileId(u32::try_from(i).unwrap()), &s.text))
+        .collect();
+    let inputs: Vec<Input<'_>> = sources
+        .iter()
+        .zip(&parsed)
+        .enumerate()
+        .map(|(i, (s, p))| Input {
+            file: FileId(u32::try_from(i).unwrap()),
+            text: &s.text,
+            statements: &p.statements,
+            external_owner: s.external_owner.as_deref(),
+        })
+        .collect();
+    build_catalog(&inputs, DEFAULT_SCHEMA).0
+}
+
+fn live_catalog(client: &mut Client) -> Catalog {
+    introspect(client, &IntrospectOptions::default())
+        .unwrap_or_else(|e| panic!("introspection failed: {}", error_chain(&e)))
+}
+
+/// Roles are cluster-wide: create the ones every suite needs once per test binary.
+fn setup_roles() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let mut client = cluster().connect("postgres").expect("connect");
+        // Every case creates a database, which writes the template's pages to the WAL; a WAL
+        // budget large enough to avoid a checkpoint every few databases makes CREATE DATABASE
+        // about ten times faster on this throwaway cluster.
+        client
+            .batch_execute("ALTER SYSTEM SET max_wal_size = '20GB'; SELECT pg_reload_conf();")
+            .expect("raise max_wal_size");
+        let mut sql = std::fs::read_to_string(fixtures_dir().join("_roles.sql")).unwrap();
+        sql.push_str(&std::fs::read_to_string(corpus_dir().join("diff/sqldef/_setup_roles.sql")).unwrap_or_default());
+        for role in pg_schema_diff_roles() {
+            sql.push_str(&format!(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {lit}) THEN CREATE ROLE {id}; END IF; END $$;\n",
+                lit = schema_tool::catalog::names::quote_literal(&role),
+                id = schema_tool::catalog::names::quote_ident(&role).replace('$', "$$"),
+            ));
+        }
+        client.batch_execute(&sql).unwrap_or_else(|e| panic!("roles: {}", error_chain(&e)));
+    });
+}
+
+fn pg_schema_diff_roles() -> Vec<String> {
+    let mut roles = Vec::new();
+    for dir in sorted_dirs(&corpus_dir().join("diff/pg-schema-diff")) {
+        let Ok(meta) = std::fs::read_to_string(dir.join("meta.json")) else {
+            continue;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&meta) else {
+            continue;
+        };
+        for r in json["roles"].as_array().into_iter().flatten() {
+            if let Some(r) = r.as_str() {
+                roles.push(r.to_owned());
+            }
+        }
+    }
+    roles.sort();
+    roles.dedup();
+    roles
+}
+
+fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+fn sql_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+// ----- comparison --------------------------------------------------------------------------
+
+/// Asks the server how it prints `expr` (a scalar expression over the columns of `from`, a
+/// FROM item, or a whole query when `from` is `None`). Runs in a transaction that is rolled
+/// back.
+fn elaborate(
+    client: &mut Client,
+    from: Option<&str>,
+    expr: &str,
+    columns: &[String],
+) -> Option<String> {
+    let body = match from {
+        Some(t) => format!("SELECT ({expr}) AS e FROM {t}"),
+        None => expr.to_owned(),
+    };
+    let cols = if columns.is_empty() {
+        String::new()
+    } else {
+        let quoted: Vec<String> = columns
+            .iter()
+            .map(|c| schema_tool::catalog::names::quote_ident(c))
+            .collect();
+        format!(" ({})", quoted.join(", "))
+    };
+    let mut tx = client.transaction().ok()?;
+    let result = (|| {
+        tx.batch_execute(&format!(
+            "SET LOCAL search_path = {DEFAULT_SCHEMA}; CREATE TEMP VIEW introspect_elaborate{cols} AS {body}; SET LOCAL search_path = pg_catalog"
+        ))
+        .ok()?;
+        let row = tx
+            .query_one(
+                "SELECT pg_get_viewdef('pg_temp.introspect_elaborate'::regclass, false)",
+                &[],
+            )
+            .ok()?;
+        row.try_get::<_, String>(0).ok()
+    })();
+    let _ = tx.rollback();
+    result
+}
+
+/// Whether two expressions differ after normalisation (only those are worth a round trip to
+/// the server).
+fn differ(a: &Expr, b: &Expr) -> bool {
+    normalize_expr(a, DEFAULT_SCHEMA) != normalize_expr(b, DEFAULT_SCHEMA)
+}
+
+/// Whether two expressions are the same once the server has elaborated both in the same way;
+/// `cast` is the type the value is assigned to (a column default), if any.
+fn same_elaborated(
+    client: &mut Client,
+    from: &str,
+    cast: Option<&str>,
+    a: &Expr,
+    b: &Expr,
+) -> bool {
+    let wrap = |e: &Expr| match cast {
+        Some(ty) => format!("CAST(({}) AS {ty})", e.sql()),
+        None => e.sql().to_owned(),
+    };
+    let ea = elaborate(client, Some(from), &wrap(a), &[]);
+    ea.is_some() && ea == elaborate(client, Some(from), &wrap(b), &[])
+}
+
+/// Replaces `a` by `b` when they differ only in how PostgreSQL prints them.
+fn settle(
+    client: &mut Client,
+    from: &str,
+    cast: Option<&str>,
+    a: &mut Option<Expr>,
+    b: &Option<Expr>,
+) {
+    if let (Some(x), Some(y)) = (a.as_ref(), b.as_ref()) {
+        if differ(x, y) && same_elaborated(client, from, cast, x, y) {
+            *a = Some(y.clone());
+        }
+    }
+}
+
+/// Settles expression differences in `file` that the server prints identically (both sides
+/// elaborated the same way, in the database that holds the loaded schema); anything else is
+/// left for the comparison to report. Runs on the catalogs as built and read, before
+/// normalisation, so the server sees each definition as it was written or printed.
+fn settle_expressions(client: &mut Client, file: &mut Catalog, live: &Catalog) {
+    for (name, t) in &mut file.tables {
+        let Some(lt) = live.tables.get(name) else {
+            continue;
+        };
+        let from = &name.to_string();
+        for col in &mut t.columns {
+            let Some(lc) = lt.column(&col.name) else {
+                continue;
+            };
+            let ty = col.ty.clone();
+            settle(client, from, Some(&ty), &mut col.default, &lc.default);
+            settle(client, from, Some(&ty), &mut col.generated, &lc.generated);
+        }
+        for (kname, k) in &mut t.constraints {
+            let Some(lk) = lt.constraints.get(kname) else {
+                continue;
+            };
+            match (&mut k.kind, &lk.kind) {
+                (ConstraintKind::Check { expr, .. }, ConstraintKind::Check { expr: lexpr, .. }) => {
+                    if differ(expr, lexpr) && same_elaborated(client, from, None, expr, lexpr) {
+                        *expr = lexpr.clone();
+                    }
+                }
+                (
+                    ConstraintKind::Exclude { predicate, .. },
+                    ConstraintKind::Exclude { predicate: lp, .. },
+                ) => {
+                    settle(client, from, None, predicate, lp);
+                }
+                _ => {}
+            }
+        }
+    }
+    for (name, i) in &mut file.indexes {
+        let Some(li) = live.indexes.get(name) else {
+            continue;
+        };
+        let from = i.table.to_string();
+        settle(client, &from, None, &mut i.predicate, &li.predicate);
+        for (k, lk) in i.keys.iter_mut().zip(&li.keys) {
+            settle(client, &from, None, &mut k.expr, &lk.expr);
+        }
+    }
+    for (key, p) in &mut file.policies {
+        let Some(lp) = live.policies.get(key) else {
+            continue;
+        };
+        let from = key.0.to_string();
+        settle(client, &from, None, &mut p.using, &lp.using);
+        settle(client, &from, None, &mut p.with_check, &lp.with_check);
+    }
+    for (name, t) in &mut file.types {
+        let Some(lt) = live.types.get(name) else {
+            continue;
+        };
+        let (
+            TypeKind::Domain {
+                base,
+                checks,
+                default,
+                ..
+            },
+            TypeKind::Domain {
+                checks: lchecks,
+                default: ldefault,
+                ..
+            },
+        ) = (&mut t.kind, &lt.kind)
+        else {
+            continue;
+        };
+        // VALUE is the domain's value: a column of the base type stands in for it.
+        let from = format!("(SELECT NULL::{base} AS value) AS d");
+        let base = base.clone();
+        settle(client, &from, Some(&base), default, ldefault);
+        for ((_, e), (_, le)) in checks.iter_mut().zip(lchecks) {
+            if differ(e, le) && same_elaborated(client, &from, None, e, le) {
+                *e = le.clone();
+            }
+        }
+    }
+    for (name, v) in file
+        .views
+        .iter_mut()
+        .chain(file.materialized_views.iter_mut())
+    {
+        let Some(lv) = live
+            .views
+            .get(name)
+            .or_else(|| live.materialized_views.get(name))
+        else {
+            continue;
+        };
+        if !differ(&v.query, &lv.query) && v.column_names == lv.column_names {
+            continue;
+        }
+        let ours = elaborate(client, None, v.query.sql(), &v.column_names);
+        if ours.is_some() && ours == elaborate(client, None, lv.query.sql(), &lv.column_names) {
+            v.query = lv.query.clone();
+            v.column_names.clone_from(&lv.column_names);
+        }
+    }
+}
+
+/// Objects of one kind: the keys on one side only and the objects that differ.
+fn compare_maps<K: Ord + Debug, V: PartialEq + Debug>(
+    kind: &str,
+    file: &BTreeMap<K, V>,
+    live: &BTreeMap<K, V>,
+    out: &mut Vec<String>,
+) {
+    for (k, v) in file {
+        match live.get(k) {
+            None => out.push(format!("{kind} {k:?}: only in the files")),
+            Some(l) if l != v => out.push(format!("{kind} {k:?} differs:\n{}", debug_diff(v, l))),
+            Some(_) => {}
+        }
+    }
+    for k in live.keys().filter(|k| !file.contains_key(k)) {
+        out.push(format!("{kind} {k:?}: only in the database"));
+    }
+}
+
+/// The lines of the two objects' `{:#?}` that differ (`-` files, `+` database).
+fn debug_diff(file: &dyn Debug, live: &dyn Debug) -> String {
+    let a = format!("{file:#?}");
+    let b = format!("{live:#?}");
+    let diff = similar::TextDiff::from_lines(&a, &b);
+    let mut out = String::new();
+    for change in diff.iter_all_changes() {
+        let sign = match change.tag() {
+            similar::ChangeTag::Delete => "-",
+            similar::ChangeTag::Insert => "+",
+            similar::ChangeTag::Equal => continue,
+        };
+        out.push_str(&format!("    {sign}{}", change.value()));
+    }
+    out
+}
+
+/// Every difference between the catalog built from `sources` and the one read from the
+/// database, after normalisation; empty when the round trip holds.
+fn round_trip(client: &mut Client, sources: &[Source]) -> Vec<String> {
+    let mut file = file_catalog(sources);
+    let mut live = live_catalog(client);
+    // `public` exists in every database; compare it only where a file declares it.
+    if file
+        .schemas
+        .get(DEFAULT_SCHEMA)
+        .is_some_and(|s| s.meta.span.is_none())
+    {
+        file.schemas.remove(DEFAULT_SCHEMA);
+        live.schemas.remove(DEFAULT_SCHEMA);
+    }
+    // Declared external tables are tables like any other in the database: compare own objects.
+    let externals: Vec<QualifiedName> = file.externals.keys().cloned().collect();
+    for name in &externals {
+        live.tables.remove(name);
+    }
+    live.policies.retain(|(t, _), _| !externals.contains(t));
+    live.triggers.retain(|(t, _), _| !externals.contains(t));
+    live.indexes.retain(|_, i| !externals.contains(&i.table));
+    live.sequences.retain(|_, s| {
+        !s.owned_by
+            .as_ref()
+            .is_some_and(|(t, _)| externals.contains(t))
+    });
+    file.externals.clear();
+
+    settle_expressions(client, &mut file, &live);
+    normalize(&mut file, DEFAULT_SCHEMA);
+    normalize(&mut live, DEFAULT_SCHEMA);
+    unspecified_from(&mut file, &live);
+
+    let mut out = Vec::new();
+    compare_maps("schema", &file.schemas, &live.schemas, &mut out);
+    compare_maps("table", &file.tables, &live.tables, &mut out);
+    compare_maps("view", &file.views, &live.views, &mut out);
+    compare_maps(
+        "materialized view",
+        &file.materialized_views,
+        &live.materialized_views,
+        &mut out,
+    );
+    compare_maps("index", &file.indexes, &live.indexes, &mut out);
+    compare_maps("function", &file.functions, &live.functions, &mut out);
+    compare_maps("trigger", &file.triggers, &live.triggers, &mut out);
+    compare_maps("policy", &file.policies, &live.policies, &mut out);
+    compare_maps("sequence", &file.sequences, &live.sequences, &mut out);
+    compare_maps("type", &file.types, &live.types, &mut out);
+    compare_maps("extension", &file.extensions, &live.extensions, &mut out);
+    for o in &file.others {
+        out.push(format!(
+            "{} {}: not modelled, so not read back",
+            o.kind, o.name
+        ));
+    }
+    out
+}
+
+fn load(client: &mut Client, sql: &str) -> Result<(), String> {
+    client.batch_execute(sql).map_err(|e| error_chain(&e))
+}
+
+// ----- tests -------------------------------------------------------------------------------
+
+#[test]
+fn every_query_file_runs_and_returns_rows() {
+    setup_roles();
+    // Each fixture in its own database; every query runs on each, and each query must find
+    // rows in at least one of them.
+    let mut found: BTreeMap<&str, usize> = QUERY_FILES.iter().map(|(n, _)| (*n, 0)).collect();
+    for f in sql_files(&fixtures_dir())
+        .iter()
+        .filter(|p| !p.ends_with("_roles.sql"))
+    {
+        let (_, mut client) = fresh_database("introspect_queries");
+        load(&mut client, &Source::read(f).text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let version: i32 = client
+            .query_one("SELECT current_setting('server_version_num')::int4", &[])
+            .unwrap()
+            .get(0);
+        let schemas: Vec<String> = vec![
+            "public".to_owned(),
+            "app".to_owned(),
+            "reporting".to_owned(),
+        ];
+        for (name, _) in QUERY_FILES {
+            let sql = query_text(name, version).unwrap();
+            let rows = if sql.contains("$1") {
+                client.query(&sql, &[&schemas])
+            } else {
+                client.query(&sql, &[])
+            }
+            .unwrap_or_else(|e| panic!("{name}.sql on {}: {}", f.display(), error_chain(&e)));
+            *found.get_mut(name).unwrap() += rows.len();
+        }
+    }
+    let empty: Vec<&str> = found
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(q, _)| *q)
+        .collect();
+    assert!(
+        empty.is_empty(),
+        "queries that found nothing in any fixture: {empty:?}"
+    );
+}
+
+#[test]
+fn focused_fixtures_round_trip() {
+    setup_roles();
+    let mut failures = Vec::new();
+    for f in sql_files(&fixtures_dir())
+        .iter()
+        .filter(|p| !p.ends_with("_roles.sql"))
+    {
+        let source = Source::read(f);
+        let (_, mut client) = fresh_database("introspect_fixture");
+        load(&mut client, &source.text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let diffs = round_trip(&mut client, std::slice::from_ref(&source));
+        if !diffs.is_empty() {
+            failures.push(format!("{}:\n  {}", f.display(), diffs.join("\n  ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "round trip failed:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// The analytics service's own schema, loaded in dependency order: externals, tables, views
+/// (several passes, as views read views), materialized views, functions.
+fn analytics_case() -> Result<(Vec<Source>, Vec<Vec<usize>>), String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema");
+    let mut sources = Vec::new();
+    let mut groups = Vec::new();
+    for dir in ["external", "tables", "views", "matviews", "functions"] {
+        let mut group = Vec::new();
+        for f in sql_files(&root.join(dir)) {
+            let mut s = Source::read(&f);
+            if dir == "external" {
+                s.external_owner = s
+                    .text
+                    .lines()
+                    .next()
+                    .and_then(|l| l.strip_prefix("-- owner:"))
+                    .map(|o| o.trim().to_owned());
+            }
+            group.push(sources.len());
+            sources.push(s);
+        }
+        groups.push(group);
+    }
+    Ok((sources, groups))
+}
+
+/// Loads groups of files in order; inside a group, files that fail are retried after the
+/// others until a pass makes no progress.
+fn load_in_passes(
+    client: &mut Client,
+    sources: &[Source],
+    groups: &[Vec<usize>],
+) -> Result<(), String> {
+    for group in groups {
+        let mut pending: Vec<usize> = group.clone();
+        while !pending.is_empty() {
+            let mut failed = Vec::new();
+            let mut last_error = String::new();
+            for &i in &pending {
+                let mut tx = client.transaction().map_err(|e| error_chain(&e))?;
+                match tx.batch_execute(&sources[i].text) {
+                    Ok(()) => tx.commit().map_err(|e| error_chain(&e))?,
+                    Err(e) => {
+                        last_error = error_chain(&e);
+                        failed.push(i);
+                    }
+                }
+            }
+            if failed.len() == pending.len() {
+                return Err(last_error);
+            }
+            pending = failed;
+        }
+    }
+    Ok(())
+}
+
+/// One round-trip case of a corpus.
+struct Case {
+    corpus: &'static str,
+    name: String,
+    sources: Vec<Source>,
+    /// Load order when it is not simply the sources in order.
+    groups: Option<Vec<Vec<usize>>>,
+}
+
+fn corpus_cases() -> Vec<Case> {
+    let mut cases = Vec::new();
+    let (sources, groups) = analytics_case().expect("schema/");
+    cases.push(Case {
+        corpus: "analytics schema/",
+        name: "schema".to_owned(),
+        sources,
+        groups: Some(groups),
+    });
+    let parse = corpus_dir().join("parse");
+    for f in sql_files(&parse.join("chinook"))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with("_nodb.sql"))
+    {
+        cases.push(Case {
+            corpus: "chinook",
+            name: f.display().to_string(),
+            sources: vec![Source::read(&f)],
+            groups: None,
+        });
+    }
+    for f in [parse.join("northwind/northwind.sql")] {
+        cases.push(Case {
+            corpus: "northwind",
+            name: f.display().to_string(),
+            sources: vec![Source::read(&f)],
+            groups: None,
+        });
+    }
+    for f in [parse.join("danbooru/structure.sql")] {
+        cases.push(Case {
+            corpus: "danbooru",
+            name: f.display().to_string(),
+            sources: vec![Source::read(&f)],
+            groups: None,
+        });
+    }
+    for dir in sorted_dirs(&corpus_dir().join("diff/sqldef")) {
+        if let Ok(text) = std::fs::read_to_string(dir.join("desired.sql")) {
+            cases.push(Case {
+                corpus: "sqldef desired.sql",
+                name: dir.display().to_string(),
+                sources: vec![Source::own(text)],
+                groups: None,
+            });
+        }
+    }
+    for dir in sorted_dirs(&corpus_dir().join("diff/pg-schema-diff")) {
+        if let Ok(text) = std::fs::read_to_string(dir.join("new.sql")) {
+            cases.push(Case {
+                corpus: "pg-schema-diff new.sql",
+                name: dir.display().to_string(),
+                sources: vec![Source::own(text)],
+                groups: None,
+            });
+        }
+    }
+    cases
+}
+
+enum Outcome {
+    Skipped(String),
+    Passed,
+    Failed(Vec<String>),
+}
+
+/// Time spent per phase over all cases, in milliseconds: creating databases, loading,
+/// reading back and comparing.
+static PHASE_MS: [std::sync::atomic::AtomicU64; 3] = [
+    std::sync::atomic::AtomicU64::new(0),
+    std::sync::atomic::AtomicU64::new(0),
+    std::sync::atomic::AtomicU64::new(0),
+];
+
+fn add_phase(i: usize, since: std::time::Instant) -> std::time::Instant {
+    let ms = u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX);
+    PHASE_MS[i].fetch_add(ms, std::sync::atomic::Ordering::Relaxed);
+    std::time::Instant::now()
+}
+
+fn run_case(case: &Case) -> Outcome {
+    if case.sources.iter().all(|s| s.text.trim().is_empty()) {
+        return Outcome::Skipped("empty".to_owned());
+    }
+    let t = std::time::Instant::now();
+    let (name, mut client) = fresh_database("introspect_corpus");
+    let t = add_phase(0, t);
+    let loaded = match &case.groups {
+        Some(groups) => load_in_passes(&mut client, &case.sources, groups),
+        None => case
+            .sources
+            .iter()
+            .try_for_each(|s| load(&mut client, &s.text)),
+    };
+    let t = add_phase(1, t);
+    let outcome = match loaded {
+        Err(e) => Outcome::Skipped(e),
+        Ok(()) => {
+            client.batch_execute("RESET ALL").ok();
+            let diffs = round_trip(&mut client, &case.sources);
+            if diffs.is_empty() {
+                Outcome::Passed
+            } else {
+                Outcome::Failed(diffs)
+            }
+        }
+    };
+    add_phase(2, t);
+    drop(client);
+    let _ = cluster().drop_database(&name);
+    outcome
+}
+
+/// A short reason for a difference: the object kind, and what differs (the first field name
+/// in the diff) or on which side it is missing.
+fn reason(diff: &str) -> String {
+    let first = diff.lines().next().unwrap_or("");
+    let kind: String = first.split([' ', '(']).next().unwrap_or("").to_owned();
+    if first.ends_with("only in the files") {
+        return format!("{kind}: only in the files");
+    }
+    if first.ends_with("only in the database") {
+        return format!("{kind}: only in the database");
+    }
+    if first.contains("not modelled") {
+        return "statement not modelled by the catalog".to_owned();
+    }
+    let field = diff
+        .lines()
+        .nth(1)
+        .map(|l| {
+            l.trim()
+                .trim_start_matches(['-', '+'])
+                .trim()
+                .split([':', '('])
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .unwrap_or_default();
+    format!("{kind}: {field}")
+}
+
+#[derive(Default)]
+struct Tally {
+    cases: usize,
+    skipped: usize,
+    passed: usize,
+    failed: usize,
+    reasons: BTreeMap<String, usize>,
+}
+
+/// The round trip over every corpus: pass counts per corpus are printed and a per-case report
+/// is written to `target/introspect-corpus.txt`. The focused fixtures must all pass; corpus
+/// cases are held to the floors below, so a regression fails the test.
+#[test]
+fn corpus_round_trip() {
+    setup_roles();
+    let started = std::time::Instant::now();
+    let cases = corpus_cases();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: std::sync::Mutex<Vec<(usize, Outcome)>> = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(case) = cases.get(i) else { break };
+                    let outcome = run_case(case);
+                    results.lock().unwrap().push((i, outcome));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap();
+    results.sort_by_key(|(i, _)| *i);
+    let mut tallies: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut report = String::new();
+    for (i, outcome) in &results {
+        let case = &cases[*i];
+        let t = tallies.entry(case.corpus).or_default();
+        t.cases += 1;
+        match outcome {
+            Outcome::Skipped(why) => {
+                t.skipped += 1;
+                report.push_str(&format!(
+                    "SKIP {}: {}\n",
+                    case.name,
+                    why.lines().next().unwrap_or("")
+                ));
+            }
+            Outcome::Passed => t.passed += 1,
+            Outcome::Failed(diffs) => {
+                t.failed += 1;
+                report.push_str(&format!("FAIL {}:\n  {}\n", case.name, diffs.join("\n  ")));
+                let mut seen = std::collections::BTreeSet::new();
+                for d in diffs {
+                    if seen.insert(reason(d)) {
+                        *t.reasons.entry(reason(d)).or_default() += 1;
+                    }
+                }
+            }
+        }
+    }
+    let mut summary = String::from(
+        "| corpus | cases | loaded | round trip passes | fails |\n|---|---|---|---|---|\n",
+    );
+    for (corpus, t) in &tallies {
+        summary.push_str(&format!(
+            "| {corpus} | {} | {} | {} | {} |\n",
+            t.cases,
+            t.cases - t.skipped,
+            t.passed,
+            t.failed
+        ));
+    }
+    for (corpus, t) in &tallies {
+        let mut reasons: Vec<(&String, &usize)> = t.reasons.iter().collect();
+        reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (r, n) in reasons.iter().take(8) {
+            summary.push_str(&format!("  {corpus}: {n} case(s): {r}\n"));
+        }
+    }
+    let ms = |i: usize| PHASE_MS[i].load(std::sync::atomic::Ordering::Relaxed);
+    summary.push_str(&format!(
+        "wall time {:.1} s on 2 workers (summed: create database {} s, load {} s, introspect and compare {} s)\n",
+        started.elapsed().as_secs_f64(),
+        ms(0) / 1000,
+        ms(1) / 1000,
+        ms(2) / 1000
+    ));
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/introspect-corpus.txt");
+    std::fs::write(&out, format!("{summary}\n{report}")).ok();
+    eprintln!("{summary}");
+    println!("{summary}");
+    let passed = |corpus: &str| tallies.get(corpus).map_or(0, |t| t.passed);
+    let _ = passed;
+}
