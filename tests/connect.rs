@@ -33,9 +33,17 @@ fn one_line_without_secret(err: &ConnectError) -> String {
 
 #[test]
 fn each_sslmode_connects_as_libpq_would() {
-    let ssl = Cluster::start(&ClusterOptions { ssl: true, ..ClusterOptions::default() }).expect("ssl cluster");
+    let ssl = Cluster::start(&ClusterOptions {
+        ssl: true,
+        ..ClusterOptions::default()
+    })
+    .expect("ssl cluster");
     let port = ssl.port();
-    let root = ssl.ssl_root_cert().expect("root certificate").display().to_string();
+    let root = ssl
+        .ssl_root_cert()
+        .expect("root certificate")
+        .display()
+        .to_string();
     for (mode, extra) in [
         ("disable", String::new()),
         ("prefer", String::new()),
@@ -43,16 +51,22 @@ fn each_sslmode_connects_as_libpq_would() {
         ("verify-ca", format!(" sslrootcert={root}")),
         ("verify-full", format!(" sslrootcert={root}")),
     ] {
-        let url = format!("host=localhost port={port} user=postgres password=hunter2 dbname=postgres sslmode={mode}{extra}");
+        let url = format!(
+            "host=localhost port={port} user=postgres password=hunter2 dbname=postgres sslmode={mode}{extra}"
+        );
         let mut client = connect(&options(url)).unwrap_or_else(|e| panic!("sslmode={mode}: {e}"));
         let on_tls: bool = client
-            .query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[])
+            .query_one(
+                "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+                &[],
+            )
             .unwrap()
             .get(0);
         assert_eq!(on_tls, mode != "disable", "sslmode={mode}");
     }
     // verify-full without the root certificate: the self-signed chain is not trusted.
-    let url = format!("postgresql://postgres:hunter2@localhost:{port}/postgres?sslmode=verify-full");
+    let url =
+        format!("postgresql://postgres:hunter2@localhost:{port}/postgres?sslmode=verify-full");
     let err = connect_err(url);
     assert!(matches!(err, ConnectError::Unreachable { .. }), "{err:?}");
     one_line_without_secret(&err);
@@ -73,16 +87,22 @@ fn failures_are_one_clear_line() {
         )
         .unwrap();
     let db = c.create_database("connect_closed").unwrap();
-    admin.batch_execute(&format!("REVOKE CONNECT ON DATABASE {db} FROM PUBLIC")).unwrap();
+    admin
+        .batch_execute(&format!("REVOKE CONNECT ON DATABASE {db} FROM PUBLIC"))
+        .unwrap();
 
     let nowhere = "postgresql://app:hunter2@127.0.0.1:1/postgres?sslmode=disable".to_owned();
     let err = connect_err(nowhere);
     assert!(matches!(err, ConnectError::Unreachable { .. }), "{err:?}");
     assert!(one_line_without_secret(&err).contains("app@127.0.0.1:1/postgres"));
 
-    let refused = format!("host={socket} port={port} user=connect_nologin password=hunter2 dbname=postgres");
+    let refused =
+        format!("host={socket} port={port} user=connect_nologin password=hunter2 dbname=postgres");
     let err = connect_err(refused);
-    assert!(matches!(err, ConnectError::Authentication { .. }), "{err:?}");
+    assert!(
+        matches!(err, ConnectError::Authentication { .. }),
+        "{err:?}"
+    );
     one_line_without_secret(&err);
 
     let missing = format!("host={socket} port={port} user=postgres dbname=no_such_database");
@@ -90,7 +110,8 @@ fn failures_are_one_clear_line() {
     assert!(matches!(err, ConnectError::Database { .. }), "{err:?}");
     assert!(one_line_without_secret(&err).contains("no_such_database"));
 
-    let closed = format!("host={socket} port={port} user=connect_plain password=hunter2 dbname={db}");
+    let closed =
+        format!("host={socket} port={port} user=connect_plain password=hunter2 dbname={db}");
     let err = connect_err(closed);
     assert!(matches!(err, ConnectError::Database { .. }), "{err:?}");
     assert!(one_line_without_secret(&err).contains("permission denied"));
@@ -112,6 +133,9 @@ fn environment_variables_fill_what_the_url_leaves_out() {
         connect_timeout: None,
     };
     let mut client = connect(&opts).expect("connect from PG* variables");
-    let app: String = client.query_one("SELECT current_setting('application_name')", &[]).unwrap().get(0);
+    let app: String = client
+        .query_one("SELECT current_setting('application_name')", &[])
+        .unwrap()
+        .get(0);
     assert_eq!(app, "schema-tool-test");
 }

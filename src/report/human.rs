@@ -91,6 +91,10 @@ impl SourceCode for IndexedSource {
     }
 }
 
+/// Labels further than this many lines from the primary span are listed as `file:line:col`
+/// notes: in one snippet, miette would print every line between them.
+const NEAR_LINES: usize = 12;
+
 /// Renders one finding.
 fn render_one(handler: &GraphicalReportHandler, sources: &SourceMap, d: &Diagnostic) -> String {
     render_with(handler, sources, d, &mut Vec::new())
@@ -117,8 +121,16 @@ fn render_with(
             Some("here".to_owned()),
             (span.start as usize, span.len()),
         ));
+        let file = sources.file(span.file);
+        let near = |l: &crate::diagnostic::Label| {
+            l.span.file == span.file
+                && file
+                    .line_index(l.span.start)
+                    .abs_diff(file.line_index(span.start))
+                    <= NEAR_LINES
+        };
         for l in &d.labels {
-            if l.span.file == span.file {
+            if near(l) {
                 labels.push(LabeledSpan::new_with_span(
                     Some(l.message.clone()),
                     (l.span.start as usize, l.span.len()),
@@ -177,10 +189,32 @@ pub fn write(
     summary: Summary,
     color: bool,
 ) -> std::io::Result<()> {
-    let h = handler(color, 110);
-    let mut cache = Vec::new();
-    for d in diagnostics {
-        write!(out, "{}", render_with(&h, sources, d, &mut cache))?;
+    // Rendering a snippet costs about half a millisecond: spread many findings over the cores,
+    // keeping their order.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(8);
+    let chunk = diagnostics.len().div_ceil(threads).max(64);
+    let rendered: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = diagnostics
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let h = handler(color, 110);
+                    let mut cache = Vec::new();
+                    part.iter()
+                        .map(|d| render_with(&h, sources, d, &mut cache))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    for text in rendered {
+        write!(out, "{text}")?;
         writeln!(out)?;
     }
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
