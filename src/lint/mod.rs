@@ -120,9 +120,9 @@ pub fn lint_rules(
             .or_default()
             .push(index);
     }
-    for rule in rules {
+    let run = |rule: &'static RuleDef| -> Vec<Diagnostic> {
         let severity = match effective_level(rule, settings) {
-            Level::Off => continue,
+            Level::Off => return Vec::new(),
             Level::Warning => Severity::Warning,
             Level::Error => Severity::Error,
         };
@@ -138,7 +138,46 @@ pub fn lint_rules(
             out: Vec::new(),
         };
         (rule.check)(&mut ctx);
-        out.append(&mut ctx.out);
+        ctx.out
+    };
+    // Rules are independent: spread them over the cores (the findings are sorted below, so
+    // the output does not depend on which thread ran what).
+    let rules: Vec<&'static RuleDef> = rules.collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, rules.len().max(1));
+    let run = &run;
+    let rules = &rules;
+    let found: Vec<Vec<Diagnostic>> = std::thread::scope(|scope| {
+        let share = move |t: usize| -> Vec<Diagnostic> {
+            rules
+                .iter()
+                .skip(t)
+                .step_by(threads)
+                .flat_map(|r| run(r))
+                .collect()
+        };
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let spawned = std::thread::Builder::new()
+                    .stack_size(crate::project::DEEP_STACK)
+                    .spawn_scoped(scope, move || share(t));
+                (t, spawned)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(t, h)| match h {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread to be had: run this share here rather than skip it.
+                Err(_) => share(t),
+            })
+            .collect()
+    });
+    for mut f in found {
+        out.append(&mut f);
     }
     let mut out = suppress::apply(project, out);
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
