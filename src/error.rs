@@ -47,6 +47,13 @@ pub enum Error {
     /// The live database could not be read.
     #[error("{}", chain(.0))]
     Introspect(#[from] crate::introspect::IntrospectError),
+    /// The changes cannot be planned.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Plan(#[from] crate::plan::PlanError),
+    /// The embedded throwaway cluster could not be used.
+    #[error("embedded PostgreSQL cluster: {}", chain(.0))]
+    Cluster(#[from] crate::shadow::ClusterError),
     /// Writing output failed.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),

@@ -4,6 +4,7 @@
 
 pub mod dump;
 pub mod lint;
+pub mod plan;
 
 use std::process::ExitCode;
 
