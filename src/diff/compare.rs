@@ -282,6 +282,10 @@ impl Differ<'_> {
                     self.meta(&target, &Meta::default(), meta);
                 }
                 (Some(_), None) => self.push(Change::DropSchema(name.clone())),
+                // A schema no file declares (`public`, which every catalog starts with) says
+                // nothing about its comment, owner or grants: leave the database's as they are.
+                // Diffing them would drop `public`'s comment and revoke its USAGE from PUBLIC.
+                (Some(_), Some(Schema { name: _, meta })) if meta.span.is_none() => {}
                 (Some(o), Some(Schema { name: _, meta })) => self.meta(&target, &o.meta, meta),
                 (None, None) => {}
             }

@@ -507,3 +507,29 @@ fn analytics_as_documented_to_schema() {
         }
     }
 }
+
+#[test]
+fn the_implicit_public_schema_keeps_its_comment_owner_and_grants() {
+    // As a live database has it: PostgreSQL's comment and USAGE for PUBLIC on `public`.
+    let mut current = cat("create table t (id int primary key);");
+    let public = current.schemas.get_mut("public").unwrap();
+    public.meta.comment = Some("standard public schema".to_owned());
+    public.meta.owner = Some("pg_database_owner".to_owned());
+    public.meta.grants.push(crate::catalog::Grant {
+        grantee: "PUBLIC".to_owned(),
+        privilege: "USAGE".to_owned(),
+        column: None,
+        with_grant_option: false,
+    });
+    let desired = cat("create table t (id int primary key);");
+    assert!(diff(&current, &desired, &DiffOptions::default()).is_empty());
+    // Declared in a file, its annotations are the project's to manage.
+    let declared = cat(
+        "create schema public; comment on schema public is 'ours'; create table t (id int primary key);",
+    );
+    let found: Vec<String> = diff(&current, &declared, &DiffOptions::default())
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(found.iter().any(|c| c.contains("ours")), "{found:?}");
+}
