@@ -84,6 +84,22 @@ fn main() {
         output.push(t4 - t3);
         total.push(t4 - t0);
     }
+    // Each rule alone, once, slowest first: a rule that does not scale shows up here.
+    let project = Project::load(&opts).expect("schema loads");
+    let graph = DepGraph::build(&project.catalog);
+    let mut per_rule: Vec<(Duration, &str)> = schema_tool::lint::registry::RULES
+        .iter()
+        .map(|rule| {
+            let t = Instant::now();
+            let _ =
+                schema_tool::lint::lint_rules(&project, &graph, &settings, std::iter::once(*rule));
+            (t.elapsed(), rule.name)
+        })
+        .collect();
+    per_rule.sort_by(|a, b| b.cmp(a));
+    for (t, name) in per_rule.iter().take(6) {
+        println!("rule {name:<44} {t:>8.1?}");
+    }
     println!(
         "schema: {} ({objects} objects, {findings} findings)",
         path.display()

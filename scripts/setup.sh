@@ -9,7 +9,7 @@ set -euo pipefail
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in libclang-dev clang gcc make pkg-config python3 openssl; do
+for pkg in libclang-dev gcc make pkg-config python3 openssl; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 # Any PostgreSQL server major version will do; install Debian's when none is present.

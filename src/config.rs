@@ -178,13 +178,16 @@ impl RuleOptions {
     }
 }
 
-/// What the lint rules need to know from the configuration.
+/// What the lint rules need to know from the configuration (and, with `--database-url`, the
+/// live database).
 #[derive(Clone, Debug, Default)]
 pub struct LintSettings {
     /// Tenant column and setting.
     pub tenant: TenantConfig,
     /// Per-rule settings.
     pub rules: BTreeMap<String, RuleOptions>,
+    /// The live database's catalog, read before linting when `--database-url` is given.
+    pub live: Option<std::sync::Arc<crate::catalog::Catalog>>,
 }
 
 impl LintSettings {
@@ -210,6 +213,7 @@ impl LintSettings {
         LintSettings {
             tenant: config.tenant.clone(),
             rules,
+            live: None,
         }
     }
 

@@ -33,7 +33,40 @@ pub enum Error {
     /// A command-line value is not acceptable.
     #[error("{0}")]
     Usage(String),
+    /// A file could not be written.
+    #[error("cannot write {path}: {source}")]
+    Write {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// No connection to the database (the message never holds the password).
+    #[error(transparent)]
+    Connect(#[from] crate::db::ConnectError),
+    /// The live database could not be read.
+    #[error("{}", chain(.0))]
+    Introspect(#[from] crate::introspect::IntrospectError),
+    /// The changes cannot be planned.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Plan(#[from] crate::plan::PlanError),
+    /// The embedded throwaway cluster could not be used.
+    #[error("embedded PostgreSQL cluster: {}", chain(.0))]
+    Cluster(#[from] crate::shadow::ClusterError),
     /// Writing output failed.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+}
+
+/// An error and its sources on one line (`a: b: c`).
+fn chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

@@ -90,6 +90,19 @@ impl SourceFile {
         (line + 1, column + 1)
     }
 
+    /// 0-based index of the line holding a byte offset.
+    pub fn line_index(&self, offset: u32) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte offsets at which lines start.
+    pub fn line_starts(&self) -> &[u32] {
+        &self.line_starts
+    }
+
     /// The text of a span.
     pub fn slice(&self, span: Span) -> &str {
         self.text

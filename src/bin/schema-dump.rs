@@ -1,7 +1,11 @@
-//! `schema-dump`: not yet implemented (see its issue); exits 2.
+//! `schema-dump`: see `schema_tool::cli::dump`.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    schema_tool::cli::not_yet_implemented("schema-dump")
+    let args = <schema_tool::cli::dump::DumpArgs as clap::Parser>::parse();
+    match schema_tool::cli::with_deep_stack(|| schema_tool::cli::dump::run(args)) {
+        Ok(status) => status.into(),
+        Err(err) => schema_tool::cli::report_error(&err),
+    }
 }

@@ -1,7 +1,11 @@
-//! `schema-plan`: not yet implemented (see its issue); exits 2.
+//! `schema-plan`: see `schema_tool::cli::plan`.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    schema_tool::cli::not_yet_implemented("schema-plan")
+    let args = <schema_tool::cli::plan::PlanArgs as clap::Parser>::parse();
+    match schema_tool::cli::with_deep_stack(|| schema_tool::cli::plan::run(args)) {
+        Ok(status) => status.into(),
+        Err(err) => schema_tool::cli::report_error(&err),
+    }
 }

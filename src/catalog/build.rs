@@ -1212,19 +1212,32 @@ impl Builder {
             search_path: ctx.search_path.clone(),
             meta: ctx.meta(),
         };
-        if let Some(old) = self.catalog.views.get(&name) {
-            if !s.replace {
-                self.catalog.duplicates.push(Duplicate {
-                    kind: "view",
-                    name: name.to_string(),
-                    first: old.meta.span,
-                    second: Some(ctx.span),
-                });
+        self.insert_view(view, s.replace, false, ctx);
+    }
+
+    /// Adds a view or materialized view; a second declaration is recorded as a duplicate unless
+    /// it replaces (`OR REPLACE`) or yields (`IF NOT EXISTS`).
+    fn insert_view(&mut self, view: View, replace: bool, if_not_exists: bool, ctx: &Ctx<'_>) {
+        let (map, kind) = if view.materialized {
+            (&mut self.catalog.materialized_views, "materialized view")
+        } else {
+            (&mut self.catalog.views, "view")
+        };
+        if let Some(old) = map.get(&view.name) {
+            if !replace {
+                if !if_not_exists {
+                    self.catalog.duplicates.push(Duplicate {
+                        kind,
+                        name: view.name.to_string(),
+                        first: old.meta.span,
+                        second: Some(ctx.span),
+                    });
+                }
                 return;
             }
         }
-        self.taken_relations.insert(name.clone());
-        self.catalog.views.insert(name, view);
+        self.taken_relations.insert(view.name.clone());
+        map.insert(view.name.clone(), view);
     }
 
     fn create_table_as(&mut self, s: &protobuf::CreateTableAsStmt, ctx: &Ctx<'_>) {
@@ -1252,19 +1265,7 @@ impl Builder {
             search_path: ctx.search_path.clone(),
             meta: ctx.meta(),
         };
-        if let Some(old) = self.catalog.materialized_views.get(&name) {
-            if !s.if_not_exists {
-                self.catalog.duplicates.push(Duplicate {
-                    kind: "materialized view",
-                    name: name.to_string(),
-                    first: old.meta.span,
-                    second: Some(ctx.span),
-                });
-            }
-            return;
-        }
-        self.taken_relations.insert(name.clone());
-        self.catalog.materialized_views.insert(name, view);
+        self.insert_view(view, false, s.if_not_exists, ctx);
     }
 
     // ----- functions ----------------------------------------------------------------------
@@ -2285,6 +2286,13 @@ fn body_text(node: &Node) -> String {
             })
             .collect::<Vec<_>>()
             .join("; "),
+        // `RETURN expr`: the deparser has no statement form for it, so print it here.
+        Some(NodeEnum::ReturnStmt(r)) => r
+            .returnval
+            .as_deref()
+            .and_then(deparse_expr)
+            .map(|e| format!("RETURN {e}"))
+            .unwrap_or_default(),
         Some(other) => deparse_stmt(other)
             .or_else(|| deparse_expr(node))
             .unwrap_or_default(),

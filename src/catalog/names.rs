@@ -78,8 +78,22 @@ pub fn needs_quotes(ident: &str) -> bool {
     is_keyword(ident)
 }
 
-/// Whether the word is a keyword other than an unreserved one (asks PostgreSQL's scanner).
+/// Whether the word is a keyword other than an unreserved one (asks PostgreSQL's scanner once
+/// per word and thread: names are printed thousands of times in a large schema).
 fn is_keyword(word: &str) -> bool {
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, bool>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    if let Some(known) = SEEN.with(|m| m.borrow().get(word).copied()) {
+        return known;
+    }
+    let answer = scan_keyword(word);
+    SEEN.with(|m| m.borrow_mut().insert(word.to_owned(), answer));
+    answer
+}
+
+fn scan_keyword(word: &str) -> bool {
     use pg_query::protobuf::KeywordKind;
     pg_query::scan(word).ok().is_some_and(|r| {
         r.tokens.first().is_some_and(|t| {

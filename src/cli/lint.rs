@@ -57,6 +57,9 @@ pub struct LintArgs {
     /// List the rules with their levels.
     #[arg(long)]
     pub list_rules: bool,
+    /// Also check the declared external tables against this database (`external-table-mismatch`).
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
 }
 
 /// Runs `schema-lint`.
@@ -69,7 +72,7 @@ pub fn run(args: LintArgs) -> Result<ExitStatus, Error> {
 /// Runs `schema-lint`, writing to `out`.
 pub fn run_to(args: LintArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     let (config, _path) = ConfigFile::discover(args.config.as_deref())?;
-    let settings = LintSettings::from_config(&config);
+    let mut settings = LintSettings::from_config(&config);
     if let Some(name) = &args.explain {
         let rule = registry::find(name).ok_or_else(|| {
             Error::Usage(format!(
@@ -119,6 +122,9 @@ pub fn run_to(args: LintArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         default_schema: "public".to_owned(),
     };
     let project = Project::load(&opts)?;
+    if let Some(url) = &args.database_url {
+        settings.live = Some(std::sync::Arc::new(read_external_schemas(url, &project)?));
+    }
     let graph = DepGraph::build(&project.catalog);
     if let Some(format) = args.graph {
         out.write_all(
@@ -170,6 +176,27 @@ pub fn run_to(args: LintArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     } else {
         ExitStatus::Success
     })
+}
+
+/// Reads the live catalog of the schemas the declared external tables live in.
+fn read_external_schemas(url: &str, project: &Project) -> Result<crate::catalog::Catalog, Error> {
+    use crate::db::connect::{ConnectOptions, connect};
+    use crate::introspect::{IntrospectOptions, introspect};
+    let schemas: std::collections::BTreeSet<String> = project
+        .catalog
+        .externals
+        .keys()
+        .map(|n| n.schema.clone())
+        .collect();
+    if schemas.is_empty() {
+        return Ok(crate::catalog::Catalog::new());
+    }
+    let mut client = connect(&ConnectOptions::with_process_env(Some(url.to_owned())))?;
+    let opts = IntrospectOptions {
+        schemas: schemas.into_iter().collect(),
+        threads: 0,
+    };
+    Ok(introspect(&mut client, &opts)?)
 }
 
 /// Object-name globs from `--ignore` and the config; each matches the bare or the

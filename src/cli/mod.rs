@@ -2,7 +2,9 @@
 //!
 //! Exit codes (DESIGN.md): 0 success; 1 the check failed; 2 bad input or environment.
 
+pub mod dump;
 pub mod lint;
+pub mod plan;
 
 use std::process::ExitCode;
 

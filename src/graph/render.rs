@@ -1,5 +1,6 @@
 //! DOT and Mermaid renderings of the graph, at the level of objects: column nodes are folded
-//! into their relation, own objects are grouped by kind and external tables by owning service.
+//! into their relation, indexes are left out (attachments of their table, listed by
+//! `--impact`), own objects are grouped by kind and external tables by owning service.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -19,7 +20,7 @@ fn fold(g: &DepGraph) -> Folded {
     let mut groups: BTreeMap<(u8, String), Vec<NodeIndex>> = BTreeMap::new();
     for (i, n) in g.nodes() {
         let key = match n.kind {
-            NodeKind::Column => continue,
+            NodeKind::Column | NodeKind::Index => continue,
             NodeKind::External => (
                 1,
                 n.owner
@@ -44,7 +45,8 @@ fn fold(g: &DepGraph) -> Folded {
             continue;
         }
         let (a, b) = (owner(e.source()), owner(e.target()));
-        if a != b {
+        let is_index = |i: NodeIndex| g.node(i).kind == NodeKind::Index;
+        if a != b && !is_index(a) && !is_index(b) {
             edges.entry((a, b)).or_insert(e.weight().label());
         }
     }

@@ -11,7 +11,9 @@ pub mod suppress;
 #[doc(hidden)]
 pub mod test_utils;
 
-use crate::catalog::Catalog;
+use std::collections::BTreeMap;
+
+use crate::catalog::{Catalog, Index, QualifiedName};
 use crate::config::{Level, LintSettings, RuleOptions};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::DepGraph;
@@ -30,13 +32,22 @@ pub struct LintContext<'a> {
     pub graph: &'a DepGraph,
     /// Tenant settings and every rule's options.
     pub settings: &'a LintSettings,
+    indexes_by_table: &'a BTreeMap<&'a QualifiedName, Vec<&'a Index>>,
     rule: &'static RuleDef,
     options: RuleOptions,
     severity: Severity,
     out: Vec<Diagnostic>,
 }
 
-impl LintContext<'_> {
+impl<'a> LintContext<'a> {
+    /// Indexes on one table or materialized view, in name order (grouped once per run:
+    /// `Catalog::indexes_on` scans every index).
+    pub fn indexes_on(&self, relation: &QualifiedName) -> &'a [&'a Index] {
+        self.indexes_by_table
+            .get(relation)
+            .map_or(&[], Vec::as_slice)
+    }
+
     /// Reports a finding of the running rule and returns it for labels, help and objects.
     pub fn report(&mut self, span: Option<Span>, message: impl Into<String>) -> &mut Diagnostic {
         self.out.push(Diagnostic::new(
@@ -102,9 +113,16 @@ pub fn lint_rules(
             Some(d)
         })
         .collect();
-    for rule in rules {
+    let mut indexes_by_table: BTreeMap<&QualifiedName, Vec<&Index>> = BTreeMap::new();
+    for index in project.catalog.indexes.values() {
+        indexes_by_table
+            .entry(&index.table)
+            .or_default()
+            .push(index);
+    }
+    let run = |rule: &'static RuleDef| -> Vec<Diagnostic> {
         let severity = match effective_level(rule, settings) {
-            Level::Off => continue,
+            Level::Off => return Vec::new(),
             Level::Warning => Severity::Warning,
             Level::Error => Severity::Error,
         };
@@ -113,13 +131,53 @@ pub fn lint_rules(
             catalog: &project.catalog,
             graph,
             settings,
+            indexes_by_table: &indexes_by_table,
             rule,
             options: settings.rule(rule.name),
             severity,
             out: Vec::new(),
         };
         (rule.check)(&mut ctx);
-        out.append(&mut ctx.out);
+        ctx.out
+    };
+    // Rules are independent: spread them over the cores (the findings are sorted below, so
+    // the output does not depend on which thread ran what).
+    let rules: Vec<&'static RuleDef> = rules.collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, rules.len().max(1));
+    let run = &run;
+    let rules = &rules;
+    let found: Vec<Vec<Diagnostic>> = std::thread::scope(|scope| {
+        let share = move |t: usize| -> Vec<Diagnostic> {
+            rules
+                .iter()
+                .skip(t)
+                .step_by(threads)
+                .flat_map(|r| run(r))
+                .collect()
+        };
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let spawned = std::thread::Builder::new()
+                    .stack_size(crate::project::DEEP_STACK)
+                    .spawn_scoped(scope, move || share(t));
+                (t, spawned)
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(t, h)| match h {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                // No thread to be had: run this share here rather than skip it.
+                Err(_) => share(t),
+            })
+            .collect()
+    });
+    for mut f in found {
+        out.append(&mut f);
     }
     let mut out = suppress::apply(project, out);
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -24,6 +24,7 @@ pub static RULES: &[&RuleDef] = &[
     &rules::refresh_concurrently_without_unique_index::RULE,
     &rules::undeclared_dependency::RULE,
     &rules::external_dependency_fanout::RULE,
+    &rules::external_table_mismatch::RULE,
     &rules::view_bypasses_rls::RULE,
     &rules::matview_exposes_tenant_data::RULE,
 ];

@@ -9,9 +9,22 @@ use super::registry;
 
 /// Findings of one rule on SQL (plus optional external declarations as `(owner, sql)`).
 pub fn lint_one_rule_with(sql: &str, externals: &[(&str, &str)], rule: &str) -> Vec<Diagnostic> {
+    lint_one_rule_live(sql, externals, None, rule)
+}
+
+/// Like [`lint_one_rule_with`], with `live` SQL standing for the live database's catalog.
+pub fn lint_one_rule_live(
+    sql: &str,
+    externals: &[(&str, &str)],
+    live: Option<&str>,
+    rule: &str,
+) -> Vec<Diagnostic> {
     let project = Project::from_sql(sql, externals);
     let graph = DepGraph::build(&project.catalog);
-    let settings = LintSettings::default();
+    let settings = LintSettings {
+        live: live.map(|sql| std::sync::Arc::new(Project::from_sql(sql, &[]).catalog)),
+        ..LintSettings::default()
+    };
     let def = registry::find(rule).unwrap_or_else(|| panic!("no rule named {rule}"));
     super::lint_rules(&project, &graph, &settings, std::iter::once(def))
         .into_iter()
@@ -62,7 +75,8 @@ pub fn assert_doc_examples(rule: &str) -> usize {
             .iter()
             .map(|(o, s)| (o.as_str(), s.as_str()))
             .collect();
-        let found = lint_one_rule_with(&schema, &externals, rule);
+        let live = super::fixture::split_live(sql).1;
+        let found = lint_one_rule_live(&schema, &externals, live, rule);
         assert_eq!(
             !found.is_empty(),
             expect,

@@ -134,6 +134,23 @@ fn unmodelled_statements_warn_and_duplicates_are_recorded() {
 }
 
 #[test]
+fn partitions_attached_the_pg_dump_way() {
+    let (c, d) = build(
+        "create table m (id int, at date) partition by range (at);
+         create table m_2024 (id int, at date);
+         alter table only m attach partition m_2024 for values from ('2024-01-01') to ('2025-01-01');",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(
+        c.tables[&q("m")].partition_by.as_deref(),
+        Some("RANGE (at)")
+    );
+    let (parent, bound) = c.tables[&q("m_2024")].partition_of.clone().unwrap();
+    assert_eq!(parent, q("m"));
+    assert_eq!(bound, "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
+}
+
+#[test]
 fn unnamed_checks_are_named_like_postgres_names_them() {
     let (c, d) = build(
         "create table t (a int check (a > 0), b int, check (a <> b), check (b is not null));
@@ -181,18 +198,8 @@ fn a_unique_constraint_equal_to_the_primary_key_is_dropped() {
 }
 
 #[test]
-fn partitions_attached_the_pg_dump_way() {
-    let (c, d) = build(
-        "create table m (id int, at date) partition by range (at);
-         create table m_2024 (id int, at date);
-         alter table only m attach partition m_2024 for values from ('2024-01-01') to ('2025-01-01');",
-    );
+fn sql_standard_return_body_is_kept() {
+    let (c, d) = build("create function f(a int) returns int language sql return a * 2;");
     assert!(d.is_empty(), "{d:?}");
-    assert_eq!(
-        c.tables[&q("m")].partition_by.as_deref(),
-        Some("RANGE (at)")
-    );
-    let (parent, bound) = c.tables[&q("m_2024")].partition_of.clone().unwrap();
-    assert_eq!(parent, q("m"));
-    assert_eq!(bound, "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
+    assert_eq!(c.functions["public.f(integer)"].body, "RETURN a * 2");
 }

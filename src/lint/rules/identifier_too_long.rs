@@ -82,11 +82,17 @@ struct LongIdent {
 fn check(ctx: &mut LintContext<'_>) {
     // pg_query truncates identifiers while scanning, as PostgreSQL does, so the catalog only
     // holds the truncated names: the names as written are found in the source text.
+    let names = names(ctx.catalog);
+    // A truncated name is 63 bytes (or a few less when a multi-byte character was cut): when
+    // the catalog holds none, nothing was truncated and the source need not be scanned.
+    let near_limit = crate::catalog::names::MAX_IDENTIFIER_BYTES - 3;
+    if !names.iter().any(|n| n.ident.len() >= near_limit) {
+        return;
+    }
     let long = long_identifiers(ctx.project);
     if long.is_empty() {
         return;
     }
-    let names = names(ctx.catalog);
     // The written name of each catalog name that was truncated, by index into `names`.
     let mut written: Vec<Option<&LongIdent>> = vec![None; names.len()];
     for (i, name) in names.iter().enumerate() {

@@ -1,6 +1,7 @@
 //! One module per rule; file name, type and rule name are spellings of one name.
 
 pub mod external_dependency_fanout;
+pub mod external_table_mismatch;
 pub mod hardcoded_tenant_default;
 pub mod identifier_too_long;
 pub mod inconsistent_tenant_policy;

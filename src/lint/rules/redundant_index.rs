@@ -299,7 +299,12 @@ fn check(ctx: &mut LintContext<'_>) {
         if let Some(table) = catalog.tables.get(relation) {
             paths.extend(table.constraints.values().filter_map(Access::of_constraint));
         }
-        paths.extend(catalog.indexes_on(relation).map(Access::of_index));
+        paths.extend(
+            ctx.indexes_on(relation)
+                .iter()
+                .copied()
+                .map(Access::of_index),
+        );
         for (i, path) in paths.iter().enumerate() {
             let Source::Index(index) = path.source else {
                 continue;

@@ -153,7 +153,7 @@ fn candidates(ctx: &LintContext<'_>, table: &Table) -> Vec<Candidate> {
             usable: true,
         });
     }
-    for index in ctx.catalog.indexes_on(&table.name) {
+    for index in ctx.indexes_on(&table.name).iter().copied() {
         let method = index.method.to_ascii_lowercase();
         out.push(Candidate {
             what: format!("index {}", index.name),

@@ -1,0 +1,278 @@
+//! `schema-plan`: diff the desired state against a live database (or another desired state,
+//! or an empty embedded database) and print an ordered, hazard-annotated plan.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use super::ExitStatus;
+use crate::catalog::Catalog;
+use crate::config::ConfigFile;
+use crate::db::{ConnectOptions, connect};
+use crate::diff::{DiffOptions, check_externals};
+use crate::error::Error;
+use crate::introspect::{IntrospectOptions, introspect};
+use crate::plan::{Plan, PlanOptions, plan};
+use crate::project::{LoadOptions, Project};
+
+/// Plan output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    /// A summary, then each step with its SQL and hazards.
+    Human,
+    /// The statements, with `-- hazard:` comments.
+    Sql,
+    /// The plan JSON.
+    Json,
+}
+
+/// `schema-plan` arguments.
+#[derive(Debug, Parser)]
+#[command(
+    name = "schema-plan",
+    version,
+    about = "Plan the migration from a live database (or another desired state) to the declarative schema",
+    after_help = "Exit status: 0 planned, 1 changes found with --fail-on-changes, 2 bad input or environment.\n\nWith neither --database-url nor --from, the plan is made against an empty database in an embedded throwaway cluster."
+)]
+pub struct PlanArgs {
+    /// Schema files or directories of .sql files (default: `paths` in schema.toml, else schema/).
+    pub paths: Vec<PathBuf>,
+    /// Files or directories declaring external tables (repeatable; default: `external` in schema.toml).
+    #[arg(long, value_name = "PATH")]
+    pub external: Vec<PathBuf>,
+    /// Glob of objects neither planned nor reported (repeatable), e.g. `knex_migrations*`.
+    #[arg(long, value_name = "PATTERN")]
+    pub ignore: Vec<String>,
+    /// Configuration file (default: ./schema.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database to plan against (libpq URI or keyword string).
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Plan from another desired state (a directory of .sql files) instead of a database.
+    #[arg(long, value_name = "DIR", conflicts_with = "database_url")]
+    pub from: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
+    pub format: PlanFormat,
+    /// Also write the plan JSON to this file (for `schema-apply --plan`).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 1 when the plan has steps.
+    #[arg(long)]
+    pub fail_on_changes: bool,
+}
+
+/// Runs `schema-plan`.
+pub fn run(args: PlanArgs) -> Result<ExitStatus, Error> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    run_to(args, &mut out)
+}
+
+fn load(
+    paths: Vec<PathBuf>,
+    external: Vec<PathBuf>,
+    config: &ConfigFile,
+) -> Result<Project, Error> {
+    let project = Project::load(&LoadOptions {
+        paths,
+        external,
+        external_owners: config
+            .external_owners
+            .iter()
+            .map(|(p, o)| (PathBuf::from(p), o.clone()))
+            .collect(),
+        default_schema: "public".to_owned(),
+    })?;
+    if let Some(d) = project
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == crate::parse::SYNTAX_ERROR)
+    {
+        return Err(Error::Usage(format!(
+            "the schema does not parse: {}",
+            d.message
+        )));
+    }
+    Ok(project)
+}
+
+/// Runs `schema-plan`, writing to `out`.
+pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    let (config, _path) = ConfigFile::discover(args.config.as_deref())?;
+    let paths = if !args.paths.is_empty() {
+        args.paths.clone()
+    } else if !config.paths.is_empty() {
+        config.paths.clone()
+    } else {
+        vec![PathBuf::from("schema")]
+    };
+    let external = if args.external.is_empty() {
+        config.external.clone()
+    } else {
+        args.external.clone()
+    };
+    let desired = load(paths, external.clone(), &config)?.catalog;
+    let ignore: Vec<String> = args.ignore.iter().chain(&config.ignore).cloned().collect();
+    let diff_opts = DiffOptions::new(&ignore, &config.schemas)
+        .map_err(|e| Error::Usage(format!("bad --ignore pattern: {e}")))?;
+    let mut note = None;
+    let current = if let Some(dir) = &args.from {
+        load(vec![dir.clone()], external, &config)?.catalog
+    } else if let Some(url) = &args.database_url {
+        let mut client = connect(&ConnectOptions::with_process_env(Some(url.clone())))?;
+        read_target(&mut client, &desired, &config.schemas)?
+    } else {
+        let cluster = crate::shadow::Cluster::start(&crate::shadow::ClusterOptions::default())?;
+        let db = cluster.create_database("plan")?;
+        let mut client = cluster.connect(&db)?;
+        let n = create_externals(&mut client, &desired)?;
+        note = Some(format!(
+            "Planned against an empty database in an embedded throwaway PostgreSQL {} cluster{}.",
+            cluster.major_version(),
+            if n > 0 {
+                format!(" (the {n} declared external tables were created in it first)")
+            } else {
+                String::new()
+            }
+        ));
+        read_target(&mut client, &desired, &config.schemas)?
+    };
+    let p = plan(
+        &current,
+        &desired,
+        &PlanOptions {
+            diff: diff_opts,
+            rows: None,
+        },
+    )?;
+    if let Some(file) = &args.out {
+        let text = serde_json::to_string_pretty(&p.to_json()).unwrap_or_default();
+        std::fs::write(file, text + "\n").map_err(|source| Error::Write {
+            path: file.clone(),
+            source,
+        })?;
+    }
+    match args.format {
+        PlanFormat::Human => write_human(out, &p, note.as_deref())?,
+        PlanFormat::Sql => write_sql(out, &p)?,
+        PlanFormat::Json => writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&p.to_json()).unwrap_or_default()
+        )?,
+    }
+    Ok(if args.fail_on_changes && !p.steps.is_empty() {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// Introspects the target (managed schemas plus those of the external tables) and checks the
+/// declared external tables against it.
+fn read_target(
+    client: &mut postgres::Client,
+    desired: &Catalog,
+    managed: &[String],
+) -> Result<Catalog, Error> {
+    let mut schemas: Vec<String> = managed.to_vec();
+    if !schemas.is_empty() {
+        for n in desired.externals.keys() {
+            if !schemas.contains(&n.schema) {
+                schemas.push(n.schema.clone());
+            }
+        }
+    }
+    let current = introspect(
+        client,
+        &IntrospectOptions {
+            schemas,
+            threads: 0,
+        },
+    )?;
+    let problems = check_externals(desired, &current);
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+        return Err(Error::Usage(lines.join("\n")));
+    }
+    Ok(current)
+}
+
+/// Creates the declared external tables (and their schemas) in a scratch database.
+fn create_externals(client: &mut postgres::Client, desired: &Catalog) -> Result<usize, Error> {
+    let mut sql = String::new();
+    let schemas: std::collections::BTreeSet<&str> = desired
+        .externals
+        .keys()
+        .map(|n| n.schema.as_str())
+        .filter(|s| *s != "public")
+        .collect();
+    for s in schemas {
+        sql.push_str(&format!(
+            "CREATE SCHEMA IF NOT EXISTS {};\n",
+            crate::catalog::names::quote_ident(s)
+        ));
+    }
+    for t in desired.externals.values() {
+        sql.push_str(&crate::ddl::create_table(t, false));
+    }
+    client.batch_execute(&sql).map_err(|e| {
+        Error::Usage(format!(
+            "cannot create the external tables in the scratch database: {e}"
+        ))
+    })?;
+    Ok(desired.externals.len())
+}
+
+fn write_human(out: &mut dyn Write, p: &Plan, note: Option<&str>) -> std::io::Result<()> {
+    if let Some(n) = note {
+        writeln!(out, "{n}\n")?;
+    }
+    if p.steps.is_empty() {
+        writeln!(out, "No changes: the database matches the desired schema.")?;
+        return Ok(());
+    }
+    writeln!(out, "Plan: {} steps", p.summary.steps)?;
+    writeln!(out, "  {:<28} {:>5}", "change", "count")?;
+    for (k, n) in &p.summary.by_kind {
+        writeln!(out, "  {k:<28} {n:>5}")?;
+    }
+    if !p.summary.hazards.is_empty() {
+        writeln!(out, "  {:<28} {:>5}", "hazard", "steps")?;
+        for (k, n) in &p.summary.hazards {
+            writeln!(out, "  {k:<28} {n:>5}")?;
+        }
+    }
+    for (i, s) in p.steps.iter().enumerate() {
+        let tx = if s.transactional {
+            ""
+        } else {
+            " (outside the transaction)"
+        };
+        writeln!(out, "\n{}. {}{tx}", i + 1, s.objects.join(", "))?;
+        writeln!(out, "   why: {}", s.why)?;
+        for h in &s.hazards {
+            writeln!(out, "   hazard {}: {}", h.kind, h.message)?;
+        }
+        for line in s.sql.lines() {
+            writeln!(out, "   | {line}")?;
+        }
+    }
+    Ok(())
+}
+
+fn write_sql(out: &mut dyn Write, p: &Plan) -> std::io::Result<()> {
+    for s in &p.steps {
+        for h in &s.hazards {
+            writeln!(out, "-- hazard: {}: {}", h.kind, h.message)?;
+        }
+        if !s.transactional {
+            writeln!(out, "-- not transactional: run on its own")?;
+        }
+        writeln!(out, "{}\n", s.sql)?;
+    }
+    Ok(())
+}

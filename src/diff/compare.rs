@@ -1,0 +1,1229 @@
+//! The comparison itself: one function per object kind, each destructuring the desired object
+//! exhaustively so that a new catalog field stops the build here until someone decides
+//! whether it matters to a plan.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{
+    AttributeChange, Change, DiffOptions, DomainChange, EnumPosition, ObjectRef, RenameKind,
+};
+use crate::catalog::{
+    Catalog, Column, Constraint, ConstraintKind, Extension, Function, Index, Meta, OtherObject,
+    Policy, QualifiedName, Schema, Sequence, Table, Trigger, TypeDef, TypeKind, View,
+};
+use crate::graph::DepGraph;
+
+/// Keys of two maps merged, each with the value on either side.
+fn pair<'a, K: Ord, V>(
+    a: &'a BTreeMap<K, V>,
+    b: &'a BTreeMap<K, V>,
+) -> Vec<(&'a K, Option<&'a V>, Option<&'a V>)> {
+    let keys: BTreeSet<&K> = a.keys().chain(b.keys()).collect();
+    keys.into_iter().map(|k| (k, a.get(k), b.get(k))).collect()
+}
+
+struct Differ<'a> {
+    opts: &'a DiffOptions,
+    current: &'a Catalog,
+    desired: &'a Catalog,
+    out: Vec<Change>,
+    /// Materialized views dropped and created again: their indexes come back with them.
+    replaced_matviews: BTreeSet<QualifiedName>,
+    graphs: Option<(DepGraph, DepGraph)>,
+}
+
+pub(super) fn diff(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> Vec<Change> {
+    let (current, renames) = apply_renames(current, desired, opts);
+    let mut d = Differ {
+        opts,
+        current: &current,
+        desired,
+        out: renames,
+        replaced_matviews: BTreeSet::new(),
+        graphs: None,
+    };
+    d.schemas();
+    d.extensions();
+    d.types();
+    d.sequences();
+    d.tables();
+    d.views(false);
+    d.views(true);
+    d.indexes();
+    d.functions();
+    d.triggers();
+    d.policies();
+    d.others();
+    d.out
+}
+
+/// Resolves a rename hint (`old` or `schema.old`) against the new name's schema.
+fn hinted_name(hint: &str, new: &QualifiedName) -> QualifiedName {
+    match hint.split_once('.') {
+        Some((s, n)) => QualifiedName::new(s.trim_matches('"'), n.trim_matches('"')),
+        None => QualifiedName::new(new.schema.clone(), hint),
+    }
+}
+
+/// Turns rename hints into `Rename` changes and returns the current catalog as it will be
+/// after them, so the rest of the diff compares the renamed object with its desired state.
+fn apply_renames<'a>(
+    current: &'a Catalog,
+    desired: &Catalog,
+    opts: &DiffOptions,
+) -> (Cow<'a, Catalog>, Vec<Change>) {
+    let mut found = Vec::new();
+    let hints = desired
+        .tables
+        .values()
+        .map(|t| (RenameKind::Table, &t.name, &t.meta))
+        .chain(
+            desired
+                .views
+                .values()
+                .map(|v| (RenameKind::View, &v.name, &v.meta)),
+        )
+        .chain(
+            desired
+                .materialized_views
+                .values()
+                .map(|v| (RenameKind::MaterializedView, &v.name, &v.meta)),
+        );
+    for (kind, new, meta) in hints {
+        let Some(hint) = &meta.renamed_from else {
+            continue;
+        };
+        let old = hinted_name(hint, new);
+        let exists_now = match kind {
+            RenameKind::Table => current.tables.contains_key(&old),
+            RenameKind::View => current.views.contains_key(&old),
+            RenameKind::MaterializedView => current.materialized_views.contains_key(&old),
+        };
+        if exists_now
+            && desired.relation(&old).is_none()
+            && current.relation(new).is_none()
+            && !opts.ignores(&old)
+            && !opts.ignores(new)
+        {
+            found.push((kind, old, new.clone()));
+        }
+    }
+    if found.is_empty() {
+        return (Cow::Borrowed(current), Vec::new());
+    }
+    let mut cat = current.clone();
+    let mut changes = Vec::new();
+    for (kind, old, new) in found {
+        match kind {
+            RenameKind::Table => rename_table(&mut cat, &old, &new),
+            RenameKind::View | RenameKind::MaterializedView => {
+                let map = if kind == RenameKind::View {
+                    &mut cat.views
+                } else {
+                    &mut cat.materialized_views
+                };
+                if let Some(mut v) = map.remove(&old) {
+                    v.name = new.clone();
+                    map.insert(new.clone(), v);
+                }
+                for i in cat.indexes.values_mut().filter(|i| i.table == old) {
+                    i.table = new.clone();
+                }
+            }
+        }
+        changes.push(Change::Rename {
+            kind,
+            from: old,
+            to: new,
+        });
+    }
+    (Cow::Owned(cat), changes)
+}
+
+/// Renames a table in a catalog and every reference to it that a rename carries along in
+/// PostgreSQL (indexes, policies, triggers, foreign keys, owned sequences).
+fn rename_table(cat: &mut Catalog, old: &QualifiedName, new: &QualifiedName) {
+    if let Some(mut t) = cat.tables.remove(old) {
+        t.name = new.clone();
+        cat.tables.insert(new.clone(), t);
+    }
+    for i in cat.indexes.values_mut().filter(|i| &i.table == old) {
+        i.table = new.clone();
+    }
+    cat.policies = std::mem::take(&mut cat.policies)
+        .into_iter()
+        .map(|((t, n), mut p)| {
+            if &t == old {
+                p.table = new.clone();
+                ((new.clone(), n), p)
+            } else {
+                ((t, n), p)
+            }
+        })
+        .collect();
+    cat.triggers = std::mem::take(&mut cat.triggers)
+        .into_iter()
+        .map(|((t, n), mut tr)| {
+            if &t == old {
+                tr.table = new.clone();
+                ((new.clone(), n), tr)
+            } else {
+                ((t, n), tr)
+            }
+        })
+        .collect();
+    for t in cat.tables.values_mut() {
+        for c in t.constraints.values_mut() {
+            if let ConstraintKind::ForeignKey { ref_table, .. } = &mut c.kind
+                && ref_table == old
+            {
+                *ref_table = new.clone();
+            }
+        }
+    }
+    for s in cat.sequences.values_mut() {
+        if let Some((t, _)) = &mut s.owned_by
+            && t == old
+        {
+            *t = new.clone();
+        }
+    }
+}
+
+/// Keys of two string maps: what to set (new or changed) and what to reset.
+fn option_changes(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> (BTreeMap<String, String>, Vec<String>) {
+    let set = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let reset = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .cloned()
+        .collect();
+    (set, reset)
+}
+
+impl Differ<'_> {
+    fn push(&mut self, c: Change) {
+        self.out.push(c);
+    }
+
+    /// Whether a relation of the current side belongs to someone else: declared external on
+    /// either side. Such tables are never planned.
+    fn is_external(&self, name: &QualifiedName) -> bool {
+        self.desired.externals.contains_key(name) || self.current.externals.contains_key(name)
+    }
+
+    /// Whether a table or materialized view is dropped by this diff (its children go with it).
+    fn parent_dropped(&self, table: &QualifiedName) -> bool {
+        let existed = self.current.tables.contains_key(table)
+            || self.current.materialized_views.contains_key(table);
+        let stays = self.desired.tables.contains_key(table)
+            || self.desired.materialized_views.contains_key(table);
+        existed && !stays
+    }
+
+    /// Comment, owner and grants. Owner: only when the desired side names one (a file that
+    /// says nothing about ownership leaves the live owner alone).
+    fn meta(&mut self, target: &ObjectRef, old: &Meta, new: &Meta) {
+        let Meta {
+            span: _, // source position never affects the plan
+            comment,
+            owner,
+            grants,
+            renamed_from: _,  // consumed by apply_renames
+            location_base: _, // source position
+        } = new;
+        if old.comment != *comment {
+            self.push(Change::Comment {
+                target: target.clone(),
+                comment: comment.clone(),
+            });
+        }
+        if let Some(owner) = owner
+            && old.owner.as_ref() != Some(owner)
+        {
+            self.push(Change::SetOwner {
+                target: target.clone(),
+                owner: owner.clone(),
+            });
+        }
+        let old_grants: BTreeSet<_> = old.grants.iter().collect();
+        let new_grants: BTreeSet<_> = grants.iter().collect();
+        for g in old_grants.difference(&new_grants) {
+            self.push(Change::Revoke {
+                target: target.clone(),
+                grant: (*g).clone(),
+            });
+        }
+        for g in new_grants.difference(&old_grants) {
+            self.push(Change::Grant {
+                target: target.clone(),
+                grant: (*g).clone(),
+            });
+        }
+    }
+
+    fn schemas(&mut self) {
+        for (name, old, new) in pair(&self.current.schemas, &self.desired.schemas) {
+            if !self.opts.manages_schema(name) || self.opts.ignores_bare(name) {
+                continue;
+            }
+            let target = ObjectRef::Schema(name.clone());
+            match (old, new) {
+                (None, Some(Schema { name, meta })) => {
+                    self.push(Change::CreateSchema(name.clone()));
+                    self.meta(&target, &Meta::default(), meta);
+                }
+                (Some(_), None) => self.push(Change::DropSchema(name.clone())),
+                // A schema no file declares (`public`, which every catalog starts with) says
+                // nothing about its comment, owner or grants: leave the database's as they are.
+                // Diffing them would drop `public`'s comment and revoke its USAGE from PUBLIC.
+                (Some(_), Some(Schema { name: _, meta })) if meta.span.is_none() => {}
+                (Some(o), Some(Schema { name: _, meta })) => self.meta(&target, &o.meta, meta),
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn extensions(&mut self) {
+        for (name, old, new) in pair(&self.current.extensions, &self.desired.extensions) {
+            if self.opts.ignores_bare(name) {
+                continue;
+            }
+            let target = ObjectRef::Extension(name.clone());
+            match (old, new) {
+                (None, Some(e)) => {
+                    let Extension {
+                        name,
+                        schema,
+                        version,
+                        meta,
+                    } = e;
+                    self.push(Change::CreateExtension {
+                        name: name.clone(),
+                        schema: schema.clone(),
+                        version: version.clone(),
+                    });
+                    self.meta(&target, &Meta::default(), meta);
+                }
+                (Some(_), None) => self.push(Change::DropExtension(name.clone())),
+                (Some(o), Some(e)) => {
+                    let Extension {
+                        name,
+                        schema,
+                        version,
+                        meta,
+                    } = e;
+                    // An unspecified version or schema means "whatever is there".
+                    let version = version.clone().filter(|v| o.version.as_ref() != Some(v));
+                    let schema = schema.clone().filter(|s| o.schema.as_ref() != Some(s));
+                    if version.is_some() || schema.is_some() {
+                        self.push(Change::AlterExtension {
+                            name: name.clone(),
+                            version,
+                            schema,
+                        });
+                    }
+                    self.meta(&target, &o.meta, meta);
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn types(&mut self) {
+        for (name, old, new) in pair(&self.current.types, &self.desired.types) {
+            if self.opts.ignores(name) {
+                continue;
+            }
+            let target = ObjectRef::Type(name.clone());
+            match (old, new) {
+                (None, Some(t)) => {
+                    let mut created = t.clone();
+                    created.meta = Meta::default();
+                    self.push(Change::CreateType(Box::new(created)));
+                    self.meta(&target, &Meta::default(), &t.meta);
+                }
+                (Some(_), None) => self.push(Change::DropType(name.clone())),
+                (Some(o), Some(n)) => self.alter_type(o, n),
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn alter_type(&mut self, old: &TypeDef, new: &TypeDef) {
+        let TypeDef { name, kind, meta } = new;
+        let target = ObjectRef::Type(name.clone());
+        let unsupported = |reason: String| Change::Unsupported {
+            object: target.clone(),
+            reason,
+        };
+        match (&old.kind, kind) {
+            (TypeKind::Enum { values: from }, TypeKind::Enum { values: to }) => {
+                let mut kept = to.iter().filter(|v| from.contains(v));
+                let in_order = from.iter().all(|v| kept.next() == Some(v));
+                if !in_order {
+                    self.push(unsupported(format!(
+                        "enum labels removed or reordered ({} → {}); PostgreSQL can only add labels",
+                        from.join(", "),
+                        to.join(", ")
+                    )));
+                } else {
+                    for (i, value) in to.iter().enumerate() {
+                        if from.contains(value) {
+                            continue;
+                        }
+                        // Labels are added in desired order, so the previous one exists.
+                        let appended = to[i + 1..].iter().all(|v| !from.contains(v));
+                        let position = if appended {
+                            EnumPosition::End
+                        } else if i == 0 {
+                            let next = to.iter().find(|v| from.contains(v));
+                            EnumPosition::Before(next.cloned().unwrap_or_default())
+                        } else {
+                            EnumPosition::After(to[i - 1].clone())
+                        };
+                        self.push(Change::AddEnumValue {
+                            name: name.clone(),
+                            value: value.clone(),
+                            position,
+                        });
+                    }
+                }
+            }
+            (
+                TypeKind::Domain {
+                    base: b0,
+                    not_null: n0,
+                    default: d0,
+                    checks: c0,
+                    collation: col0,
+                },
+                TypeKind::Domain {
+                    base,
+                    not_null,
+                    default,
+                    checks,
+                    collation,
+                },
+            ) => {
+                if b0 != base || col0 != collation {
+                    self.push(unsupported(format!(
+                        "domain base type or collation changed ({b0} → {base}); drop and create it with its dependent columns by hand"
+                    )));
+                    return;
+                }
+                if d0 != default {
+                    self.push(Change::AlterDomain {
+                        name: name.clone(),
+                        change: DomainChange::SetDefault(default.clone()),
+                    });
+                }
+                if n0 != not_null {
+                    self.push(Change::AlterDomain {
+                        name: name.clone(),
+                        change: DomainChange::SetNotNull(*not_null),
+                    });
+                }
+                for (cname, expr) in c0 {
+                    if !checks.iter().any(|(n, e)| n == cname && e == expr) {
+                        self.push(Change::AlterDomain {
+                            name: name.clone(),
+                            change: DomainChange::DropCheck(cname.clone()),
+                        });
+                    }
+                }
+                for (cname, expr) in checks {
+                    if !c0.iter().any(|(n, e)| n == cname && e == expr) {
+                        self.push(Change::AlterDomain {
+                            name: name.clone(),
+                            change: DomainChange::AddCheck(cname.clone(), expr.clone()),
+                        });
+                    }
+                }
+            }
+            (TypeKind::Composite { attributes: a0 }, TypeKind::Composite { attributes }) => {
+                for (attr, _) in a0 {
+                    if !attributes.iter().any(|(n, _)| n == attr) {
+                        self.push(Change::AlterCompositeType {
+                            name: name.clone(),
+                            change: AttributeChange::Drop(attr.clone()),
+                        });
+                    }
+                }
+                for (attr, ty) in attributes {
+                    match a0.iter().find(|(n, _)| n == attr) {
+                        None => self.push(Change::AlterCompositeType {
+                            name: name.clone(),
+                            change: AttributeChange::Add(attr.clone(), ty.clone()),
+                        }),
+                        Some((_, t0)) if t0 != ty => self.push(Change::AlterCompositeType {
+                            name: name.clone(),
+                            change: AttributeChange::AlterType(attr.clone(), ty.clone()),
+                        }),
+                        Some(_) => {}
+                    }
+                }
+            }
+            (TypeKind::Range { subtype: s0 }, TypeKind::Range { subtype }) => {
+                if s0 != subtype {
+                    self.push(unsupported(format!(
+                        "range subtype changed ({s0} → {subtype}); PostgreSQL cannot alter it"
+                    )));
+                }
+            }
+            _ => {
+                self.push(unsupported(
+                    "type changed kind (enum, domain, composite or range); drop and create it with its dependent columns by hand"
+                        .to_owned(),
+                ));
+            }
+        }
+        self.meta(&target, &old.meta, meta);
+    }
+
+    fn sequences(&mut self) {
+        for (name, old, new) in pair(&self.current.sequences, &self.desired.sequences) {
+            if self.opts.ignores(name) {
+                continue;
+            }
+            let target = ObjectRef::Sequence(name.clone());
+            match (old, new) {
+                (None, Some(s)) => {
+                    let mut created = s.clone();
+                    created.meta = Meta::default();
+                    self.push(Change::CreateSequence(Box::new(created)));
+                    self.meta(&target, &Meta::default(), &s.meta);
+                }
+                (Some(_), None) => self.push(Change::DropSequence(name.clone())),
+                (Some(o), Some(n)) => {
+                    let Sequence {
+                        name: _,
+                        data_type,
+                        start,
+                        increment,
+                        min_value,
+                        max_value,
+                        cache,
+                        cycle,
+                        owned_by,
+                        meta,
+                    } = n;
+                    let differs = o.data_type != *data_type
+                        // START WITH only matters when the sequence is created (RESTART is
+                        // not declarative): an unspecified start is no change.
+                        || (start.is_some() && o.start != *start)
+                        || o.increment != *increment
+                        || o.min_value != *min_value
+                        || o.max_value != *max_value
+                        || o.cache != *cache
+                        || o.cycle != *cycle
+                        || o.owned_by != *owned_by;
+                    if differs {
+                        let mut from = o.clone();
+                        from.meta = Meta::default();
+                        let mut to = n.clone();
+                        to.meta = Meta::default();
+                        self.push(Change::AlterSequence {
+                            from: Box::new(from),
+                            to: Box::new(to),
+                        });
+                    }
+                    self.meta(&target, &o.meta, meta);
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn tables(&mut self) {
+        for (name, old, new) in pair(&self.current.tables, &self.desired.tables) {
+            if self.opts.ignores(name) || self.is_external(name) {
+                continue;
+            }
+            match (old, new) {
+                (None, Some(t)) => self.create_table(t),
+                (Some(_), None) => self.push(Change::DropTable(name.clone())),
+                (Some(o), Some(n)) => self.alter_table(o, n),
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn create_table(&mut self, t: &Table) {
+        let mut created = t.clone();
+        created.meta = Meta::default();
+        created.rls_enabled = false;
+        created.rls_forced = false;
+        created.rls_span = None;
+        for c in &mut created.columns {
+            c.comment = None;
+        }
+        let fks: Vec<Constraint> = t
+            .constraints
+            .values()
+            .filter(|c| matches!(c.kind, ConstraintKind::ForeignKey { .. }))
+            .cloned()
+            .collect();
+        created
+            .constraints
+            .retain(|_, c| !matches!(c.kind, ConstraintKind::ForeignKey { .. }));
+        self.push(Change::CreateTable(Box::new(created)));
+        for c in fks {
+            self.push(Change::AddConstraint {
+                table: t.name.clone(),
+                constraint: Box::new(c),
+            });
+        }
+        if t.rls_enabled {
+            self.push(Change::SetRowSecurity {
+                table: t.name.clone(),
+                enabled: true,
+            });
+        }
+        if t.rls_forced {
+            self.push(Change::ForceRowSecurity {
+                table: t.name.clone(),
+                forced: true,
+            });
+        }
+        for c in &t.columns {
+            if c.comment.is_some() {
+                self.push(Change::Comment {
+                    target: ObjectRef::Column(t.name.clone(), c.name.clone()),
+                    comment: c.comment.clone(),
+                });
+            }
+        }
+        self.meta(&ObjectRef::Table(t.name.clone()), &Meta::default(), &t.meta);
+    }
+
+    fn alter_table(&mut self, old: &Table, new: &Table) {
+        let Table {
+            name,
+            columns,
+            constraints,
+            rls_enabled,
+            rls_forced,
+            rls_span: _, // source position
+            unlogged,
+            partition_by,
+            partition_of,
+            inherits,
+            options,
+            external_owner: _, // only meaningful for external tables, which are never planned
+            meta,
+        } = new;
+        let unsupported = |what: &str| Change::Unsupported {
+            object: ObjectRef::Table(name.clone()),
+            reason: format!(
+                "{what} changed; recreate the table by hand (the tool does not move data)"
+            ),
+        };
+        if old.partition_by != *partition_by {
+            self.push(unsupported("PARTITION BY"));
+        }
+        if old.partition_of != *partition_of {
+            self.push(unsupported("PARTITION OF (parent or bounds)"));
+        }
+        if old.inherits != *inherits {
+            self.push(unsupported("INHERITS"));
+        }
+        // Columns: by name, so column order never matters.
+        for c in &old.columns {
+            if new.column(&c.name).is_none() {
+                self.push(Change::DropColumn {
+                    table: name.clone(),
+                    column: c.name.clone(),
+                });
+            }
+        }
+        for c in columns {
+            match old.column(&c.name) {
+                Some(o) => self.alter_column(name, o, c),
+                None => {
+                    let mut added = c.clone();
+                    added.comment = None;
+                    self.push(Change::AddColumn {
+                        table: name.clone(),
+                        column: Box::new(added),
+                    });
+                    if c.comment.is_some() {
+                        self.push(Change::Comment {
+                            target: ObjectRef::Column(name.clone(), c.name.clone()),
+                            comment: c.comment.clone(),
+                        });
+                    }
+                }
+            }
+        }
+        for (cname, o, n) in pair(&old.constraints, constraints) {
+            match (o, n) {
+                (Some(_), None) => self.push(Change::DropConstraint {
+                    table: name.clone(),
+                    name: cname.clone(),
+                }),
+                (None, Some(c)) => self.add_constraint(name, c),
+                (Some(o), Some(c)) => {
+                    let Constraint {
+                        name: _,
+                        kind,
+                        deferrable,
+                        initially_deferred,
+                        not_valid,
+                        span: _, // source position
+                    } = c;
+                    if o.kind != *kind
+                        || o.deferrable != *deferrable
+                        || o.initially_deferred != *initially_deferred
+                    {
+                        self.push(Change::DropConstraint {
+                            table: name.clone(),
+                            name: cname.clone(),
+                        });
+                        self.add_constraint(name, c);
+                    } else if o.not_valid && !not_valid {
+                        self.push(Change::ValidateConstraint {
+                            table: name.clone(),
+                            name: cname.clone(),
+                        });
+                    }
+                    // Desired NOT VALID over a validated constraint: nothing to do, a
+                    // constraint cannot be un-validated and the rows satisfy it anyway.
+                }
+                (None, None) => {}
+            }
+        }
+        if old.unlogged != *unlogged {
+            self.push(Change::SetLogged {
+                table: name.clone(),
+                logged: !unlogged,
+            });
+        }
+        let (set, reset) = option_changes(&old.options, options);
+        if !set.is_empty() || !reset.is_empty() {
+            self.push(Change::SetTableOptions {
+                table: name.clone(),
+                set,
+                reset,
+            });
+        }
+        if old.rls_enabled != *rls_enabled {
+            self.push(Change::SetRowSecurity {
+                table: name.clone(),
+                enabled: *rls_enabled,
+            });
+        }
+        if old.rls_forced != *rls_forced {
+            self.push(Change::ForceRowSecurity {
+                table: name.clone(),
+                forced: *rls_forced,
+            });
+        }
+        self.meta(&ObjectRef::Table(name.clone()), &old.meta, meta);
+    }
+
+    /// A constraint added to an existing table: foreign keys and CHECKs go in NOT VALID and
+    /// are validated by a separate change, which takes a weaker lock and can be retried.
+    fn add_constraint(&mut self, table: &QualifiedName, c: &Constraint) {
+        let two_step = matches!(
+            c.kind,
+            ConstraintKind::ForeignKey { .. } | ConstraintKind::Check { .. }
+        ) && !c.not_valid;
+        let mut added = c.clone();
+        added.not_valid |= two_step;
+        self.push(Change::AddConstraint {
+            table: table.clone(),
+            constraint: Box::new(added),
+        });
+        if two_step {
+            self.push(Change::ValidateConstraint {
+                table: table.clone(),
+                name: c.name.clone(),
+            });
+        }
+    }
+
+    fn alter_column(&mut self, table: &QualifiedName, old: &Column, new: &Column) {
+        let Column {
+            name,
+            ty,
+            not_null,
+            default,
+            identity,
+            generated,
+            collation,
+            comment,
+            span: _, // source position never affects the plan
+        } = new;
+        if old.ty != *ty || old.collation != *collation {
+            self.push(Change::AlterColumnType {
+                table: table.clone(),
+                column: name.clone(),
+                from: old.ty.clone(),
+                to: ty.clone(),
+                collation: collation.clone(),
+            });
+        }
+        if old.generated != *generated {
+            self.push(Change::SetGenerated {
+                table: table.clone(),
+                column: name.clone(),
+                expr: generated.clone(),
+            });
+        }
+        if old.default != *default {
+            self.push(Change::SetDefault {
+                table: table.clone(),
+                column: name.clone(),
+                default: default.clone(),
+            });
+        }
+        if old.not_null != *not_null {
+            self.push(Change::SetNotNull {
+                table: table.clone(),
+                column: name.clone(),
+                not_null: *not_null,
+            });
+        }
+        // ADD IDENTITY needs the column NOT NULL first.
+        if old.identity != *identity {
+            self.push(Change::SetIdentity {
+                table: table.clone(),
+                column: name.clone(),
+                from: old.identity.clone(),
+                to: identity.clone(),
+            });
+        }
+        if old.comment != *comment {
+            self.push(Change::Comment {
+                target: ObjectRef::Column(table.clone(), name.clone()),
+                comment: comment.clone(),
+            });
+        }
+    }
+
+    fn graphs(&mut self) -> &(DepGraph, DepGraph) {
+        let (current, desired) = (self.current, self.desired);
+        self.graphs
+            .get_or_insert_with(|| (DepGraph::build(current), DepGraph::build(desired)))
+    }
+
+    fn views(&mut self, materialized: bool) {
+        let (cur, des) = if materialized {
+            (
+                &self.current.materialized_views,
+                &self.desired.materialized_views,
+            )
+        } else {
+            (&self.current.views, &self.desired.views)
+        };
+        for (name, old, new) in pair(cur, des) {
+            if self.opts.ignores(name) {
+                continue;
+            }
+            let target = if materialized {
+                ObjectRef::MaterializedView(name.clone())
+            } else {
+                ObjectRef::View(name.clone())
+            };
+            match (old, new) {
+                (None, Some(v)) => {
+                    let mut created = v.clone();
+                    created.meta = Meta::default();
+                    self.push(Change::CreateView(Box::new(created)));
+                    self.meta(&target, &Meta::default(), &v.meta);
+                }
+                (Some(_), None) => self.push(Change::DropView {
+                    name: name.clone(),
+                    materialized,
+                }),
+                (Some(o), Some(n)) => self.alter_view(&target, o, n),
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn alter_view(&mut self, target: &ObjectRef, old: &View, new: &View) {
+        let View {
+            name,
+            query,
+            column_names,
+            options,
+            check_option,
+            materialized,
+            with_no_data: _, // only how a new materialized view is first populated
+            search_path: _,  // names are compared resolved, through the deparsed query
+            meta,
+        } = new;
+        let definition_changed = old.query != *query
+            || old.column_names != *column_names
+            || old.check_option != *check_option;
+        let mut created = new.clone();
+        created.meta = Meta::default();
+        if definition_changed && *materialized {
+            self.replaced_matviews.insert(name.clone());
+            self.push(Change::ReplaceMaterializedView(Box::new(created)));
+            // The new materialized view starts without options, comments or grants.
+            let fresh = View {
+                options: BTreeMap::new(),
+                ..old.clone()
+            };
+            let (set, reset) = option_changes(&fresh.options, options);
+            if !set.is_empty() || !reset.is_empty() {
+                self.push(Change::SetViewOptions {
+                    name: name.clone(),
+                    materialized: true,
+                    set,
+                    reset,
+                });
+            }
+            self.meta(target, &Meta::default(), meta);
+            return;
+        }
+        if definition_changed {
+            let recreate = {
+                let (g0, g1) = self.graphs();
+                match (g0.view_output_columns(name), g1.view_output_columns(name)) {
+                    (Some(a), Some(b)) => !b.starts_with(a),
+                    _ => false,
+                }
+            };
+            self.push(Change::ReplaceView {
+                view: Box::new(created),
+                recreate,
+            });
+        }
+        let (set, reset) = option_changes(&old.options, options);
+        if !set.is_empty() || !reset.is_empty() {
+            self.push(Change::SetViewOptions {
+                name: name.clone(),
+                materialized: *materialized,
+                set,
+                reset,
+            });
+        }
+        self.meta(target, &old.meta, meta);
+    }
+
+    fn indexes(&mut self) {
+        for (name, old, new) in pair(&self.current.indexes, &self.desired.indexes) {
+            let table = new.or(old).map(|i| &i.table);
+            if self.opts.ignores(name)
+                || table.is_some_and(|t| self.opts.ignores(t) || self.is_external(t))
+            {
+                continue;
+            }
+            let target = ObjectRef::Index(name.clone());
+            match (old, new) {
+                (None, Some(i)) => self.create_index(i),
+                (Some(i), None) => {
+                    if !self.parent_dropped(&i.table) && !self.replaced_matviews.contains(&i.table)
+                    {
+                        let mut dropped = i.clone();
+                        dropped.meta = Meta::default();
+                        self.push(Change::DropIndex(Box::new(dropped)));
+                    }
+                }
+                (Some(o), Some(n)) => {
+                    if self.replaced_matviews.contains(&n.table) {
+                        self.create_index(n);
+                        continue;
+                    }
+                    let Index {
+                        name: _,
+                        table,
+                        unique,
+                        nulls_not_distinct,
+                        method,
+                        keys,
+                        include,
+                        predicate,
+                        options,
+                        meta,
+                    } = n;
+                    let changed = o.table != *table
+                        || o.unique != *unique
+                        || o.nulls_not_distinct != *nulls_not_distinct
+                        || o.method != *method
+                        || o.keys != *keys
+                        || o.include != *include
+                        || o.predicate != *predicate
+                        || o.options != *options;
+                    if changed {
+                        let mut from = o.clone();
+                        from.meta = Meta::default();
+                        let mut to = n.clone();
+                        to.meta = Meta::default();
+                        self.push(Change::ReplaceIndex {
+                            from: Box::new(from),
+                            to: Box::new(to),
+                        });
+                    }
+                    self.meta(&target, &o.meta, meta);
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn create_index(&mut self, i: &Index) {
+        let mut created = i.clone();
+        created.meta = Meta::default();
+        self.push(Change::CreateIndex(Box::new(created)));
+        self.meta(&ObjectRef::Index(i.name.clone()), &Meta::default(), &i.meta);
+    }
+
+    fn functions(&mut self) {
+        for (_, old, new) in pair(&self.current.functions, &self.desired.functions) {
+            let Some(f) = new.or(old) else { continue };
+            if self.opts.ignores(&f.name) {
+                continue;
+            }
+            match (old, new) {
+                (None, Some(f)) => self.create_function(f),
+                (Some(f), None) => self.push(Change::DropFunction(ObjectRef::function(f))),
+                (Some(o), Some(n)) => self.alter_function(o, n),
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn create_function(&mut self, f: &Function) {
+        let mut created = f.clone();
+        created.meta = Meta::default();
+        self.push(Change::CreateFunction(Box::new(created)));
+        // PostgreSQL grants EXECUTE to PUBLIC on every new routine.
+        let implicit = Meta {
+            grants: f
+                .meta
+                .grants
+                .iter()
+                .filter(|g| g.grantee == "PUBLIC" && g.privilege == "EXECUTE" && g.column.is_none())
+                .cloned()
+                .collect(),
+            ..Meta::default()
+        };
+        self.meta(&ObjectRef::function(f), &implicit, &f.meta);
+    }
+
+    fn alter_function(&mut self, old: &Function, new: &Function) {
+        let Function {
+            name: _, // same identity
+            args,
+            returns,
+            is_procedure,
+            language,
+            body,
+            volatility,
+            security_definer,
+            strict,
+            leakproof,
+            parallel,
+            config,
+            references: _,  // derived from the body
+            body_error: _,  // derived from the body
+            search_path: _, // only resolves names for analysis; SET search_path is in config
+            meta,
+        } = new;
+        // CREATE OR REPLACE cannot change the return type, parameter names or modes, or
+        // remove a default: those need DROP and CREATE.
+        let signature_changed =
+            old.args != *args || old.returns != *returns || old.is_procedure != *is_procedure;
+        if signature_changed {
+            self.push(Change::DropFunction(ObjectRef::function(old)));
+            self.create_function(new);
+            return;
+        }
+        let attributes_changed = old.language != *language
+            || old.body != *body
+            || old.volatility != *volatility
+            || old.security_definer != *security_definer
+            || old.strict != *strict
+            || old.leakproof != *leakproof
+            || old.parallel != *parallel
+            || old.config != *config;
+        if attributes_changed {
+            let mut replaced = new.clone();
+            replaced.meta = Meta::default();
+            self.push(Change::ReplaceFunction(Box::new(replaced)));
+        }
+        self.meta(&ObjectRef::function(new), &old.meta, meta);
+    }
+
+    fn triggers(&mut self) {
+        for ((table, tname), old, new) in pair(&self.current.triggers, &self.desired.triggers) {
+            if self.opts.ignores(table) || self.is_external(table) {
+                continue;
+            }
+            let drop = Change::DropTrigger {
+                table: table.clone(),
+                name: tname.clone(),
+            };
+            match (old, new) {
+                (None, Some(t)) => self.create_trigger(t),
+                (Some(_), None) => {
+                    if !self.parent_dropped(table) {
+                        self.push(drop);
+                    }
+                }
+                (Some(o), Some(n)) => {
+                    let Trigger {
+                        name: _,
+                        table: _,
+                        timing,
+                        events,
+                        for_each_row,
+                        function,
+                        args,
+                        when,
+                        constraint,
+                        meta,
+                    } = n;
+                    let changed = o.timing != *timing
+                        || o.events != *events
+                        || o.for_each_row != *for_each_row
+                        || o.function != *function
+                        || o.args != *args
+                        || o.when != *when
+                        || o.constraint != *constraint;
+                    if changed {
+                        self.push(drop);
+                        self.create_trigger(n);
+                    } else {
+                        self.meta(
+                            &ObjectRef::Trigger(table.clone(), tname.clone()),
+                            &o.meta,
+                            meta,
+                        );
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn create_trigger(&mut self, t: &Trigger) {
+        let mut created = t.clone();
+        created.meta = Meta::default();
+        self.push(Change::CreateTrigger(Box::new(created)));
+        let target = ObjectRef::Trigger(t.table.clone(), t.name.clone());
+        self.meta(&target, &Meta::default(), &t.meta);
+    }
+
+    fn policies(&mut self) {
+        for ((table, pname), old, new) in pair(&self.current.policies, &self.desired.policies) {
+            if self.opts.ignores(table) || self.is_external(table) {
+                continue;
+            }
+            match (old, new) {
+                (None, Some(p)) => self.create_policy(p),
+                (Some(_), None) => {
+                    if !self.parent_dropped(table) {
+                        self.push(Change::DropPolicy {
+                            table: table.clone(),
+                            name: pname.clone(),
+                        });
+                    }
+                }
+                (Some(o), Some(n)) => self.alter_policy(o, n),
+                (None, None) => {}
+            }
+        }
+    }
+
+    fn create_policy(&mut self, p: &Policy) {
+        let mut created = p.clone();
+        created.meta = Meta::default();
+        self.push(Change::CreatePolicy(Box::new(created)));
+        let target = ObjectRef::Policy(p.table.clone(), p.name.clone());
+        self.meta(&target, &Meta::default(), &p.meta);
+    }
+
+    fn alter_policy(&mut self, old: &Policy, new: &Policy) {
+        let Policy {
+            name,
+            table,
+            permissive,
+            command,
+            roles,
+            using,
+            with_check,
+            search_path: _, // names are compared through the deparsed expressions
+            meta,
+        } = new;
+        // ALTER POLICY can set roles, USING and WITH CHECK, but cannot change the command or
+        // the kind, nor remove a clause.
+        let needs_replace = old.permissive != *permissive
+            || old.command != *command
+            || (old.using.is_some() && using.is_none())
+            || (old.with_check.is_some() && with_check.is_none());
+        if needs_replace {
+            let mut from = old.clone();
+            from.meta = Meta::default();
+            let mut to = new.clone();
+            to.meta = Meta::default();
+            self.push(Change::ReplacePolicy {
+                from: Box::new(from),
+                to: Box::new(to),
+            });
+            self.meta(
+                &ObjectRef::Policy(table.clone(), name.clone()),
+                &Meta::default(),
+                meta,
+            );
+            return;
+        }
+        let roles_changed = {
+            let a: BTreeSet<&String> = old.roles.iter().collect();
+            let b: BTreeSet<&String> = roles.iter().collect();
+            a != b
+        };
+        let using_changed = old.using != *using;
+        let check_changed = old.with_check != *with_check;
+        if roles_changed || using_changed || check_changed {
+            self.push(Change::AlterPolicy {
+                table: table.clone(),
+                name: name.clone(),
+                roles: roles_changed.then(|| roles.clone()),
+                using: using.clone().filter(|_| using_changed),
+                with_check: with_check.clone().filter(|_| check_changed),
+            });
+        }
+        self.meta(
+            &ObjectRef::Policy(table.clone(), name.clone()),
+            &old.meta,
+            meta,
+        );
+    }
+
+    fn others(&mut self) {
+        let key = |o: &OtherObject| (o.kind.clone(), o.name.clone());
+        let cur: BTreeMap<_, _> = self.current.others.iter().map(|o| (key(o), o)).collect();
+        let des: BTreeMap<_, _> = self.desired.others.iter().map(|o| (key(o), o)).collect();
+        for ((kind, name), old, new) in pair(&cur, &des) {
+            if self.opts.ignores_bare(name) {
+                continue;
+            }
+            let reason = match (old, new) {
+                (None, Some(_)) => "not modelled by the catalog: create it by hand",
+                (Some(_), None) => "not modelled by the catalog: drop it by hand if it should go",
+                (Some(o), Some(n)) if o.sql != n.sql => {
+                    "not modelled by the catalog: its definition differs; change it by hand"
+                }
+                _ => continue,
+            };
+            self.push(Change::Unsupported {
+                object: ObjectRef::Other(kind.clone(), name.clone()),
+                reason: reason.to_owned(),
+            });
+        }
+    }
+}
