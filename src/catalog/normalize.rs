@@ -12,8 +12,8 @@
 //!    nothing to it).
 //! 2. [`unqualify`]: names in the default schema are written bare. Files write `t` or `public.t`
 //!    as they like; the live side (read with `search_path = pg_catalog`) always qualifies.
-//!    Applied to type names, expressions, regclass literals (`'public.s'::regclass`) and the
-//!    routine keys built from argument types.
+//!    Applied to type names, expressions, SQL-standard routine bodies, regclass literals
+//!    (`'public.s'::regclass`) and the routine keys built from argument types.
 //! 3. [`strip_literal_casts`] (inside [`normalize_expr`]): `pg_get_expr` gives every string
 //!    literal and `NULL` the type it was resolved to (`'x'::text`, `'2020-01-01'::date`,
 //!    `'ok'::mood`, `NULL::boolean`); a cast applied directly to a string literal or `NULL` is
@@ -267,6 +267,11 @@ pub fn unqualify(c: &mut Catalog, schema: &str) {
             }
             if let Some(r) = f.returns.as_mut() {
                 *r = unqualify_type(r, schema);
+            }
+            // A SQL-standard body (`RETURN …`, `BEGIN ATOMIC … END`) is a parsed statement,
+            // which pg_get_functiondef prints qualified; a quoted body is verbatim on both sides.
+            if f.body.starts_with("RETURN ") || f.body.starts_with("BEGIN ATOMIC") {
+                f.body = strip_literal_casts(&unqualify_sql(&f.body, schema));
             }
             (f.identity(), f)
         })
