@@ -169,6 +169,11 @@ pub fn run_to(args: LintArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     let unparsable = diagnostics
         .iter()
         .any(|d| d.rule == crate::parse::SYNTAX_ERROR);
+    // The process ends right after this: freeing a large catalog and graph piece by piece
+    // only delays the exit (about 10% of a 2,000-table run); the OS takes the memory back.
+    std::mem::forget(graph);
+    std::mem::forget(project);
+    std::mem::forget(diagnostics);
     Ok(if unparsable {
         ExitStatus::Error
     } else if summary.errors > 0 {
