@@ -421,14 +421,40 @@ fn bare_literal(literal: &str) -> String {
     }
 }
 
+/// `'2024-01-01 00:00:00'` → `'2024-01-01'`: PostgreSQL prints a timestamp partition bound
+/// written as a date with a midnight time, and a date bound without one; both mean the same
+/// midnight. Any other literal unchanged.
+fn midnight_as_date(literal: &str) -> String {
+    let Some(inner) = literal
+        .strip_prefix('\'')
+        .and_then(|l| l.strip_suffix('\''))
+    else {
+        return literal.to_owned();
+    };
+    let is_date = |d: &str| {
+        d.len() == 10
+            && d.char_indices().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+    };
+    match inner.strip_suffix(" 00:00:00") {
+        Some(date) if is_date(date) => format!("'{date}'"),
+        _ => literal.to_owned(),
+    }
+}
+
 /// Every string literal that spells a number or boolean as that constant (partition bounds:
-/// PostgreSQL prints `IN (1)` as `IN ('1')`).
+/// PostgreSQL prints `IN (1)` as `IN ('1')`), and midnight timestamps as dates.
 fn bare_literals(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut copied = 0;
     for t in tokens(sql).iter().filter(|t| t.kind == Token::Sconst) {
         out.push_str(&sql[copied..t.start]);
-        out.push_str(&bare_literal(t.text));
+        out.push_str(&midnight_as_date(&bare_literal(t.text)));
         copied = t.end;
     }
     out.push_str(&sql[copied..]);
@@ -638,6 +664,22 @@ pub fn unspecified_from(desired: &mut Catalog, live: &Catalog) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn midnight_timestamp_bounds_read_as_dates() {
+        assert_eq!(
+            bare_literals("FOR VALUES FROM ('2024-01-01 00:00:00') TO ('2024-02-01')"),
+            "FOR VALUES FROM ('2024-01-01') TO ('2024-02-01')"
+        );
+        assert_eq!(
+            midnight_as_date("'2024-01-01 10:00:00'"),
+            "'2024-01-01 10:00:00'"
+        );
+        assert_eq!(
+            midnight_as_date("'abcd-ef-gh 00:00:00'"),
+            "'abcd-ef-gh 00:00:00'"
+        );
+    }
 
     #[test]
     fn casts_on_string_literals_go_and_regclass_stays() {
