@@ -842,7 +842,7 @@ fn corpus_round_trip() {
         ("chinook", 1),
         ("northwind", 1),
         ("sqldef desired.sql", 756),
-        ("pg-schema-diff new.sql", 388),
+        ("pg-schema-diff new.sql", 391),
     ] {
         assert!(
             passed(corpus) >= floor,

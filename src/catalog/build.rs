@@ -1024,6 +1024,12 @@ impl Builder {
         }) {
             let subtype =
                 AlterTableType::try_from(cmd.subtype).unwrap_or(AlterTableType::Undefined);
+            if subtype == AlterTableType::AtAttachPartition
+                && ObjectType::try_from(s.objtype).ok() == Some(ObjectType::ObjectIndex)
+            {
+                self.attach_partition_index(name, cmd, ctx);
+                continue;
+            }
             let meta = self.meta_of_relation(name);
             let Some(meta) = meta else {
                 if s.missing_ok {
@@ -1063,6 +1069,63 @@ impl Builder {
                     ),
                 ),
             }
+        }
+    }
+
+    /// `ALTER INDEX parent ATTACH PARTITION child`: the partition's index (or, when the parent
+    /// is a PK/UNIQUE key, the key the index backs) becomes the parent's copy on that
+    /// partition. PostgreSQL then treats it exactly like the copies it makes itself, which
+    /// belong to the parent, so it leaves the partition's own objects.
+    fn attach_partition_index(
+        &mut self,
+        parent: &QualifiedName,
+        cmd: &protobuf::AlterTableCmd,
+        ctx: &Ctx<'_>,
+    ) {
+        let Some(NodeEnum::PartitionCmd(part)) = cmd.def.as_deref().and_then(|n| n.node.as_ref())
+        else {
+            return;
+        };
+        let Some(child) = &part.name else { return };
+        let child = ctx.qualify(child);
+        let backs_constraint = |t: &Table, name: &str| {
+            t.constraints.get(name).is_some_and(|c| {
+                matches!(
+                    c.kind,
+                    ConstraintKind::PrimaryKey { .. }
+                        | ConstraintKind::Unique { .. }
+                        | ConstraintKind::Exclude { .. }
+                )
+            })
+        };
+        let parent_is_constraint = self
+            .catalog
+            .tables
+            .values()
+            .any(|t| t.name.schema == parent.schema && backs_constraint(t, &parent.name));
+        if !parent_is_constraint && !self.catalog.indexes.contains_key(parent) {
+            self.unknown(ctx, "index", parent);
+            return;
+        }
+        if self.catalog.indexes.remove(&child).is_some() {
+            return;
+        }
+        // A partition's key attached to a plain index of the parent stays the partition's own
+        // constraint (only its index is attached); attached to the parent's key, it becomes
+        // the parent's copy.
+        if !parent_is_constraint {
+            return;
+        }
+        let owner = self
+            .catalog
+            .tables
+            .values_mut()
+            .find(|t| t.name.schema == child.schema && backs_constraint(t, &child.name));
+        match owner {
+            Some(t) => {
+                t.constraints.remove(&child.name);
+            }
+            None => self.unknown(ctx, "index", &child),
         }
     }
 

@@ -203,3 +203,37 @@ fn sql_standard_return_body_is_kept() {
     assert!(d.is_empty(), "{d:?}");
     assert_eq!(c.functions["public.f(integer)"].body, "RETURN a * 2");
 }
+
+#[test]
+fn attached_partition_indexes_become_the_parents() {
+    let (c, d) = build(
+        "create table f (id int not null, foo text not null) partition by list (foo);
+         create table f_1 partition of f for values in ('a');
+         create table f_2 partition of f for values in ('b');
+         alter table only f add constraint f_pk primary key (foo, id);
+         create unique index f_1_pkey on f_1 (foo, id);
+         alter table f_1 add constraint f_1_pkey primary key using index f_1_pkey;
+         alter index f_pk attach partition f_1_pkey;
+         create index p_idx on only f (foo);
+         create index f_2_part on f_2 (foo);
+         alter index p_idx attach partition f_2_part;",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    assert!(c.tables[&q("f_1")].constraints.is_empty());
+    assert!(c.indexes.contains_key(&q("p_idx")));
+    assert!(!c.indexes.contains_key(&q("f_2_part")));
+}
+
+#[test]
+fn a_partition_key_attached_to_a_plain_parent_index_stays_the_partitions() {
+    let (c, d) = build(
+        "create table f (id int, foo text) partition by list (foo);
+         create table f_1 partition of f for values in ('a');
+         create unique index some_idx on only f (foo, id);
+         create unique index f_1_pkey on f_1 (foo, id);
+         alter table f_1 add constraint f_1_pkey primary key using index f_1_pkey;
+         alter index some_idx attach partition f_1_pkey;",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    assert!(c.tables[&q("f_1")].constraints.contains_key("f_1_pkey"));
+}
