@@ -346,8 +346,7 @@ impl Differ<'_> {
             let target = ObjectRef::Type(name.clone());
             match (old, new) {
                 (None, Some(t)) => {
-                    let mut created = t.clone();
-                    created.meta = Meta::default();
+                    let created = without_meta(t);
                     self.push(Change::CreateType(Box::new(created)));
                     self.meta(&target, &Meta::default(), &t.meta);
                 }
@@ -497,8 +496,7 @@ impl Differ<'_> {
             let target = ObjectRef::Sequence(name.clone());
             match (old, new) {
                 (None, Some(s)) => {
-                    let mut created = s.clone();
-                    created.meta = Meta::default();
+                    let created = without_meta(s);
                     self.push(Change::CreateSequence(Box::new(created)));
                     self.meta(&target, &Meta::default(), &s.meta);
                 }
@@ -527,10 +525,8 @@ impl Differ<'_> {
                         || o.cycle != *cycle
                         || o.owned_by != *owned_by;
                     if differs {
-                        let mut from = o.clone();
-                        from.meta = Meta::default();
-                        let mut to = n.clone();
-                        to.meta = Meta::default();
+                        let from = without_meta(o);
+                        let to = without_meta(n);
                         self.push(Change::AlterSequence {
                             from: Box::new(from),
                             to: Box::new(to),
@@ -558,8 +554,7 @@ impl Differ<'_> {
     }
 
     fn create_table(&mut self, t: &Table) {
-        let mut created = t.clone();
-        created.meta = Meta::default();
+        let mut created = without_meta(t);
         created.rls_enabled = false;
         created.rls_forced = false;
         created.rls_span = None;
@@ -836,8 +831,7 @@ impl Differ<'_> {
             };
             match (old, new) {
                 (None, Some(v)) => {
-                    let mut created = v.clone();
-                    created.meta = Meta::default();
+                    let created = without_meta(v);
                     self.push(Change::CreateView(Box::new(created)));
                     self.meta(&target, &Meta::default(), &v.meta);
                 }
@@ -866,8 +860,7 @@ impl Differ<'_> {
         let definition_changed = old.query != *query
             || old.column_names != *column_names
             || old.check_option != *check_option;
-        let mut created = new.clone();
-        created.meta = Meta::default();
+        let created = without_meta(new);
         if definition_changed && *materialized {
             self.replaced_matviews.insert(name.clone());
             self.push(Change::ReplaceMaterializedView(Box::new(created)));
@@ -927,8 +920,7 @@ impl Differ<'_> {
                 (Some(i), None) => {
                     if !self.parent_dropped(&i.table) && !self.replaced_matviews.contains(&i.table)
                     {
-                        let mut dropped = i.clone();
-                        dropped.meta = Meta::default();
+                        let dropped = without_meta(i);
                         self.push(Change::DropIndex(Box::new(dropped)));
                     }
                 }
@@ -958,10 +950,8 @@ impl Differ<'_> {
                         || o.predicate != *predicate
                         || o.options != *options;
                     if changed {
-                        let mut from = o.clone();
-                        from.meta = Meta::default();
-                        let mut to = n.clone();
-                        to.meta = Meta::default();
+                        let from = without_meta(o);
+                        let to = without_meta(n);
                         self.push(Change::ReplaceIndex {
                             from: Box::new(from),
                             to: Box::new(to),
@@ -975,8 +965,7 @@ impl Differ<'_> {
     }
 
     fn create_index(&mut self, i: &Index) {
-        let mut created = i.clone();
-        created.meta = Meta::default();
+        let created = without_meta(i);
         self.push(Change::CreateIndex(Box::new(created)));
         self.meta(&ObjectRef::Index(i.name.clone()), &Meta::default(), &i.meta);
     }
@@ -997,8 +986,7 @@ impl Differ<'_> {
     }
 
     fn create_function(&mut self, f: &Function) {
-        let mut created = f.clone();
-        created.meta = Meta::default();
+        let created = without_meta(f);
         self.push(Change::CreateFunction(Box::new(created)));
         // PostgreSQL grants EXECUTE to PUBLIC on every new routine.
         let implicit = Meta {
@@ -1051,8 +1039,7 @@ impl Differ<'_> {
             || old.parallel != *parallel
             || old.config != *config;
         if attributes_changed {
-            let mut replaced = new.clone();
-            replaced.meta = Meta::default();
+            let replaced = without_meta(new);
             self.push(Change::ReplaceFunction(Box::new(replaced)));
         }
         self.meta(&ObjectRef::function(new), &old.meta, meta);
@@ -1111,8 +1098,7 @@ impl Differ<'_> {
     }
 
     fn create_trigger(&mut self, t: &Trigger) {
-        let mut created = t.clone();
-        created.meta = Meta::default();
+        let created = without_meta(t);
         self.push(Change::CreateTrigger(Box::new(created)));
         let target = ObjectRef::Trigger(t.table.clone(), t.name.clone());
         self.meta(&target, &Meta::default(), &t.meta);
@@ -1140,8 +1126,7 @@ impl Differ<'_> {
     }
 
     fn create_policy(&mut self, p: &Policy) {
-        let mut created = p.clone();
-        created.meta = Meta::default();
+        let created = without_meta(p);
         self.push(Change::CreatePolicy(Box::new(created)));
         let target = ObjectRef::Policy(p.table.clone(), p.name.clone());
         self.meta(&target, &Meta::default(), &p.meta);
@@ -1166,10 +1151,8 @@ impl Differ<'_> {
             || (old.using.is_some() && using.is_none())
             || (old.with_check.is_some() && with_check.is_none());
         if needs_replace {
-            let mut from = old.clone();
-            from.meta = Meta::default();
-            let mut to = new.clone();
-            to.meta = Meta::default();
+            let from = without_meta(old);
+            let to = without_meta(new);
             self.push(Change::ReplacePolicy {
                 from: Box::new(from),
                 to: Box::new(to),
@@ -1226,4 +1209,31 @@ impl Differ<'_> {
             });
         }
     }
+}
+
+/// Objects that carry provenance ([`Meta`]: span, comment, owner, grants): changes carry the
+/// object's definition only, since comments, owners and grants are diffed as changes of their own.
+trait HasMeta: Clone {
+    fn meta_mut(&mut self) -> &mut Meta;
+}
+
+macro_rules! has_meta {
+    ($($t:ty),* $(,)?) => {
+        $(impl HasMeta for $t {
+            fn meta_mut(&mut self) -> &mut Meta {
+                &mut self.meta
+            }
+        })*
+    };
+}
+
+has_meta!(
+    Table, View, Index, Function, Trigger, Policy, Sequence, TypeDef, Extension, Schema
+);
+
+/// A copy of the object without its provenance.
+fn without_meta<T: HasMeta>(object: &T) -> T {
+    let mut copy = object.clone();
+    *copy.meta_mut() = Meta::default();
+    copy
 }
