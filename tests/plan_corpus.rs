@@ -329,6 +329,7 @@ fn shape(message: &str) -> String {
 fn print_back_only(sql: &str) -> bool {
     sql.starts_with("CREATE OR REPLACE VIEW")
         || sql.starts_with("ALTER POLICY")
+        || sql.contains(" SET EXPRESSION AS ")
         || sql.starts_with("DROP MATERIALIZED VIEW")
         || sql.starts_with("CREATE MATERIALIZED VIEW")
         || (sql.starts_with("ALTER DOMAIN")
@@ -587,12 +588,15 @@ fn run_loaded(x: &mut Client, y: &mut Client, case: &Case, t: &mut std::time::In
                 .unwrap_or_default();
             format!("re-plan not empty: {kind}")
         };
+        let changes = schema_tool::diff::diff(&after, &desired, &Default::default());
+        let changes: Vec<String> = changes.iter().take(3).map(|c| format!("{c:?}")).collect();
         return fail(
             &reason,
             format!(
-                "  plan:\n{}\n  re-plan:\n{}",
+                "  plan:\n{}\n  re-plan:\n{}\n  changes: {}",
                 describe(&first),
-                describe(&again)
+                describe(&again),
+                changes.join("\n    ")
             ),
         );
     }

@@ -547,6 +547,14 @@ fn type_bounds(data_type: &str) -> (i64, i64) {
     }
 }
 
+/// An identity column's options with the values PostgreSQL picks by itself left out and the
+/// rest sorted by name (rule 4): what two identities are compared by.
+pub fn identity_options(options: &[(String, String)], column_type: &str) -> Vec<(String, String)> {
+    let mut out = options.to_vec();
+    identity_defaults(&mut out, column_type);
+    out
+}
+
 /// Identity options: names as the parser gives them (`start`, `increment`, …); defaults dropped,
 /// the rest sorted by name.
 fn identity_defaults(options: &mut Vec<(String, String)>, column_type: &str) {

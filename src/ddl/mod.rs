@@ -199,7 +199,7 @@ pub fn sequence_owned_by(s: &Sequence) -> String {
 // ----- tables -----------------------------------------------------------------------------
 
 /// One identity option as the loader stores it (`start` → `START WITH 1`).
-fn identity_option(name: &str, value: &str) -> String {
+pub fn identity_option(name: &str, value: &str) -> String {
     match name {
         "start" => format!("START WITH {value}"),
         "increment" => format!("INCREMENT BY {value}"),

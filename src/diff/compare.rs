@@ -8,11 +8,64 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{
     AttributeChange, Change, DiffOptions, DomainChange, EnumPosition, ObjectRef, RenameKind,
 };
+use crate::catalog::normalize::{identity_options, unqualify_type};
 use crate::catalog::{
-    Catalog, Column, Constraint, ConstraintKind, Extension, Function, Index, Meta, OtherObject,
-    Policy, QualifiedName, Schema, Sequence, Table, Trigger, TypeDef, TypeKind, View,
+    Catalog, Column, Constraint, ConstraintKind, Extension, Function, Identity, Index, Meta,
+    OtherObject, Policy, QualifiedName, Schema, Sequence, Table, Trigger, TypeDef, TypeKind, View,
 };
 use crate::graph::DepGraph;
+
+/// The schema whose names the loader and PostgreSQL's print-back may write bare.
+const DEFAULT_SCHEMA: &str = "public";
+
+/// Whether two type names are the same type: `format_type` qualifies a type of the default
+/// schema (`public.mood`) that a file writes bare (`mood`), read with `search_path =
+/// pg_catalog`.
+fn same_type(a: &str, b: &str) -> bool {
+    a == b || unqualify_type(a, DEFAULT_SCHEMA) == unqualify_type(b, DEFAULT_SCHEMA)
+}
+
+/// Whether two identities are the same: the same kind, and the same options once those
+/// PostgreSQL picks by itself are left out. `START` only matters when the sequence is created:
+/// a desired identity that does not state one accepts any.
+fn same_identity(old: Option<&Identity>, new: Option<&Identity>, column_type: &str) -> bool {
+    match (old, new) {
+        (None, None) => true,
+        (Some(o), Some(n)) => {
+            o.always == n.always && identity_changes(o, n, column_type).is_empty()
+        }
+        _ => false,
+    }
+}
+
+/// The identity options to set for `old` to become `new` (name, value; an empty value resets
+/// an option to what PostgreSQL picks by itself).
+pub(crate) fn identity_changes(
+    old: &Identity,
+    new: &Identity,
+    column_type: &str,
+) -> Vec<(String, String)> {
+    let from = identity_options(&old.options, column_type);
+    let to = identity_options(&new.options, column_type);
+    let mut out: Vec<(String, String)> = to
+        .iter()
+        .filter(|o| !from.contains(o))
+        .filter(|(n, _)| n != "sequence_name")
+        .cloned()
+        .collect();
+    for (name, _) in &from {
+        let reset = match name.as_str() {
+            "start" | "sequence_name" => continue,
+            "increment" | "cache" => "1",
+            "cycle" => "false",
+            _ => "",
+        };
+        if !to.iter().any(|(n, _)| n == name) {
+            out.push((name.clone(), reset.to_owned()));
+        }
+    }
+    out
+}
 
 /// Keys of two maps merged, each with the value on either side.
 fn pair<'a, K: Ord, V>(
@@ -331,7 +384,13 @@ impl Differ<'_> {
                             schema,
                         });
                     }
-                    self.meta(&target, &o.meta, meta);
+                    // So does an unstated comment: the control file sets one when the
+                    // extension is created, which no file repeats.
+                    let mut meta = meta.clone();
+                    if meta.comment.is_none() {
+                        meta.comment.clone_from(&o.meta.comment);
+                    }
+                    self.meta(&target, &o.meta, &meta);
                 }
                 (None, None) => {}
             }
@@ -413,7 +472,7 @@ impl Differ<'_> {
                     collation,
                 },
             ) => {
-                if b0 != base || col0 != collation {
+                if !same_type(b0, base) || col0 != collation {
                     self.push(unsupported(format!(
                         "domain base type or collation changed ({b0} → {base}); drop and create it with its dependent columns by hand"
                     )));
@@ -463,16 +522,18 @@ impl Differ<'_> {
                             name: name.clone(),
                             change: AttributeChange::Add(attr.clone(), ty.clone()),
                         }),
-                        Some((_, t0)) if t0 != ty => self.push(Change::AlterCompositeType {
-                            name: name.clone(),
-                            change: AttributeChange::AlterType(attr.clone(), ty.clone()),
-                        }),
+                        Some((_, t0)) if !same_type(t0, ty) => {
+                            self.push(Change::AlterCompositeType {
+                                name: name.clone(),
+                                change: AttributeChange::AlterType(attr.clone(), ty.clone()),
+                            })
+                        }
                         Some(_) => {}
                     }
                 }
             }
             (TypeKind::Range { subtype: s0 }, TypeKind::Range { subtype }) => {
-                if s0 != subtype {
+                if !same_type(s0, subtype) {
                     self.push(unsupported(format!(
                         "range subtype changed ({s0} → {subtype}); PostgreSQL cannot alter it"
                     )));
@@ -514,7 +575,7 @@ impl Differ<'_> {
                         owned_by,
                         meta,
                     } = n;
-                    let differs = o.data_type != *data_type
+                    let differs = !same_type(&o.data_type, data_type)
                         // START WITH only matters when the sequence is created (RESTART is
                         // not declarative): an unspecified start is no change.
                         || (start.is_some() && o.start != *start)
@@ -728,10 +789,17 @@ impl Differ<'_> {
     /// A constraint added to an existing table: foreign keys and CHECKs go in NOT VALID and
     /// are validated by a separate change, which takes a weaker lock and can be retried.
     fn add_constraint(&mut self, table: &QualifiedName, c: &Constraint) {
-        let two_step = matches!(
-            c.kind,
-            ConstraintKind::ForeignKey { .. } | ConstraintKind::Check { .. }
-        ) && !c.not_valid;
+        // PostgreSQL refuses a NOT VALID foreign key on a partitioned table.
+        let partitioned = self
+            .desired
+            .tables
+            .get(table)
+            .is_some_and(|t| t.partition_by.is_some());
+        let two_step = match c.kind {
+            ConstraintKind::ForeignKey { .. } => !partitioned,
+            ConstraintKind::Check { .. } => true,
+            _ => false,
+        } && !c.not_valid;
         let mut added = c.clone();
         added.not_valid |= two_step;
         self.push(Change::AddConstraint {
@@ -758,7 +826,7 @@ impl Differ<'_> {
             comment,
             span: _, // source position never affects the plan
         } = new;
-        if old.ty != *ty || old.collation != *collation {
+        if !same_type(&old.ty, ty) || old.collation != *collation {
             self.push(Change::AlterColumnType {
                 table: table.clone(),
                 column: name.clone(),
@@ -789,7 +857,7 @@ impl Differ<'_> {
             });
         }
         // ADD IDENTITY needs the column NOT NULL first.
-        if old.identity != *identity {
+        if !same_identity(old.identity.as_ref(), identity.as_ref(), ty) {
             self.push(Change::SetIdentity {
                 table: table.clone(),
                 column: name.clone(),

@@ -16,6 +16,7 @@
 //!   [`Change::Unsupported`], which the planner reports as an error.
 
 mod compare;
+pub(crate) use compare::identity_changes;
 mod display;
 #[cfg(test)]
 mod tests;
