@@ -430,11 +430,19 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     let mut steps = Vec::new();
     for (_, change) in &keyed {
+        // CONCURRENTLY only on plain tables that exist on both sides: PostgreSQL refuses it
+        // on a partitioned table (whose index is built or dropped on every partition at once).
+        let plain = |t: &QualifiedName| {
+            current
+                .tables
+                .get(t)
+                .is_some_and(|t| t.partition_by.is_none())
+        };
         let concurrent = match change {
             Change::CreateIndex(i) | Change::DropIndex(i) => {
-                current.tables.contains_key(&i.table) && desired.tables.contains_key(&i.table)
+                plain(&i.table) && desired.tables.contains_key(&i.table)
             }
-            Change::ReplaceIndex { to, .. } => current.tables.contains_key(&to.table),
+            Change::ReplaceIndex { to, .. } => plain(&to.table),
             _ => false,
         };
         let statements = sql::render(change, current, desired, concurrent);

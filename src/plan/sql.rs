@@ -281,16 +281,29 @@ pub fn render(
         Change::AlterColumnType {
             table,
             column,
+            from,
             to,
             collation,
-            ..
         } => {
             let coll = collation
                 .as_ref()
                 .map(|c| format!(" COLLATE {}", quote_ident(c)))
                 .unwrap_or_default();
+            // An explicit cast: PostgreSQL's implicit conversion refuses most type changes
+            // (text to integer, text to an enum) that an explicit cast performs. Not when only
+            // a length or precision changes: an explicit cast to a shorter `varchar` truncates
+            // silently where the implicit one fails.
+            let base = |t: &str| {
+                t.split('(').next().unwrap_or(t).trim().to_owned()
+                    + &"[]".repeat(t.matches("[]").count())
+            };
+            let using = if base(from) == base(to) {
+                String::new()
+            } else {
+                format!(" USING {}::{to}", quote_ident(column))
+            };
             vec![tx(format!(
-                "{} ALTER COLUMN {} TYPE {to}{coll};",
+                "{} ALTER COLUMN {} TYPE {to}{coll}{using};",
                 alter_table(table),
                 quote_ident(column)
             ))]
@@ -355,12 +368,40 @@ pub fn render(
                 quote_ident(column)
             );
             let when = |always: bool| if always { "ALWAYS" } else { "BY DEFAULT" };
+            let column_type = desired
+                .tables
+                .get(table)
+                .and_then(|t| t.column(column))
+                .map_or("", |c| c.ty.as_str());
             vec![tx(match (from, to) {
                 (_, None) => format!("{base} DROP IDENTITY;"),
                 (None, Some(id)) => {
-                    format!("{base} ADD GENERATED {} AS IDENTITY;", when(id.always))
+                    let opts: Vec<String> = id
+                        .options
+                        .iter()
+                        .map(|(n, v)| ddl::identity_option(n, v))
+                        .collect();
+                    let opts = if opts.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", opts.join(" "))
+                    };
+                    format!(
+                        "{base} ADD GENERATED {} AS IDENTITY{opts};",
+                        when(id.always)
+                    )
                 }
-                (Some(_), Some(id)) => format!("{base} SET GENERATED {};", when(id.always)),
+                (Some(old), Some(id)) => {
+                    let mut sql = base;
+                    if old.always != id.always {
+                        let _ = write!(sql, " SET GENERATED {}", when(id.always));
+                    }
+                    for (n, v) in crate::diff::identity_changes(old, id, column_type) {
+                        let _ = write!(sql, " SET {}", ddl::identity_option(&n, &v));
+                    }
+                    sql.push(';');
+                    sql
+                }
             })]
         }
         Change::SetGenerated {
