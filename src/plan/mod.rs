@@ -93,15 +93,19 @@ fn phase(change: &Change, current: &Catalog) -> u8 {
                 .get(table)
                 .and_then(|t| t.constraints.get(name))
                 .is_some_and(|c| matches!(c.kind, ConstraintKind::ForeignKey { .. }));
-            if fk { 2 } else { 3 }
+            if fk { 2 } else { 4 }
         }
-        Change::DropIndex(_) => 4,
-        Change::DropColumn { .. } => 5,
-        Change::DropTable(_) => 6,
-        Change::DropSequence(_) => 7,
-        Change::DropType(_) => 8,
-        Change::DropExtension(_) => 9,
-        Change::DropSchema(_) => 10,
+        // A dropped table takes its own constraints along; it goes before the keys of other
+        // tables that its foreign keys need.
+        Change::DropTable(_) => 3,
+        Change::DropIndex(_) => 5,
+        Change::DropColumn { .. } => 6,
+        // Sequences, types, extensions and schemas go once the tables, routines and views no
+        // longer use them (a column changed away from an enum, a default from a sequence).
+        Change::DropSequence(_) => 18,
+        Change::DropType(_) => 19,
+        Change::DropExtension(_) => 20,
+        Change::DropSchema(_) => 21,
         Change::CreateSchema(_) => 11,
         Change::CreateExtension { .. } | Change::AlterExtension { .. } => 12,
         Change::CreateType(_)
@@ -125,21 +129,21 @@ fn phase(change: &Change, current: &Catalog) -> u8 {
         | Change::ReplaceView { .. }
         | Change::ReplaceMaterializedView(_)
         | Change::SetViewOptions { .. } => 17,
-        Change::CreateIndex(_) | Change::ReplaceIndex { .. } => 18,
+        Change::CreateIndex(_) | Change::ReplaceIndex { .. } => 22,
         Change::AddConstraint { constraint, .. } => {
             if matches!(constraint.kind, ConstraintKind::ForeignKey { .. }) {
-                20
+                24
             } else {
-                19
+                23
             }
         }
-        Change::ValidateConstraint { .. } => 21,
-        Change::CreateTrigger(_) => 22,
-        Change::SetRowSecurity { .. } | Change::ForceRowSecurity { .. } => 23,
-        Change::CreatePolicy(_) | Change::AlterPolicy { .. } | Change::ReplacePolicy { .. } => 24,
-        Change::Comment { .. } => 25,
-        Change::Grant { .. } | Change::Revoke { .. } | Change::SetOwner { .. } => 26,
-        Change::Unsupported { .. } => 27,
+        Change::ValidateConstraint { .. } => 25,
+        Change::CreateTrigger(_) => 26,
+        Change::SetRowSecurity { .. } | Change::ForceRowSecurity { .. } => 27,
+        Change::CreatePolicy(_) | Change::AlterPolicy { .. } | Change::ReplacePolicy { .. } => 28,
+        Change::Comment { .. } => 29,
+        Change::Grant { .. } | Change::Revoke { .. } | Change::SetOwner { .. } => 30,
+        Change::Unsupported { .. } => 31,
     }
 }
 
@@ -397,6 +401,23 @@ fn why(change: &Change, rebuild: &BTreeMap<QualifiedName, String>) -> String {
     }
 }
 
+/// `schema-apply` runs the transactional steps in one transaction and the others after it, so
+/// a step about an object that a non-transactional step builds or drops (the rename that swaps
+/// in an index built `CONCURRENTLY`, the comment on it) must run after that step: outside the
+/// transaction too, in plan order.
+fn defer_after_concurrent(steps: &mut [Step]) {
+    let mut deferred: BTreeSet<String> = BTreeSet::new();
+    for s in steps.iter_mut() {
+        if !s.transactional {
+            deferred.extend(s.objects.iter().cloned());
+        } else if s.objects.iter().any(|o| deferred.contains(o)) {
+            s.transactional = false;
+            s.why
+                .push_str("; after the statement outside the transaction it depends on");
+        }
+    }
+}
+
 /// Plans the changes that turn `current` into `desired`.
 pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<Plan, PlanError> {
     let changes = diff(current, desired, &opts.diff);
@@ -496,6 +517,7 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
             }
         }
     }
+    defer_after_concurrent(&mut steps);
     // Sequence ownership needs the owning table: move those steps after the tables.
     let (owned, mut rest): (Vec<Step>, Vec<Step>) = steps
         .into_iter()
