@@ -561,6 +561,15 @@ impl Differ<'_> {
                     self.push(Change::CreateSequence(Box::new(created)));
                     self.meta(&target, &Meta::default(), &s.meta);
                 }
+                // A sequence owned by a column goes with it: DROP TABLE or DROP COLUMN takes
+                // it along, and a DROP SEQUENCE after that fails.
+                (Some(o), None)
+                    if o.owned_by.as_ref().is_some_and(|(t, c)| {
+                        self.desired
+                            .tables
+                            .get(t)
+                            .is_none_or(|t| t.column(c).is_none())
+                    }) => {}
                 (Some(_), None) => self.push(Change::DropSequence(name.clone())),
                 (Some(o), Some(n)) => {
                     let Sequence {

@@ -629,3 +629,52 @@ fn a_type_change_casts_explicitly_unless_only_the_length_changes() {
         "{sql:?}"
     );
 }
+
+#[test]
+fn steps_about_an_index_built_concurrently_run_after_it_outside_the_transaction() {
+    let current = "create table t (id int, name text); create index t_name on t (name);";
+    let desired = "create table t (id int, name text); create index t_name on t (lower(name));
+                   comment on index t_name is 'lower-case';";
+    let p = crate::plan::plan(&cat(current), &cat(desired), &Default::default()).unwrap();
+    let rename = p
+        .steps
+        .iter()
+        .position(|s| s.sql.contains("RENAME TO"))
+        .unwrap();
+    let comment = p
+        .steps
+        .iter()
+        .position(|s| s.sql.starts_with("COMMENT ON INDEX"))
+        .unwrap();
+    assert!(!p.steps[rename].transactional && !p.steps[comment].transactional);
+    assert!(rename < comment);
+}
+
+#[test]
+fn a_sequence_owned_by_a_dropped_table_or_column_goes_with_it() {
+    let current = "create table foo (id serial, n serial); create table bar (id int);";
+    let list = changes(current, "create table bar (id int);");
+    assert!(list.iter().all(|c| !c.contains("sequence")), "{list:?}");
+    let list = changes(
+        current,
+        "create table foo (id serial); create table bar (id int);",
+    );
+    assert!(list.iter().all(|c| !c.contains("sequence")), "{list:?}");
+}
+
+#[test]
+fn drops_of_types_and_tables_wait_for_what_uses_them() {
+    let current = "create type old_status as enum ('a'); create table items (status old_status);
+                   create table users (id int primary key, name text);
+                   create table taggings (user_id int references users);";
+    let desired = "create table items (status text); create table users (id int, name text);";
+    let p = crate::plan::plan(&cat(current), &cat(desired), &Default::default()).unwrap();
+    let at = |needle: &str| {
+        p.steps
+            .iter()
+            .position(|s| s.sql.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}: {:?}", p.steps))
+    };
+    assert!(at("TYPE text") < at("DROP TYPE"));
+    assert!(at("DROP TABLE \"public\".\"taggings\"") < at("DROP CONSTRAINT \"users_pkey\""));
+}
