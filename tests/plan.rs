@@ -11,7 +11,9 @@ use std::process::Command;
 use common::{error_chain, fresh_database};
 use postgres::Client;
 use schema_tool::catalog::Catalog;
-use schema_tool::elaborate::{ElaborateOptions, elaborate};
+use schema_tool::elaborate::{
+    ElaborateError, ElaborateOptions, Shadow, elaborate, elaborate_with_fallback,
+};
 use schema_tool::introspect::{IntrospectOptions, introspect};
 use schema_tool::plan::{Plan, PlanOptions, plan};
 use schema_tool::project::{LoadOptions, Project};
@@ -366,4 +368,88 @@ fn a_view_over_a_table_the_plan_creates_stays_a_change() {
     let p = plan(&current, &elaborated, &PlanOptions::default()).unwrap();
     apply(&mut client, &p);
     assert!(plan_now(&mut client, &desired).steps.is_empty());
+}
+
+/// A database holding `PRINTED_DIFFERENTLY` and a role that may read it but not create
+/// temporary objects in it (reading the catalog is all a plan needs); returns the database, the role and a connection as the role.
+fn without_temp_privilege(prefix: &str) -> (String, String, Client) {
+    let (db, mut client) = fresh_database(prefix);
+    let role = format!("{db}_reader");
+    client
+        .batch_execute(&format!(
+            "{PRINTED_DIFFERENTLY}
+             CREATE ROLE {role} LOGIN;
+             REVOKE TEMPORARY ON DATABASE {db} FROM PUBLIC;"
+        ))
+        .unwrap();
+    let mut config = common::cluster().config(&db);
+    config.user(&role);
+    let limited = config.connect(postgres::NoTls).unwrap();
+    (db, role, limited)
+}
+
+#[test]
+fn a_target_without_temp_privilege_elaborates_in_a_shadow() {
+    let (_, _, mut limited) = without_temp_privilege("plan_notemp");
+    let desired = Project::from_sql(PRINTED_DIFFERENTLY, &[]).catalog;
+    let current = live(&mut limited);
+    let opts = ElaborateOptions::default();
+    let refused = elaborate(&mut limited, &mut desired.clone(), &current, &opts);
+    assert!(
+        matches!(refused, Err(ElaborateError::Unusable(_))),
+        "{refused:?}"
+    );
+    let dev_url = common::cluster().url("postgres");
+    for shadow in [Shadow::DevUrl(dev_url), Shadow::Embedded] {
+        let mut elaborated = desired.clone();
+        let report =
+            elaborate_with_fallback(&mut limited, &shadow, &mut elaborated, &current, &opts)
+                .unwrap_or_else(|e| panic!("{shadow:?}: {}", error_chain(&e)));
+        assert!(report.server.contains("refused"), "{report:?}");
+        assert!(report.settled_by_server > 0, "{report:?}");
+        let p = plan(&current, &elaborated, &PlanOptions::default()).unwrap();
+        assert!(p.steps.is_empty(), "{shadow:?}:\n{}", describe(&p));
+    }
+    // The temporary database made on the --dev-url server is gone.
+    let mut admin = common::cluster().connect("postgres").unwrap();
+    let left: i64 = admin
+        .query_one(
+            "select count(*) from pg_database where datname like 'schema_tool_shadow_%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
+}
+
+#[test]
+fn schema_plan_takes_dev_url_for_a_target_without_temp_privilege() {
+    let (db, role, _) = without_temp_privilege("plan_devurl");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("schema.sql"), PRINTED_DIFFERENTLY).unwrap();
+    let cluster = common::cluster();
+    let target = cluster.url(&db).replacen(
+        "postgresql://postgres@",
+        &format!("postgresql://{role}@"),
+        1,
+    );
+    let out = schema_plan(&[
+        "--config",
+        "/dev/null",
+        "--database-url",
+        &target,
+        "--dev-url",
+        &cluster.url("postgres"),
+        "--fail-on-changes",
+        dir.path().to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("No changes"), "{stdout}");
+    assert!(stdout.contains("a temporary database on"), "{stdout}");
 }

@@ -11,6 +11,7 @@
 use postgres::Client;
 
 use super::{ElaborateError, ElaborateOptions, Report, elaborate};
+use crate::catalog::names::quote_ident;
 use crate::catalog::{Catalog, ConstraintKind, Meta};
 use crate::db::{ConnectOptions, connect, connect_target, resolve};
 
@@ -56,7 +57,7 @@ fn major_version(client: &mut Client) -> Result<u32, ElaborateError> {
     Ok(u32::try_from(num / 10_000).unwrap_or(0))
 }
 
-fn check_version(target: u32, shadow: u32) -> Result<(), ElaborateError> {
+pub(super) fn check_version(target: u32, shadow: u32) -> Result<(), ElaborateError> {
     if target == shadow {
         Ok(())
     } else {
@@ -102,7 +103,7 @@ pub fn in_shadow(
                     .map_or(0, |d| d.as_nanos())
             );
             admin
-                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .batch_execute(&format!("CREATE DATABASE {}", quote_ident(&name)))
                 .map_err(|e| failed(&format!("cannot create a database with --dev-url: {e}")))?;
             let result = (|| {
                 let mut target = resolve(&opts_connect).map_err(|e| failed(&e))?;

@@ -105,3 +105,33 @@ fn objects_on_one_side_only_are_not_probed() {
     let live = catalog("create table u (a int check (a > 1));");
     assert!(collect(&mut desired, &live, "public").probes.is_empty());
 }
+
+#[test]
+fn a_shadow_of_another_major_version_is_a_clear_error() {
+    assert!(super::shadow::check_version(15, 15).is_ok());
+    let err = super::shadow::check_version(15, 16).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("version 16") && text.contains("version 15") && text.contains("--dev-url"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_shadow_copy_leaves_out_what_elaboration_does_not_need() {
+    let live = catalog(
+        "create table p (id int primary key);
+         create table t (id int references p, a int check (a > 0));
+         create index t_a on t (a);
+         alter table t enable row level security;
+         create policy own on t using (a = 1);
+         grant select on t to public;
+         create view v as select a from t;",
+    );
+    let shadow = super::shadow::shadow_catalog(&live);
+    let t = shadow.tables.values().find(|t| t.name.name == "t").unwrap();
+    assert_eq!(t.constraints.len(), 1, "{:?}", t.constraints);
+    assert!(!t.rls_enabled && t.meta.grants.is_empty());
+    assert!(shadow.indexes.is_empty() && shadow.policies.is_empty());
+    assert_eq!(shadow.views.len(), 1);
+}
