@@ -54,6 +54,9 @@ pub enum Error {
     /// The embedded throwaway cluster could not be used.
     #[error("embedded PostgreSQL cluster: {}", chain(.0))]
     Cluster(#[from] crate::shadow::ClusterError),
+    /// Definitions could not be elaborated on the target or a shadow database.
+    #[error("{}", chain(.0))]
+    Elaborate(#[from] crate::elaborate::ElaborateError),
     /// Writing output failed.
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),

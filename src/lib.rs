@@ -11,6 +11,7 @@ pub mod db;
 pub mod ddl;
 pub mod diagnostic;
 pub mod diff;
+pub mod elaborate;
 pub mod error;
 pub mod graph;
 pub mod introspect;

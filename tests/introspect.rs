@@ -4,9 +4,9 @@
 //! (`catalog::normalize`).
 //!
 //! Where the two sides still differ only in how PostgreSQL prints an expression (an implicit
-//! cast made explicit, a view's `*` expanded, columns qualified), the comparison asks the server
-//! to elaborate both sides in the same way (a temporary view over the expression, rolled back),
-//! as DESIGN's planner does. Everything else that differs is reported.
+//! cast made explicit, a view's `*` expanded, columns qualified), the comparison lets
+//! `schema_tool::elaborate` settle them on the server, as `schema-plan` does. Everything else
+//! that differs is reported.
 
 mod common;
 
@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 
 use postgres::Client;
 use schema_tool::catalog::build::{Input, build_catalog};
-use schema_tool::catalog::normalize::{normalize, normalize_expr, unspecified_from};
-use schema_tool::catalog::{Catalog, ConstraintKind, Expr, QualifiedName, TypeKind};
+use schema_tool::catalog::normalize::{normalize, unspecified_from};
+use schema_tool::catalog::{Catalog, QualifiedName};
+use schema_tool::elaborate::{ElaborateOptions, elaborate};
 use schema_tool::introspect::{IntrospectOptions, QUERY_FILES, introspect, query_text};
 use schema_tool::parse::parse_file;
 use schema_tool::source::FileId;
@@ -160,213 +161,6 @@ fn sql_files(dir: &Path) -> Vec<PathBuf> {
 
 // ----- comparison --------------------------------------------------------------------------
 
-/// Asks the server how it prints `expr` (a scalar expression over the columns of `from`, a
-/// FROM item, or a whole query when `from` is `None`). Runs in a transaction that is rolled
-/// back.
-fn elaborate(
-    client: &mut Client,
-    from: Option<&str>,
-    expr: &str,
-    columns: &[String],
-) -> Option<String> {
-    let body = match from {
-        Some(t) => format!("SELECT ({expr}) AS e FROM {t}"),
-        None => expr.to_owned(),
-    };
-    let cols = if columns.is_empty() {
-        String::new()
-    } else {
-        let quoted: Vec<String> = columns
-            .iter()
-            .map(|c| schema_tool::catalog::names::quote_ident(c))
-            .collect();
-        format!(" ({})", quoted.join(", "))
-    };
-    let mut tx = client.transaction().ok()?;
-    let result = (|| {
-        tx.batch_execute(&format!(
-            "SET LOCAL search_path = {DEFAULT_SCHEMA}; CREATE TEMP VIEW introspect_elaborate{cols} AS {body}; SET LOCAL search_path = pg_catalog"
-        ))
-        .ok()?;
-        let row = tx
-            .query_one(
-                "SELECT pg_get_viewdef('pg_temp.introspect_elaborate'::regclass, false)",
-                &[],
-            )
-            .ok()?;
-        row.try_get::<_, String>(0).ok()
-    })();
-    let _ = tx.rollback();
-    result
-}
-
-/// Whether the server has `opclass` as the default operator class of its type for `method`.
-fn is_default_opclass(client: &mut Client, opclass: &str, method: &str) -> bool {
-    let name = opclass.rsplit('.').next().unwrap_or(opclass);
-    client
-        .query_opt(
-            "SELECT c.opcdefault FROM pg_opclass c JOIN pg_am a ON a.oid = c.opcmethod \
-             WHERE c.opcname = $1 AND a.amname = $2 AND pg_opclass_is_visible(c.oid)",
-            &[&name, &method],
-        )
-        .ok()
-        .flatten()
-        .is_some_and(|r| r.get::<_, bool>(0))
-}
-
-/// Whether two expressions differ after normalisation (only those are worth a round trip to
-/// the server).
-fn differ(a: &Expr, b: &Expr) -> bool {
-    normalize_expr(a, DEFAULT_SCHEMA) != normalize_expr(b, DEFAULT_SCHEMA)
-}
-
-/// Whether two expressions are the same once the server has elaborated both in the same way;
-/// `cast` is the type the value is assigned to (a column default), if any.
-fn same_elaborated(
-    client: &mut Client,
-    from: &str,
-    cast: Option<&str>,
-    a: &Expr,
-    b: &Expr,
-) -> bool {
-    let wrap = |e: &Expr| match cast {
-        Some(ty) => format!("CAST(({}) AS {ty})", e.sql()),
-        None => e.sql().to_owned(),
-    };
-    let ea = elaborate(client, Some(from), &wrap(a), &[]);
-    ea.is_some() && ea == elaborate(client, Some(from), &wrap(b), &[])
-}
-
-/// Replaces `a` by `b` when they differ only in how PostgreSQL prints them.
-fn settle(
-    client: &mut Client,
-    from: &str,
-    cast: Option<&str>,
-    a: &mut Option<Expr>,
-    b: &Option<Expr>,
-) {
-    if let (Some(x), Some(y)) = (a.as_ref(), b.as_ref()) {
-        if differ(x, y) && same_elaborated(client, from, cast, x, y) {
-            *a = Some(y.clone());
-        }
-    }
-}
-
-/// Settles expression differences in `file` that the server prints identically (both sides
-/// elaborated the same way, in the database that holds the loaded schema); anything else is
-/// left for the comparison to report. Runs on the catalogs as built and read, before
-/// normalisation, so the server sees each definition as it was written or printed.
-fn settle_expressions(client: &mut Client, file: &mut Catalog, live: &Catalog) {
-    for (name, t) in &mut file.tables {
-        let Some(lt) = live.tables.get(name) else {
-            continue;
-        };
-        let from = &name.to_string();
-        for col in &mut t.columns {
-            let Some(lc) = lt.column(&col.name) else {
-                continue;
-            };
-            let ty = col.ty.clone();
-            settle(client, from, Some(&ty), &mut col.default, &lc.default);
-            settle(client, from, Some(&ty), &mut col.generated, &lc.generated);
-        }
-        for (kname, k) in &mut t.constraints {
-            let Some(lk) = lt.constraints.get(kname) else {
-                continue;
-            };
-            match (&mut k.kind, &lk.kind) {
-                (ConstraintKind::Check { expr, .. }, ConstraintKind::Check { expr: lexpr, .. })
-                    if differ(expr, lexpr) && same_elaborated(client, from, None, expr, lexpr) =>
-                {
-                    *expr = lexpr.clone();
-                }
-                (
-                    ConstraintKind::Exclude { predicate, .. },
-                    ConstraintKind::Exclude { predicate: lp, .. },
-                ) => {
-                    settle(client, from, None, predicate, lp);
-                }
-                _ => {}
-            }
-        }
-    }
-    for (name, i) in &mut file.indexes {
-        let Some(li) = live.indexes.get(name) else {
-            continue;
-        };
-        let from = i.table.to_string();
-        settle(client, &from, None, &mut i.predicate, &li.predicate);
-        for (k, lk) in i.keys.iter_mut().zip(&li.keys) {
-            settle(client, &from, None, &mut k.expr, &lk.expr);
-            // pg_get_indexdef leaves out an operator class that is the default one.
-            if let (Some(opclass), None) = (&k.opclass, &lk.opclass) {
-                if is_default_opclass(client, opclass, &i.method) {
-                    k.opclass = None;
-                }
-            }
-        }
-    }
-    for (key, p) in &mut file.policies {
-        let Some(lp) = live.policies.get(key) else {
-            continue;
-        };
-        let from = key.0.to_string();
-        settle(client, &from, None, &mut p.using, &lp.using);
-        settle(client, &from, None, &mut p.with_check, &lp.with_check);
-    }
-    for (name, t) in &mut file.types {
-        let Some(lt) = live.types.get(name) else {
-            continue;
-        };
-        let (
-            TypeKind::Domain {
-                base,
-                checks,
-                default,
-                ..
-            },
-            TypeKind::Domain {
-                checks: lchecks,
-                default: ldefault,
-                ..
-            },
-        ) = (&mut t.kind, &lt.kind)
-        else {
-            continue;
-        };
-        // VALUE is the domain's value: a column of the base type stands in for it.
-        let from = format!("(SELECT NULL::{base} AS value) AS d");
-        let base = base.clone();
-        settle(client, &from, Some(&base), default, ldefault);
-        for ((_, e), (_, le)) in checks.iter_mut().zip(lchecks) {
-            if differ(e, le) && same_elaborated(client, &from, None, e, le) {
-                *e = le.clone();
-            }
-        }
-    }
-    for (name, v) in file
-        .views
-        .iter_mut()
-        .chain(file.materialized_views.iter_mut())
-    {
-        let Some(lv) = live
-            .views
-            .get(name)
-            .or_else(|| live.materialized_views.get(name))
-        else {
-            continue;
-        };
-        if !differ(&v.query, &lv.query) && v.column_names == lv.column_names {
-            continue;
-        }
-        let ours = elaborate(client, None, v.query.sql(), &v.column_names);
-        if ours.is_some() && ours == elaborate(client, None, lv.query.sql(), &lv.column_names) {
-            v.query = lv.query.clone();
-            v.column_names.clone_from(&lv.column_names);
-        }
-    }
-}
-
 /// Objects of one kind: the keys on one side only and the objects that differ.
 fn compare_maps<K: Ord + Debug, V: PartialEq + Debug>(
     kind: &str,
@@ -432,7 +226,9 @@ fn round_trip(client: &mut Client, sources: &[Source]) -> Vec<String> {
     });
     file.externals.clear();
 
-    settle_expressions(client, &mut file, &live);
+    // Differences only the server can settle: elaborated the way `schema-plan` does.
+    elaborate(client, &mut file, &live, &ElaborateOptions::default())
+        .unwrap_or_else(|e| panic!("elaborate: {}", error_chain(&e)));
     normalize(&mut file, DEFAULT_SCHEMA);
     normalize(&mut live, DEFAULT_SCHEMA);
     unspecified_from(&mut file, &live);
@@ -454,7 +250,22 @@ fn round_trip(client: &mut Client, sources: &[Source]) -> Vec<String> {
     compare_maps("sequence", &file.sequences, &live.sequences, &mut out);
     compare_maps("type", &file.types, &live.types, &mut out);
     compare_maps("extension", &file.extensions, &live.extensions, &mut out);
-    for o in &file.others {
+    // Operators are kept as text but read back; other unmodelled statements are not.
+    let read_back = |o: &&schema_tool::catalog::OtherObject| o.kind == "CREATE OPERATOR";
+    let as_map = |others: &[schema_tool::catalog::OtherObject]| {
+        others
+            .iter()
+            .filter(read_back)
+            .map(|o| ((o.kind.clone(), o.name.clone()), o.sql.clone()))
+            .collect::<BTreeMap<_, _>>()
+    };
+    compare_maps(
+        "other",
+        &as_map(&file.others),
+        &as_map(&live.others),
+        &mut out,
+    );
+    for o in file.others.iter().filter(|o| !read_back(o)) {
         out.push(format!(
             "{} {}: not modelled, so not read back",
             o.kind, o.name
@@ -841,8 +652,9 @@ fn corpus_round_trip() {
         ("analytics schema/", 1),
         ("chinook", 1),
         ("northwind", 1),
+        ("danbooru", 1),
         ("sqldef desired.sql", 756),
-        ("pg-schema-diff new.sql", 391),
+        ("pg-schema-diff new.sql", 393),
     ] {
         assert!(
             passed(corpus) >= floor,

@@ -1,5 +1,7 @@
 //! `schema-plan` against a real throwaway PostgreSQL: plans are applied, the database is read
-//! again and planned again, which must give an empty plan (no perpetual differences).
+//! again and planned again, which must give an empty plan (no perpetual differences). Every
+//! plan is made as `schema-plan` makes it: the desired definitions are elaborated on the target
+//! first.
 
 mod common;
 
@@ -9,6 +11,9 @@ use std::process::Command;
 use common::{error_chain, fresh_database};
 use postgres::Client;
 use schema_tool::catalog::Catalog;
+use schema_tool::elaborate::{
+    ElaborateError, ElaborateOptions, Shadow, elaborate, elaborate_with_fallback,
+};
 use schema_tool::introspect::{IntrospectOptions, introspect};
 use schema_tool::plan::{Plan, PlanOptions, plan};
 use schema_tool::project::{LoadOptions, Project};
@@ -22,8 +27,18 @@ fn live(client: &mut Client) -> Catalog {
         .unwrap_or_else(|e| panic!("introspect: {}", error_chain(&e)))
 }
 
-fn make_plan(current: &Catalog, desired: &Catalog) -> Plan {
-    plan(current, desired, &PlanOptions::default()).unwrap_or_else(|e| panic!("plan: {e}"))
+/// Elaborates `desired` on the database behind `client` (as `schema-plan` does), then plans.
+fn make_plan(client: &mut Client, current: &Catalog, desired: &Catalog) -> Plan {
+    let mut desired = desired.clone();
+    elaborate(client, &mut desired, current, &ElaborateOptions::default())
+        .unwrap_or_else(|e| panic!("elaborate: {}", error_chain(&e)));
+    plan(current, &desired, &PlanOptions::default()).unwrap_or_else(|e| panic!("plan: {e}"))
+}
+
+/// Plans `desired` against what the database holds now.
+fn plan_now(client: &mut Client, desired: &Catalog) -> Plan {
+    let current = live(client);
+    make_plan(client, &current, desired)
 }
 
 /// Applies a plan as `schema-apply` will: transactional steps together, the others alone.
@@ -49,32 +64,17 @@ fn describe(p: &Plan) -> String {
         .join("\n")
 }
 
-/// Whether a re-planned step only restates a definition that PostgreSQL prints back in
-/// another spelling (`pg_get_viewdef`, `IN` → `= ANY (ARRAY[…])`, added casts). The diff does
-/// not yet ask the target to elaborate the desired text (DESIGN: "Normalisation for diffing"),
-/// so these perpetual differences remain; anything else is a real bug.
-fn print_back_only(sql: &str) -> bool {
-    sql.starts_with("CREATE OR REPLACE VIEW")
-        || sql.starts_with("ALTER POLICY")
-        || (sql.starts_with("ALTER TABLE")
-            && (sql.contains(" SET DEFAULT ")
-                || sql.contains(" DROP CONSTRAINT ")
-                || sql.contains(" VALIDATE CONSTRAINT ")
-                || sql.contains(" CHECK (")))
-}
-
-/// Plans `desired` against the database, applies it, plans again: only print-back
-/// differences may remain, and applying them again must work too.
+/// Plans `desired` against the database, applies it, plans again: the second plan must be
+/// empty (no perpetual differences).
 fn round_trip(client: &mut Client, desired: &Catalog) -> Plan {
-    let first = make_plan(&live(client), desired);
+    let first = plan_now(client, desired);
     apply(client, &first);
-    let again = make_plan(&live(client), desired);
+    let again = plan_now(client, desired);
     assert!(
-        again.steps.iter().all(|s| print_back_only(&s.sql)),
-        "plan after apply has more than print-back differences:\n{}",
+        again.steps.is_empty(),
+        "plan after apply is not empty:\n{}",
         describe(&again)
     );
-    apply(client, &again);
     first
 }
 
@@ -270,4 +270,186 @@ fn no_arguments_plans_against_an_embedded_cluster() {
     );
     assert!(stdout.contains("embedded throwaway PostgreSQL"), "{stdout}");
     assert!(stdout.contains("CREATE TABLE"), "{stdout}");
+}
+
+/// Definitions a person writes one way and PostgreSQL prints another: an `IN` list, a view
+/// over `*` with implicit casts, a policy casting `current_setting(...)`, defaults `now()` and
+/// `'x'::text`.
+const PRINTED_DIFFERENTLY: &str = "
+create table t (
+    id int primary key,
+    tenant_id uuid not null,
+    status varchar(20) not null default 'new' check (status in ('new', 'done')),
+    label text default 'x'::text,
+    created_at timestamptz not null default now(),
+    qty smallint default 1
+);
+create index t_lower_label on t (lower(label)) where status in ('new');
+create view v as select *, qty + 1 as next_qty, label || 1 as tagged from t where status = 'new';
+alter table t enable row level security;
+create policy tenant on t using (tenant_id = current_setting('app.current_tenant')::uuid);
+";
+
+fn loaded(sql: &str) -> Client {
+    let (_, mut client) = fresh_database("plan_elab");
+    client.batch_execute(sql).unwrap();
+    client
+}
+
+#[test]
+fn printed_differently_plans_nothing() {
+    let mut client = loaded(PRINTED_DIFFERENTLY);
+    let desired = Project::from_sql(PRINTED_DIFFERENTLY, &[]).catalog;
+    let current = live(&mut client);
+    let without = plan(&current, &desired, &PlanOptions::default()).unwrap();
+    assert!(
+        !without.steps.is_empty(),
+        "the tree comparison alone should see print-back differences"
+    );
+    let p = make_plan(&mut client, &current, &desired);
+    assert!(p.steps.is_empty(), "{}", describe(&p));
+    // Nothing is left behind: the elaboration was rolled back.
+    let temp: i64 = client
+        .query_one(
+            "select count(*) from pg_class where relnamespace = pg_my_temp_schema()",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(temp, 0);
+}
+
+#[test]
+fn real_changes_survive_elaboration() {
+    let mut client = loaded(PRINTED_DIFFERENTLY);
+    let changed = PRINTED_DIFFERENTLY
+        .replace("in ('new', 'done')", "in ('new', 'done', 'gone')")
+        .replace("qty + 1 as next_qty", "qty + 2 as next_qty")
+        .replace("default 'x'::text", "default 'y'::text")
+        .replace("app.current_tenant", "app.tenant");
+    let desired = Project::from_sql(&changed, &[]).catalog;
+    let current = live(&mut client);
+    let p = make_plan(&mut client, &current, &desired);
+    let sql = describe(&p);
+    for expected in [
+        "CREATE OR REPLACE VIEW",
+        "DROP CONSTRAINT \"t_status_check\"",
+        "'gone'",
+        "SET DEFAULT 'y'",
+        "ALTER POLICY \"tenant\"",
+    ] {
+        assert!(sql.contains(expected), "{expected} missing from:\n{sql}");
+    }
+    assert_eq!(p.steps.len(), 6, "{sql}");
+    apply(&mut client, &p);
+    let again = plan_now(&mut client, &desired);
+    assert!(again.steps.is_empty(), "{}", describe(&again));
+}
+
+#[test]
+fn a_view_over_a_table_the_plan_creates_stays_a_change() {
+    let mut client = loaded("create table t (id int); create view v as select id from t;");
+    let desired = Project::from_sql(
+        "create table t (id int); create table u (id int);
+         create view v as select t.id from t join u using (id);",
+        &[],
+    )
+    .catalog;
+    let current = live(&mut client);
+    let mut elaborated = desired.clone();
+    let report = elaborate(
+        &mut client,
+        &mut elaborated,
+        &current,
+        &ElaborateOptions::default(),
+    )
+    .unwrap();
+    assert_eq!((report.in_doubt, report.rejected), (1, 1), "{report:?}");
+    let p = plan(&current, &elaborated, &PlanOptions::default()).unwrap();
+    apply(&mut client, &p);
+    assert!(plan_now(&mut client, &desired).steps.is_empty());
+}
+
+/// A database holding `PRINTED_DIFFERENTLY` and a role that may read it but not create
+/// temporary objects in it (reading the catalog is all a plan needs); returns the database, the role and a connection as the role.
+fn without_temp_privilege(prefix: &str) -> (String, String, Client) {
+    let (db, mut client) = fresh_database(prefix);
+    let role = format!("{db}_reader");
+    client
+        .batch_execute(&format!(
+            "{PRINTED_DIFFERENTLY}
+             CREATE ROLE {role} LOGIN;
+             REVOKE TEMPORARY ON DATABASE {db} FROM PUBLIC;"
+        ))
+        .unwrap();
+    let mut config = common::cluster().config(&db);
+    config.user(&role);
+    let limited = config.connect(postgres::NoTls).unwrap();
+    (db, role, limited)
+}
+
+#[test]
+fn a_target_without_temp_privilege_elaborates_in_a_shadow() {
+    let (_, _, mut limited) = without_temp_privilege("plan_notemp");
+    let desired = Project::from_sql(PRINTED_DIFFERENTLY, &[]).catalog;
+    let current = live(&mut limited);
+    let opts = ElaborateOptions::default();
+    let refused = elaborate(&mut limited, &mut desired.clone(), &current, &opts);
+    assert!(
+        matches!(refused, Err(ElaborateError::Unusable(_))),
+        "{refused:?}"
+    );
+    let dev_url = common::cluster().url("postgres");
+    for shadow in [Shadow::DevUrl(dev_url), Shadow::Embedded] {
+        let mut elaborated = desired.clone();
+        let report =
+            elaborate_with_fallback(&mut limited, &shadow, &mut elaborated, &current, &opts)
+                .unwrap_or_else(|e| panic!("{shadow:?}: {}", error_chain(&e)));
+        assert!(report.server.contains("refused"), "{report:?}");
+        assert!(report.settled_by_server > 0, "{report:?}");
+        let p = plan(&current, &elaborated, &PlanOptions::default()).unwrap();
+        assert!(p.steps.is_empty(), "{shadow:?}:\n{}", describe(&p));
+    }
+    // The temporary database made on the --dev-url server is gone.
+    let mut admin = common::cluster().connect("postgres").unwrap();
+    let left: i64 = admin
+        .query_one(
+            "select count(*) from pg_database where datname like 'schema_tool_shadow_%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0);
+}
+
+#[test]
+fn schema_plan_takes_dev_url_for_a_target_without_temp_privilege() {
+    let (db, role, _) = without_temp_privilege("plan_devurl");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("schema.sql"), PRINTED_DIFFERENTLY).unwrap();
+    let cluster = common::cluster();
+    let target = cluster.url(&db).replacen(
+        "postgresql://postgres@",
+        &format!("postgresql://{role}@"),
+        1,
+    );
+    let out = schema_plan(&[
+        "--config",
+        "/dev/null",
+        "--database-url",
+        &target,
+        "--dev-url",
+        &cluster.url("postgres"),
+        "--fail-on-changes",
+        dir.path().to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("No changes"), "{stdout}");
+    assert!(stdout.contains("a temporary database on"), "{stdout}");
 }

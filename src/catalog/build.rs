@@ -74,6 +74,7 @@ impl<'a> CatalogBuilder<'a> {
                 diags: Vec::new(),
                 taken_relations: BTreeSet::new(),
                 default_schema: default_schema.to_owned(),
+                adopted_keys: partition_index::AdoptedKeys::new(),
             },
             queue: [Vec::new(), Vec::new()],
             current: None,
@@ -277,6 +278,8 @@ struct Builder {
     /// indexes), for PostgreSQL's implicit-name choice.
     taken_relations: BTreeSet<QualifiedName>,
     default_schema: String,
+    /// Partition keys whose index a parent index adopted.
+    adopted_keys: partition_index::AdoptedKeys,
 }
 
 impl Builder {
@@ -351,6 +354,21 @@ impl Builder {
 
     fn record_other(&mut self, node: &NodeEnum, ctx: &Ctx<'_>) {
         let kind = statement_kind(node);
+        if let NodeEnum::DefineStmt(d) = node
+            && let Some((name, sql)) = operator::canonical(d, ctx.schema())
+        {
+            self.warn(
+                ctx,
+                format!("{kind} is not modelled by the catalog: it is compared as text and never planned (create or change it by hand)"),
+            );
+            self.catalog.others.push(OtherObject {
+                kind,
+                name,
+                sql,
+                meta: ctx.meta(),
+            });
+            return;
+        }
         self.warn(
             ctx,
             format!(
@@ -535,6 +553,8 @@ impl Builder {
         if ctx.external_owner.is_some() {
             self.catalog.externals.insert(name, table);
         } else {
+            // No adoption here: `CREATE TABLE … PARTITION OF` copies the parent's indexes
+            // before the partition's own keys exist, so those stay separate.
             self.catalog.tables.insert(name, table);
         }
     }
@@ -880,6 +900,7 @@ impl Builder {
         }) else {
             return;
         };
+        let keys_before: BTreeSet<String> = table.constraints.keys().cloned().collect();
         for cmd in s.cmds.iter().filter_map(|n| match n.node.as_ref() {
             Some(NodeEnum::AlterTableCmd(c)) => Some(c),
             _ => None,
@@ -888,8 +909,46 @@ impl Builder {
         }
         if external {
             self.catalog.externals.insert(name, table);
+            return;
+        }
+        let new_keys: Vec<partition_index::IndexShape> = if table.partition_by.is_some() {
+            table
+                .constraints
+                .values()
+                .filter(|c| !keys_before.contains(&c.name))
+                .filter_map(|c| partition_index::IndexShape::of_key(&c.kind))
+                .collect()
         } else {
-            self.catalog.tables.insert(name, table);
+            Vec::new()
+        };
+        self.catalog.tables.insert(name.clone(), table);
+        for shape in new_keys {
+            partition_index::adopt_in_partitions(
+                &mut self.catalog,
+                &mut self.adopted_keys,
+                &name,
+                &shape,
+                true,
+            );
+        }
+        for child in s.cmds.iter().filter_map(|n| match n.node.as_ref() {
+            Some(NodeEnum::AlterTableCmd(c))
+                if AlterTableType::try_from(c.subtype).ok()
+                    == Some(AlterTableType::AtAttachPartition) =>
+            {
+                match c.def.as_deref().and_then(|d| d.node.as_ref()) {
+                    Some(NodeEnum::PartitionCmd(p)) => p.name.as_ref().map(|r| ctx.qualify(r)),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }) {
+            partition_index::adopt_parent_indexes(
+                &mut self.catalog,
+                &mut self.adopted_keys,
+                &name,
+                &child,
+            );
         }
     }
 
@@ -1236,7 +1295,24 @@ impl Builder {
             options: reloptions(&s.options),
             meta: ctx.meta(),
         };
+        let recurse = rv.inh
+            && self
+                .catalog
+                .tables
+                .get(&index.table)
+                .is_some_and(|t| t.partition_by.is_some());
+        let shape = recurse.then(|| partition_index::IndexShape::of_index(&index));
+        let parent = index.table.clone();
         self.catalog.indexes.insert(name, index);
+        if let Some(shape) = shape {
+            partition_index::adopt_in_partitions(
+                &mut self.catalog,
+                &mut self.adopted_keys,
+                &parent,
+                &shape,
+                false,
+            );
+        }
     }
 
     // ----- views --------------------------------------------------------------------------
@@ -2542,7 +2618,7 @@ pub fn statement_kind(node: &NodeEnum) -> String {
         "CopyStmt" => "COPY",
         "SelectStmt" => "SELECT",
         "DoStmt" => "DO block",
-        "DefineStmt" => "CREATE AGGREGATE/OPERATOR/COLLATION/TEXT SEARCH",
+        "DefineStmt" => define_kind(node),
         "CreateOpClassStmt" => "CREATE OPERATOR CLASS",
         "CreateOpFamilyStmt" => "CREATE OPERATOR FAMILY",
         "CreateCastStmt" => "CREATE CAST",
@@ -2618,6 +2694,25 @@ pub fn statement_kind(node: &NodeEnum) -> String {
     }
 }
 
+/// `CREATE OPERATOR`, `CREATE AGGREGATE`, …: which object a `DefineStmt` defines.
+fn define_kind(node: &NodeEnum) -> &'static str {
+    use pg_query::protobuf::ObjectType;
+    let NodeEnum::DefineStmt(d) = node else {
+        return "CREATE";
+    };
+    match ObjectType::try_from(d.kind) {
+        Ok(ObjectType::ObjectOperator) => "CREATE OPERATOR",
+        Ok(ObjectType::ObjectAggregate) => "CREATE AGGREGATE",
+        Ok(ObjectType::ObjectCollation) => "CREATE COLLATION",
+        Ok(ObjectType::ObjectType) => "CREATE TYPE (base type)",
+        Ok(ObjectType::ObjectTsparser) => "CREATE TEXT SEARCH PARSER",
+        Ok(ObjectType::ObjectTsdictionary) => "CREATE TEXT SEARCH DICTIONARY",
+        Ok(ObjectType::ObjectTstemplate) => "CREATE TEXT SEARCH TEMPLATE",
+        Ok(ObjectType::ObjectTsconfiguration) => "CREATE TEXT SEARCH CONFIGURATION",
+        _ => "CREATE (definition)",
+    }
+}
+
 fn other_name(node: &NodeEnum) -> String {
     match node {
         NodeEnum::DefineStmt(d) => strings(&d.defnames).join("."),
@@ -2637,3 +2732,6 @@ fn other_name(node: &NodeEnum) -> String {
 
 #[cfg(test)]
 mod tests;
+
+mod operator;
+mod partition_index;

@@ -11,6 +11,7 @@ use crate::catalog::Catalog;
 use crate::config::ConfigFile;
 use crate::db::{ConnectOptions, connect};
 use crate::diff::{DiffOptions, check_externals};
+use crate::elaborate::{ElaborateOptions, Report, Shadow, elaborate_with_fallback};
 use crate::error::Error;
 use crate::introspect::{IntrospectOptions, introspect};
 use crate::plan::{Plan, PlanOptions, plan};
@@ -53,6 +54,11 @@ pub struct PlanArgs {
     /// Plan from another desired state (a directory of .sql files) instead of a database.
     #[arg(long, value_name = "DIR", conflicts_with = "database_url")]
     pub from: Option<PathBuf>,
+    /// Server for a temporary shadow database (created, then dropped) where definitions are
+    /// elaborated when the target refuses temporary objects; default: an embedded throwaway
+    /// cluster. Same major version as the target.
+    #[arg(long, value_name = "URL", conflicts_with = "from")]
+    pub dev_url: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = PlanFormat::Human)]
     pub format: PlanFormat,
@@ -114,16 +120,30 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     } else {
         args.external.clone()
     };
-    let desired = load(paths, external.clone(), &config)?.catalog;
+    let mut desired = load(paths, external.clone(), &config)?.catalog;
     let ignore: Vec<String> = args.ignore.iter().chain(&config.ignore).cloned().collect();
     let diff_opts = DiffOptions::new(&ignore, &config.schemas)
         .map_err(|e| Error::Usage(format!("bad --ignore pattern: {e}")))?;
+    let shadow = match &args.dev_url {
+        Some(url) => Shadow::DevUrl(url.clone()),
+        None => Shadow::Embedded,
+    };
     let mut note = None;
+    let mut elaborated = None;
     let current = if let Some(dir) = &args.from {
+        // Both sides were written by people: a different tree is a real change.
         load(vec![dir.clone()], external, &config)?.catalog
     } else if let Some(url) = &args.database_url {
         let mut client = connect(&ConnectOptions::with_process_env(Some(url.clone())))?;
-        read_target(&mut client, &desired, &config.schemas)?
+        let current = read_target(&mut client, &desired, &config.schemas)?;
+        elaborated = Some(elaborate_with_fallback(
+            &mut client,
+            &shadow,
+            &mut desired,
+            &current,
+            &ElaborateOptions::default(),
+        )?);
+        current
     } else {
         let cluster = crate::shadow::Cluster::start(&crate::shadow::ClusterOptions::default())?;
         let db = cluster.create_database("plan")?;
@@ -138,8 +158,22 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
                 String::new()
             }
         ));
-        read_target(&mut client, &desired, &config.schemas)?
+        let current = read_target(&mut client, &desired, &config.schemas)?;
+        elaborated = Some(elaborate_with_fallback(
+            &mut client,
+            &shadow,
+            &mut desired,
+            &current,
+            &ElaborateOptions::default(),
+        )?);
+        current
     };
+    if let Some(line) = elaborated.as_ref().and_then(elaboration_note) {
+        note = Some(match note {
+            Some(n) => format!("{n}\n{line}"),
+            None => line,
+        });
+    }
     let p = plan(
         &current,
         &desired,
@@ -169,6 +203,21 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     } else {
         ExitStatus::Success
     })
+}
+
+/// One line on what elaboration settled, when it had anything to do.
+fn elaboration_note(r: &Report) -> Option<String> {
+    if r.settled_by_normalisation == 0 && r.in_doubt == 0 {
+        return None;
+    }
+    Some(format!(
+        "Definitions PostgreSQL prints in its own way: {} equal once normalised, {} of {} more printed identically by {} ({} ms).",
+        r.settled_by_normalisation,
+        r.settled_by_server,
+        r.in_doubt,
+        r.server,
+        r.elapsed.as_millis()
+    ))
 }
 
 /// Introspects the target (managed schemas plus those of the external tables) and checks the

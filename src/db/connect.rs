@@ -371,11 +371,16 @@ fn describe(config: &Config) -> String {
 
 /// Connects as described by `opts`. See the module documentation.
 pub fn connect(opts: &ConnectOptions) -> Result<Client, ConnectError> {
-    let target = resolve(opts)?;
+    connect_target(&resolve(opts)?)
+}
+
+/// Connects to a resolved [`Target`] (whose configuration the caller may have changed, such
+/// as the database name).
+pub fn connect_target(target: &Target) -> Result<Client, ConnectError> {
     let result = if target.tls == TlsMode::Disable {
         target.config.connect(NoTls)
     } else {
-        let connector = tls_connector(&target)?;
+        let connector = tls_connector(target)?;
         target.config.connect(connector)
     };
     result.map_err(|e| classify(&target.display, &e))

@@ -4,4 +4,4 @@
 
 pub mod connect;
 
-pub use connect::{ConnectError, ConnectOptions, connect, redact};
+pub use connect::{ConnectError, ConnectOptions, connect, connect_target, redact, resolve};

@@ -113,6 +113,12 @@ pub fn script(c: &Catalog, opts: &ScriptOptions) -> String {
     for f in early {
         out.push_str(&function(f));
     }
+    // Operators need their functions, and columns, indexes and views may use them.
+    let (operators, others): (Vec<_>, Vec<_>) =
+        c.others.iter().partition(|o| o.kind == "CREATE OPERATOR");
+    for o in operators {
+        out.push_str(&other(o));
+    }
     for t in tables_in_order(&tables) {
         out.push_str(&create_table(t, false));
     }
@@ -161,7 +167,7 @@ pub fn script(c: &Catalog, opts: &ScriptOptions) -> String {
     for p in c.policies.values() {
         out.push_str(&policy(p));
     }
-    for o in &c.others {
+    for o in others {
         out.push_str(&other(o));
     }
     for s in c.schemas.values() {

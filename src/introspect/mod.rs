@@ -247,6 +247,11 @@ fn fetch(
         out.push(script::trigger(t));
     }
     out.flush();
+    // Kept as text by the loader (never planned), read back so a round trip sees them.
+    for o in rows::operators(&mut tx, &names)? {
+        out.push(script::operator(&o));
+    }
+    out.flush();
     let extensions = rows::extensions(&mut tx)?;
     let grants = rows::grants(&mut tx, &names)?;
     tx.commit().map_err(|source| IntrospectError::Query {

@@ -22,6 +22,7 @@ const SEQUENCES_SQL: &str = include_str!("queries/sequences.sql");
 const TYPES_SQL: &str = include_str!("queries/types.sql");
 const EXTENSIONS_SQL: &str = include_str!("queries/extensions.sql");
 const GRANTS_SQL: &str = include_str!("queries/grants.sql");
+const OPERATORS_SQL: &str = include_str!("queries/operators.sql");
 
 /// Every query file by name, for tests that run each one.
 pub const QUERY_FILES: &[(&str, &str)] = &[
@@ -39,6 +40,7 @@ pub const QUERY_FILES: &[(&str, &str)] = &[
     ("types", TYPES_SQL),
     ("extensions", EXTENSIONS_SQL),
     ("grants", GRANTS_SQL),
+    ("operators", OPERATORS_SQL),
 ];
 
 /// The marker in `indexes.sql` replaced by the version-specific column.
@@ -519,6 +521,26 @@ pub fn grants(
             grantee: r.get("grantee")?,
             privilege: r.get("privilege")?,
             grantable: r.get("grantable")?,
+        })
+    })
+}
+
+/// `operators.sql`.
+pub struct OperatorRow {
+    pub schema: String,
+    pub name: String,
+    pub definition: String,
+}
+
+pub fn operators(
+    tx: &mut Transaction<'_>,
+    schemas: &[String],
+) -> Result<Vec<OperatorRow>, IntrospectError> {
+    run(tx, "operators", OPERATORS_SQL, schemas, |r| {
+        Ok(OperatorRow {
+            schema: r.get("schema")?,
+            name: r.get("name")?,
+            definition: r.get("definition")?,
         })
     })
 }

@@ -9,8 +9,8 @@
 use super::IntrospectError;
 use super::decode;
 use super::rows::{
-    ColumnRow, ConstraintRow, FunctionRow, IdentitySequence, IndexRow, PolicyRow, SequenceRow,
-    TableRow, TriggerRow, TypeRow, ViewRow,
+    ColumnRow, ConstraintRow, FunctionRow, IdentitySequence, IndexRow, OperatorRow, PolicyRow,
+    SequenceRow, TableRow, TriggerRow, TypeRow, ViewRow,
 };
 use crate::catalog::names::{quote_ident, quote_literal};
 
@@ -227,6 +227,14 @@ pub fn function(f: &FunctionRow) -> Result<Statement, IntrospectError> {
         object,
         sql: f.definition.trim_end().to_owned(),
     })
+}
+
+/// The `CREATE OPERATOR` statement `operators.sql` prints.
+pub fn operator(o: &OperatorRow) -> Statement {
+    Statement {
+        object: format!("operator {}.{}", o.schema, o.name),
+        sql: o.definition.clone(),
+    }
 }
 
 /// `pg_get_triggerdef` as it is.

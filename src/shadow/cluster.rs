@@ -575,7 +575,14 @@ impl Cluster {
     pub fn create_database(&self, prefix: &str) -> Result<String, ClusterError> {
         let counter = DATABASE_COUNTER.fetch_add(1, Ordering::Relaxed);
         let name = database_name(prefix, counter, std::process::id());
-        self.admin_execute(&format!("CREATE DATABASE {}", quote_ident(&name)))?;
+        // PostgreSQL 15 made WAL-logged copying the default; copying the template's files
+        // is about a third faster for the small databases tests and planning use.
+        let strategy = if self.major_version >= 15 {
+            " STRATEGY = FILE_COPY"
+        } else {
+            ""
+        };
+        self.admin_execute(&format!("CREATE DATABASE {}{strategy}", quote_ident(&name)))?;
         Ok(name)
     }
 

@@ -1,0 +1,220 @@
+//! The round trips: one transaction on the server, always rolled back, in which every probe
+//! becomes two temporary views that are read back with `pg_get_viewdef`.
+//!
+//! Views are created in batches under a savepoint; a batch that fails is rolled back to its
+//! savepoint and split in two, so one definition the server rejects (a view over a table the
+//! plan has yet to create) costs a few extra round trips and leaves only itself unsettled.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use postgres::{Client, Transaction};
+
+use super::ElaborateError;
+use super::probe::set_search_path;
+use crate::catalog::names::quote_literal;
+
+/// Prefix of the temporary views' names.
+const PREFIX: &str = "schema_tool_elab_";
+
+/// Probes sent in one message at most (two views each).
+const BATCH: usize = 500;
+
+/// Limits for the elaboration transaction.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// `lock_timeout`: how long a temporary view may wait for a lock on a table it reads.
+    pub lock_timeout: Duration,
+    /// `statement_timeout` of each statement.
+    pub statement_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            lock_timeout: Duration::from_secs(1),
+            statement_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What the server printed: per probe (by index), the desired and the live view's definition;
+/// probes the server rejected are missing.
+#[derive(Debug, Default)]
+pub struct Printed {
+    /// `(desired, live)` by probe index.
+    pub views: BTreeMap<usize, (String, String)>,
+    /// Round trips made.
+    pub round_trips: usize,
+}
+
+/// SQLSTATEs that say the server cannot host temporary objects for us: no TEMP privilege
+/// (`42501`), a read-only transaction or a hot standby (`25006`).
+fn is_unusable(e: &postgres::Error) -> bool {
+    e.code().is_some_and(|c| {
+        *c == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE
+            || *c == postgres::error::SqlState::READ_ONLY_SQL_TRANSACTION
+    })
+}
+
+/// Two temporary views to print, the desired and the live side of one definition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// Schemas to resolve unqualified names with while the views are created.
+    pub search_path: Vec<String>,
+    /// Body of the desired side's view (`AS SELECT …`).
+    pub desired: String,
+    /// Body of the live side's view.
+    pub live: String,
+}
+
+/// The SQL creating the two views of job `i`.
+fn create_sql(i: usize, job: &Job) -> String {
+    format!(
+        "{};\nCREATE TEMP VIEW {PREFIX}{i}_d {};\nCREATE TEMP VIEW {PREFIX}{i}_l {};\n",
+        set_search_path(&job.search_path),
+        job.desired,
+        job.live
+    )
+}
+
+/// Asks the server to print every job. Fails with [`ElaborateError::Unusable`] when the
+/// server refuses temporary objects altogether.
+pub fn print_back(
+    client: &mut Client,
+    probes: &[Job],
+    limits: Limits,
+) -> Result<Printed, ElaborateError> {
+    let mut out = Printed::default();
+    if probes.is_empty() {
+        return Ok(out);
+    }
+    let query = |e| ElaborateError::Query(Box::new(e));
+    let mut tx = client.transaction().map_err(query)?;
+    tx.batch_execute(&format!(
+        "SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}",
+        quote_literal(&format!("{}ms", limits.lock_timeout.as_millis())),
+        quote_literal(&format!("{}ms", limits.statement_timeout.as_millis())),
+    ))
+    .map_err(query)?;
+    out.round_trips += 1;
+    // A trivial temporary view tells whether the server lets us use it at all.
+    if let Err(e) = tx.batch_execute(&format!("CREATE TEMP VIEW {PREFIX}probe AS SELECT 1")) {
+        let reason = e
+            .as_db_error()
+            .map_or_else(|| e.to_string(), |d| d.message().to_owned());
+        return Err(if is_unusable(&e) {
+            ElaborateError::Unusable(reason)
+        } else {
+            ElaborateError::Query(Box::new(e))
+        });
+    }
+    out.round_trips += 1;
+    let indexed: Vec<(usize, &Job)> = probes.iter().enumerate().collect();
+    for chunk in indexed.chunks(BATCH) {
+        create(&mut tx, chunk, &mut out.round_trips)?;
+    }
+    tx.batch_execute("SET LOCAL search_path = pg_catalog")
+        .map_err(query)?;
+    let rows = tx
+        .query(
+            "SELECT c.relname::text, pg_get_viewdef(c.oid, false) FROM pg_class c \
+             WHERE c.relnamespace = pg_my_temp_schema() AND c.relkind = 'v' \
+             AND starts_with(c.relname::text, $1)",
+            &[&PREFIX],
+        )
+        .map_err(query)?;
+    out.round_trips += 2;
+    let mut desired = BTreeMap::new();
+    let mut live = BTreeMap::new();
+    for row in rows {
+        let (Ok(name), Ok(def)) = (row.try_get::<_, String>(0), row.try_get::<_, String>(1)) else {
+            continue;
+        };
+        let Some(rest) = name.strip_prefix(PREFIX) else {
+            continue;
+        };
+        let (index, side) = rest.split_at(rest.len().saturating_sub(2));
+        let Ok(index) = index.parse::<usize>() else {
+            continue;
+        };
+        match side {
+            "_d" => desired.insert(index, def),
+            "_l" => live.insert(index, def),
+            _ => None,
+        };
+    }
+    for (i, d) in desired {
+        if let Some(l) = live.remove(&i) {
+            out.views.insert(i, (d, l));
+        }
+    }
+    tx.rollback().map_err(query)?;
+    out.round_trips += 1;
+    Ok(out)
+}
+
+/// Creates the views of `probes` under one savepoint; on failure, rolls back and tries each
+/// half alone, down to single probes, which are then left out.
+fn create(
+    tx: &mut Transaction<'_>,
+    probes: &[(usize, &Job)],
+    round_trips: &mut usize,
+) -> Result<(), ElaborateError> {
+    if probes.is_empty() {
+        return Ok(());
+    }
+    let mut sql = String::from("SAVEPOINT schema_tool_elab;\n");
+    for (i, p) in probes {
+        sql.push_str(&create_sql(*i, p));
+    }
+    sql.push_str("RELEASE SAVEPOINT schema_tool_elab;");
+    *round_trips += 1;
+    if tx.batch_execute(&sql).is_ok() {
+        return Ok(());
+    }
+    *round_trips += 1;
+    tx.batch_execute("ROLLBACK TO SAVEPOINT schema_tool_elab; RELEASE SAVEPOINT schema_tool_elab")
+        .map_err(|e| ElaborateError::Query(Box::new(e)))?;
+    if probes.len() == 1 {
+        return Ok(());
+    }
+    let (a, b) = probes.split_at(probes.len() / 2);
+    create(tx, a, round_trips)?;
+    create(tx, b, round_trips)
+}
+
+/// Which of these `(operator class, access method)` pairs are the default class of their
+/// type (`pg_get_indexdef` leaves those out). Names may be schema-qualified.
+pub fn default_opclasses(
+    client: &mut Client,
+    pairs: &[(String, String)],
+) -> Result<Vec<bool>, ElaborateError> {
+    if pairs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let bare = |o: &str| {
+        o.rsplit('.')
+            .next()
+            .unwrap_or(o)
+            .trim_matches('"')
+            .to_owned()
+    };
+    let names: Vec<String> = pairs.iter().map(|(o, _)| bare(o)).collect();
+    let rows = client
+        .query(
+            "SELECT c.opcname::text, a.amname::text FROM pg_catalog.pg_opclass c \
+             JOIN pg_catalog.pg_am a ON a.oid = c.opcmethod \
+             WHERE c.opcdefault AND c.opcname::text = ANY($1)",
+            &[&names],
+        )
+        .map_err(|e| ElaborateError::Query(Box::new(e)))?;
+    let found: Vec<(String, String)> = rows
+        .iter()
+        .filter_map(|r| Some((r.try_get(0).ok()?, r.try_get(1).ok()?)))
+        .collect();
+    Ok(pairs
+        .iter()
+        .map(|(o, m)| found.iter().any(|(fo, fm)| *fo == bare(o) && fm == m))
+        .collect())
+}
