@@ -678,3 +678,80 @@ fn drops_of_types_and_tables_wait_for_what_uses_them() {
     assert!(at("TYPE text") < at("DROP TYPE"));
     assert!(at("DROP TABLE \"public\".\"taggings\"") < at("DROP CONSTRAINT \"users_pkey\""));
 }
+
+#[test]
+fn an_enum_column_changes_type_through_text_with_its_default_set_again() {
+    let current = cat("create type a as enum ('x'); create type b as enum ('x');
+                       create table t (s a default 'x');");
+    let desired = cat("create type a as enum ('x'); create type b as enum ('x');
+                       create table t (s b default 'x');");
+    let sql: Vec<String> = diff(&current, &desired, &DiffOptions::default())
+        .iter()
+        .flat_map(|c| crate::plan::sql::render(c, &current, &desired, false))
+        .map(|s| s.sql)
+        .collect();
+    let col = "ALTER TABLE \"public\".\"t\" ALTER COLUMN \"s\"";
+    assert_eq!(
+        sql[..3],
+        [
+            format!("{col} DROP DEFAULT;"),
+            format!("{col} TYPE b USING \"s\"::text::b;"),
+            format!("{col} SET DEFAULT 'x';"),
+        ]
+    );
+}
+
+#[test]
+fn functions_that_read_no_table_are_created_before_the_domains_and_tables_that_call_them() {
+    let desired = "create domain email as text check (is_email(value));
+                   create table t (id int default next_id(), e email);
+                   create function is_email(s text) returns boolean language sql as $$ select s like '%@%' $$;
+                   create function next_id() returns int language sql as $$ select 1 $$;";
+    let p = crate::plan::plan(&cat(""), &cat(desired), &Default::default()).unwrap();
+    let at = |needle: &str| p.steps.iter().position(|s| s.sql.contains(needle)).unwrap();
+    assert!(at("FUNCTION \"public\".\"is_email\"") < at("CREATE DOMAIN"));
+    assert!(at("FUNCTION \"public\".\"next_id\"") < at("CREATE TABLE"));
+}
+
+#[test]
+fn sequence_ownership_is_released_before_the_table_goes_and_given_once_it_exists() {
+    let p = crate::plan::plan(
+        &cat("create sequence s; create table a (id bigint); alter sequence s owned by a.id;"),
+        &cat("create sequence s;"),
+        &Default::default(),
+    )
+    .unwrap();
+    let at = |p: &crate::plan::Plan, needle: &str| {
+        p.steps.iter().position(|s| s.sql.contains(needle)).unwrap()
+    };
+    assert!(at(&p, "OWNED BY NONE") < at(&p, "DROP TABLE"));
+    let p = crate::plan::plan(
+        &cat("create sequence s;"),
+        &cat("create sequence s; create table b (id bigint); alter sequence s owned by b.id;"),
+        &Default::default(),
+    )
+    .unwrap();
+    assert!(at(&p, "CREATE TABLE") < at(&p, "OWNED BY"));
+}
+
+#[test]
+fn an_index_whose_name_a_new_key_takes_is_dropped_inside_the_transaction() {
+    let p = crate::plan::plan(
+        &cat(
+            "create table foobar (id int); create unique index foobar_primary_key on foobar (id);",
+        ),
+        &cat("create table foobar (id int, constraint foobar_primary_key primary key (id));"),
+        &Default::default(),
+    )
+    .unwrap();
+    let drop = p
+        .steps
+        .iter()
+        .find(|s| s.sql.starts_with("DROP INDEX"))
+        .unwrap();
+    assert!(
+        drop.transactional && !drop.sql.contains("CONCURRENTLY"),
+        "{}",
+        drop.sql
+    );
+}

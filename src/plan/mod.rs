@@ -82,9 +82,45 @@ pub enum PlanError {
 /// Phase, rank in the graph, object names.
 type SortKey = (u8, usize, Vec<String>);
 
+/// Whether a routine can be created before the types and tables: its body reads no relation
+/// and its signature uses no type or relation of the desired schema. Then a domain CHECK, a
+/// column default or a CHECK constraint can call it.
+fn self_contained(f: &crate::catalog::Function, desired: &Catalog) -> bool {
+    let bare = |ty: &str| -> String {
+        let t = ty.trim_start_matches("SETOF ").trim_end_matches("[]");
+        let t = t.split('(').next().unwrap_or(t);
+        t.rsplit('.')
+            .next()
+            .unwrap_or(t)
+            .trim_matches('"')
+            .to_owned()
+    };
+    let user_types: BTreeSet<&str> = desired
+        .types
+        .keys()
+        .chain(desired.tables.keys())
+        .chain(desired.views.keys())
+        .chain(desired.materialized_views.keys())
+        .map(|n| n.name.as_str())
+        .collect();
+    f.references.is_empty()
+        && f.body_error.is_none()
+        && f.args
+            .iter()
+            .map(|a| a.ty.as_str())
+            .chain(f.returns.as_deref())
+            .all(|t| !user_types.contains(bare(t).as_str()))
+}
+
 /// Phases of a plan, in order.
-fn phase(change: &Change, current: &Catalog) -> u8 {
+fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
     match change {
+        Change::CreateFunction(f) if self_contained(f, desired) => 13,
+        // A sequence released by a table it stays without must be released before the table
+        // is dropped (which would take it along); one given to a table, once the table exists.
+        Change::AlterSequence { from, to } if from.owned_by != to.owned_by => {
+            if to.owned_by.is_none() { 0 } else { 18 }
+        }
         Change::DropPolicy { .. } | Change::DropTrigger { .. } => 0,
         Change::DropView { .. } | Change::DropFunction(_) => 1,
         Change::DropConstraint { table, name } => {
@@ -102,18 +138,18 @@ fn phase(change: &Change, current: &Catalog) -> u8 {
         Change::DropColumn { .. } => 6,
         // Sequences, types, extensions and schemas go once the tables, routines and views no
         // longer use them (a column changed away from an enum, a default from a sequence).
-        Change::DropSequence(_) => 18,
-        Change::DropType(_) => 19,
-        Change::DropExtension(_) => 20,
-        Change::DropSchema(_) => 21,
+        Change::DropSequence(_) => 19,
+        Change::DropType(_) => 20,
+        Change::DropExtension(_) => 21,
+        Change::DropSchema(_) => 22,
         Change::CreateSchema(_) => 11,
         Change::CreateExtension { .. } | Change::AlterExtension { .. } => 12,
         Change::CreateType(_)
         | Change::AddEnumValue { .. }
         | Change::AlterDomain { .. }
-        | Change::AlterCompositeType { .. } => 13,
-        Change::CreateSequence(_) | Change::AlterSequence { .. } => 14,
-        Change::Rename { .. } => 15,
+        | Change::AlterCompositeType { .. } => 14,
+        Change::CreateSequence(_) | Change::AlterSequence { .. } => 15,
+        Change::Rename { .. } => 16,
         Change::CreateTable(_)
         | Change::AddColumn { .. }
         | Change::AlterColumnType { .. }
@@ -122,28 +158,28 @@ fn phase(change: &Change, current: &Catalog) -> u8 {
         | Change::SetIdentity { .. }
         | Change::SetGenerated { .. }
         | Change::SetLogged { .. }
-        | Change::SetTableOptions { .. } => 16,
+        | Change::SetTableOptions { .. } => 17,
         Change::CreateFunction(_)
         | Change::ReplaceFunction(_)
         | Change::CreateView(_)
         | Change::ReplaceView { .. }
         | Change::ReplaceMaterializedView(_)
-        | Change::SetViewOptions { .. } => 17,
-        Change::CreateIndex(_) | Change::ReplaceIndex { .. } => 22,
+        | Change::SetViewOptions { .. } => 18,
+        Change::CreateIndex(_) | Change::ReplaceIndex { .. } => 23,
         Change::AddConstraint { constraint, .. } => {
             if matches!(constraint.kind, ConstraintKind::ForeignKey { .. }) {
-                24
+                25
             } else {
-                23
+                24
             }
         }
-        Change::ValidateConstraint { .. } => 25,
-        Change::CreateTrigger(_) => 26,
-        Change::SetRowSecurity { .. } | Change::ForceRowSecurity { .. } => 27,
-        Change::CreatePolicy(_) | Change::AlterPolicy { .. } | Change::ReplacePolicy { .. } => 28,
-        Change::Comment { .. } => 29,
-        Change::Grant { .. } | Change::Revoke { .. } | Change::SetOwner { .. } => 30,
-        Change::Unsupported { .. } => 31,
+        Change::ValidateConstraint { .. } => 26,
+        Change::CreateTrigger(_) => 27,
+        Change::SetRowSecurity { .. } | Change::ForceRowSecurity { .. } => 28,
+        Change::CreatePolicy(_) | Change::AlterPolicy { .. } | Change::ReplacePolicy { .. } => 29,
+        Change::Comment { .. } => 30,
+        Change::Grant { .. } | Change::Revoke { .. } | Change::SetOwner { .. } => 31,
+        Change::Unsupported { .. } => 32,
     }
 }
 
@@ -439,7 +475,7 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
     let mut keyed: Vec<(SortKey, Change)> = changes
         .into_iter()
         .map(|c| {
-            let p = phase(&c, current);
+            let p = phase(&c, current, desired);
             let rank = match ranked_name(&c) {
                 Some(n) if p <= 10 => usize::MAX - current_ranks.get(&n).copied().unwrap_or(0),
                 Some(n) => desired_ranks.get(&n).copied().unwrap_or(0),
@@ -459,9 +495,19 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
                 .get(t)
                 .is_some_and(|t| t.partition_by.is_none())
         };
+        // A dropped index whose name the desired state gives to something else (a key's
+        // index) is dropped inside the transaction, before that is created.
+        let name_reused = |n: &QualifiedName| {
+            desired.relation(n).is_some()
+                || desired
+                    .tables
+                    .values()
+                    .any(|t| t.name.schema == n.schema && t.constraints.contains_key(&n.name))
+        };
         let concurrent = match change {
-            Change::CreateIndex(i) | Change::DropIndex(i) => {
-                plain(&i.table) && desired.tables.contains_key(&i.table)
+            Change::CreateIndex(i) => plain(&i.table) && desired.tables.contains_key(&i.table),
+            Change::DropIndex(i) => {
+                plain(&i.table) && desired.tables.contains_key(&i.table) && !name_reused(&i.name)
             }
             Change::ReplaceIndex { to, .. } => plain(&to.table),
             _ => false,

@@ -18,6 +18,17 @@ pub struct Statement {
     pub transactional: bool,
 }
 
+/// Whether `ty` (as written or printed: `mood`, `public.mood`, `"S".mood`) names an enum of
+/// `catalog`; a bare name is looked up in `public`.
+fn is_enum(catalog: &Catalog, ty: &str) -> bool {
+    let (schema, name) = ty.rsplit_once('.').unwrap_or(("public", ty));
+    let name = QualifiedName::new(schema.trim_matches('"'), name.trim_matches('"'));
+    catalog
+        .types
+        .get(&name)
+        .is_some_and(|t| matches!(t.kind, crate::catalog::TypeKind::Enum { .. }))
+}
+
 fn tx(sql: impl Into<String>) -> Statement {
     let mut sql = sql.into();
     while sql.ends_with('\n') {
@@ -297,16 +308,41 @@ pub fn render(
                 t.split('(').next().unwrap_or(t).trim().to_owned()
                     + &"[]".repeat(t.matches("[]").count())
             };
-            let using = if base(from) == base(to) {
+            let retyped = base(from) != base(to);
+            // PostgreSQL has no cast from one enum to another: through text.
+            let using = if !retyped {
                 String::new()
+            } else if is_enum(current, from) {
+                format!(" USING {}::text::{to}", quote_ident(column))
             } else {
                 format!(" USING {}::{to}", quote_ident(column))
             };
-            vec![tx(format!(
-                "{} ALTER COLUMN {} TYPE {to}{coll}{using};",
+            let col = format!(
+                "{} ALTER COLUMN {}",
                 alter_table(table),
                 quote_ident(column)
-            ))]
+            );
+            // A default of the old type is not converted with the column: dropped before and
+            // set again after.
+            let old_default = current
+                .tables
+                .get(table)
+                .and_then(|t| t.column(column))
+                .is_some_and(|c| c.default.is_some());
+            let new_default = desired
+                .tables
+                .get(table)
+                .and_then(|t| t.column(column))
+                .and_then(|c| c.default.as_ref());
+            let mut out = Vec::new();
+            if retyped && old_default {
+                out.push(tx(format!("{col} DROP DEFAULT;")));
+            }
+            out.push(tx(format!("{col} TYPE {to}{coll}{using};")));
+            if let (true, true, Some(d)) = (retyped, old_default, new_default) {
+                out.push(tx(format!("{col} SET DEFAULT {};", d.sql())));
+            }
+            out
         }
         Change::SetDefault {
             table,
