@@ -755,3 +755,36 @@ fn an_index_whose_name_a_new_key_takes_is_dropped_inside_the_transaction() {
         drop.sql
     );
 }
+
+#[test]
+fn an_index_of_a_table_losing_columns_is_dropped_inside_the_transaction_first() {
+    let p = crate::plan::plan(
+        &cat("create table foobar (id int, foo int); create index some_idx on foobar (foo);"),
+        &cat("create table foobar (id int);"),
+        &Default::default(),
+    )
+    .unwrap();
+    assert!(p.steps.iter().all(|s| s.transactional), "{:?}", p.steps);
+    let at = |needle: &str| p.steps.iter().position(|s| s.sql.contains(needle)).unwrap();
+    assert!(at("DROP INDEX") < at("DROP COLUMN"));
+}
+
+#[test]
+fn a_policy_over_a_dropped_column_is_dropped_first_and_created_again() {
+    let p = crate::plan::plan(
+        &cat("create table f (id int, val text, new_val text);
+              create policy p on f using (val = 'x');"),
+        &cat("create table f (id int, new_val text);
+              create policy p on f using (new_val = 'x');"),
+        &Default::default(),
+    )
+    .unwrap();
+    let at = |needle: &str| {
+        p.steps
+            .iter()
+            .position(|s| s.sql.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}: {:?}", p.steps))
+    };
+    assert!(at("DROP POLICY") < at("DROP COLUMN"));
+    assert!(at("DROP COLUMN") < at("CREATE POLICY"));
+}

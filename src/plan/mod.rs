@@ -364,6 +364,63 @@ fn expand_rebuilds(
     (out, rebuild)
 }
 
+/// Whether an expression's text names `column` (bare or quoted): a policy that does is
+/// dropped and created again around a change of that column.
+fn names_column(e: Option<&crate::catalog::Expr>, column: &str) -> bool {
+    let Some(e) = e else { return false };
+    let quoted = crate::catalog::names::quote_ident(column);
+    let sql = e.sql();
+    sql.contains(&quoted)
+        || sql
+            .split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+            .any(|w| w == column)
+}
+
+/// PostgreSQL refuses to drop or retype a column a policy uses: such policies are dropped
+/// before the column changes (first phase) and created again afterwards, whether or not their
+/// own definition changes.
+fn rebuild_policies(changes: Vec<Change>, current: &Catalog, desired: &Catalog) -> Vec<Change> {
+    let mut rebuilt: BTreeSet<(QualifiedName, String)> = BTreeSet::new();
+    for c in &changes {
+        let (Change::DropColumn { table, column } | Change::AlterColumnType { table, column, .. }) =
+            c
+        else {
+            continue;
+        };
+        for ((t, name), p) in current.policies.range((table.clone(), String::new())..) {
+            if t != table {
+                break;
+            }
+            if names_column(p.using.as_ref(), column) || names_column(p.with_check.as_ref(), column)
+            {
+                rebuilt.insert((t.clone(), name.clone()));
+            }
+        }
+    }
+    if rebuilt.is_empty() {
+        return changes;
+    }
+    let key = |c: &Change| match c {
+        Change::AlterPolicy { table, name, .. } | Change::DropPolicy { table, name } => {
+            Some((table.clone(), name.clone()))
+        }
+        Change::ReplacePolicy { from, .. } => Some((from.table.clone(), from.name.clone())),
+        Change::CreatePolicy(p) => Some((p.table.clone(), p.name.clone())),
+        _ => None,
+    };
+    let mut out: Vec<Change> = changes
+        .into_iter()
+        .filter(|c| key(c).is_none_or(|k| !rebuilt.contains(&k)))
+        .collect();
+    for (table, name) in rebuilt {
+        if let Some(p) = desired.policies.get(&(table.clone(), name.clone())) {
+            out.push(Change::CreatePolicy(Box::new(p.clone())));
+        }
+        out.push(Change::DropPolicy { table, name });
+    }
+    out
+}
+
 fn objects(change: &Change) -> Vec<String> {
     let name = |o: &ObjectRef| match o {
         ObjectRef::Schema(s) | ObjectRef::Extension(s) => s.clone(),
@@ -470,6 +527,7 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
     let current_graph = DepGraph::build(current);
     let desired_graph = DepGraph::build(desired);
     let (changes, rebuild) = expand_rebuilds(changes, current, desired, &current_graph);
+    let changes = rebuild_policies(changes, current, desired);
     let current_ranks = ranks(&current_graph);
     let desired_ranks = ranks(&desired_graph);
     let mut keyed: Vec<(SortKey, Change)> = changes
@@ -485,6 +543,15 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    // Tables losing columns: an index dropped CONCURRENTLY after the transaction would already
+    // be gone with a column it uses, so their indexes are dropped inside it, before the columns.
+    let losing_columns: BTreeSet<QualifiedName> = keyed
+        .iter()
+        .filter_map(|(_, c)| match c {
+            Change::DropColumn { table, .. } => Some(table.clone()),
+            _ => None,
+        })
+        .collect();
     let mut steps = Vec::new();
     for (_, change) in &keyed {
         // CONCURRENTLY only on plain tables that exist on both sides: PostgreSQL refuses it
@@ -507,7 +574,10 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
         let concurrent = match change {
             Change::CreateIndex(i) => plain(&i.table) && desired.tables.contains_key(&i.table),
             Change::DropIndex(i) => {
-                plain(&i.table) && desired.tables.contains_key(&i.table) && !name_reused(&i.name)
+                plain(&i.table)
+                    && desired.tables.contains_key(&i.table)
+                    && !name_reused(&i.name)
+                    && !losing_columns.contains(&i.table)
             }
             Change::ReplaceIndex { to, .. } => plain(&to.table),
             _ => false,
