@@ -138,7 +138,7 @@ pub fn type_def(t: &TypeDef) -> String {
                 let _ = write!(out, " COLLATE {}", dotted(c));
             }
             if let Some(d) = default {
-                let _ = write!(out, " DEFAULT {}", d.sql());
+                let _ = write!(out, " DEFAULT {}", default_expr(d.sql()));
             }
             if *not_null {
                 out.push_str(" NOT NULL");
@@ -221,6 +221,30 @@ pub fn identity_option(name: &str, value: &str) -> String {
     }
 }
 
+/// A default as `DEFAULT` takes it in a column, domain or argument definition: the grammar
+/// allows only a restricted expression there, so one using `AT TIME ZONE`, `IS`, `AND`, `IN`,
+/// `LIKE`, `COLLATE` and the like is parenthesised (PostgreSQL prints it back the same).
+pub fn default_expr(sql: &str) -> std::borrow::Cow<'_, str> {
+    const NEEDS_PARENS: [&str; 11] = [
+        " AT TIME ZONE ",
+        " AT LOCAL",
+        " IS ",
+        " AND ",
+        " OR ",
+        "NOT ",
+        " IN ",
+        " BETWEEN ",
+        " LIKE ",
+        " SIMILAR ",
+        " COLLATE ",
+    ];
+    if NEEDS_PARENS.iter().any(|k| sql.contains(k)) {
+        std::borrow::Cow::Owned(format!("({sql})"))
+    } else {
+        std::borrow::Cow::Borrowed(sql)
+    }
+}
+
 /// A column definition as it appears inside `CREATE TABLE (…)`.
 pub fn column(c: &Column) -> String {
     let mut out = format!("{} {}", quote_ident(&c.name), c.ty);
@@ -243,7 +267,7 @@ pub fn column(c: &Column) -> String {
         }
     }
     if let Some(d) = &c.default {
-        let _ = write!(out, " DEFAULT {}", d.sql());
+        let _ = write!(out, " DEFAULT {}", default_expr(d.sql()));
     }
     if c.not_null {
         out.push_str(" NOT NULL");
@@ -571,7 +595,7 @@ fn function_arg(a: &FunctionArg) -> String {
     }
     out.push_str(&a.ty);
     if let Some(d) = &a.default {
-        let _ = write!(out, " DEFAULT {}", d.sql());
+        let _ = write!(out, " DEFAULT {}", default_expr(d.sql()));
     }
     out
 }

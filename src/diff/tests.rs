@@ -788,3 +788,22 @@ fn a_policy_over_a_dropped_column_is_dropped_first_and_created_again() {
     assert!(at("DROP POLICY") < at("DROP COLUMN"));
     assert!(at("DROP COLUMN") < at("CREATE POLICY"));
 }
+
+#[test]
+fn a_default_the_column_grammar_restricts_is_parenthesised() {
+    let current = cat("create table e (id int);");
+    let desired = cat(
+        "create table e (id int, at timestamp default (now() at time zone 'utc'), n int default 1);",
+    );
+    let sql: Vec<String> = diff(&current, &desired, &DiffOptions::default())
+        .iter()
+        .flat_map(|c| crate::plan::sql::render(c, &current, &desired, false))
+        .map(|s| s.sql)
+        .collect();
+    assert!(
+        sql.iter()
+            .any(|s| s.contains("DEFAULT (now() AT TIME ZONE 'utc')")),
+        "{sql:?}"
+    );
+    assert!(sql.iter().any(|s| s.contains("DEFAULT 1")), "{sql:?}");
+}

@@ -340,7 +340,10 @@ pub fn render(
             }
             out.push(tx(format!("{col} TYPE {to}{coll}{using};")));
             if let (true, true, Some(d)) = (retyped, old_default, new_default) {
-                out.push(tx(format!("{col} SET DEFAULT {};", d.sql())));
+                // A default settled against the old column may carry the old type's cast
+                // (`'a'::text`): the literal alone is assigned to the new type.
+                let sql = crate::catalog::normalize::strip_literal_casts(d.sql());
+                out.push(tx(format!("{col} SET DEFAULT {sql};")));
             }
             out
         }
