@@ -807,3 +807,23 @@ fn a_default_the_column_grammar_restricts_is_parenthesised() {
     );
     assert!(sql.iter().any(|s| s.contains("DEFAULT 1")), "{sql:?}");
 }
+
+#[test]
+fn a_dropped_routine_goes_after_the_routines_that_stop_calling_it() {
+    let p = crate::plan::plan(
+        &cat(
+            "create function inc(i int) returns int language sql return i + 1;
+              create function f(a int) returns int language sql return inc(a);",
+        ),
+        &cat("create function f(a int) returns int language sql return a + 2;"),
+        &Default::default(),
+    )
+    .unwrap();
+    let at = |needle: &str| {
+        p.steps
+            .iter()
+            .position(|s| s.sql.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}: {:?}", p.steps))
+    };
+    assert!(at("CREATE OR REPLACE FUNCTION") < at("DROP FUNCTION"));
+}

@@ -122,6 +122,17 @@ fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
             if to.owned_by.is_none() { 0 } else { 18 }
         }
         Change::DropPolicy { .. } | Change::DropTrigger { .. } => 0,
+        // A routine that is not created again goes after the routines that stop calling it
+        // (a SQL-standard body depends on what it calls); one dropped to be created again
+        // (a changed return type) goes first.
+        Change::DropFunction(f)
+            if !desired
+                .functions
+                .values()
+                .any(|d| ObjectRef::function(d) == *f) =>
+        {
+            19
+        }
         Change::DropView { .. } | Change::DropFunction(_) => 1,
         Change::DropConstraint { table, name } => {
             let fk = current
