@@ -1,7 +1,7 @@
 use super::*;
 use crate::catalog::Catalog;
 use crate::graph::DepGraph;
-use crate::plan::hazard::{HazardKind, RowCounts, binary_coercible, hazards};
+use crate::plan::hazard::{HazardKind, RowCounts, TableRows, binary_coercible, hazards};
 use crate::project::Project;
 
 fn cat(sql: &str) -> Catalog {
@@ -107,12 +107,20 @@ fn needs_backfill_only_when_rows_may_exist() {
     let d = cat("create table t (id int primary key, name text, n int not null);");
     let list = diff(&c, &d, &DiffOptions::default());
     let mut rows = RowCounts::default();
-    rows.0.insert(QualifiedName::new("public", "t"), 0);
+    let empty = TableRows {
+        any: false,
+        estimate: Some(0),
+    };
+    rows.0.insert(QualifiedName::new("public", "t"), empty);
     assert_eq!(
         render(&c, &list, Some(&rows)),
         ["add column public.t.n integer not null"]
     );
-    rows.0.insert(QualifiedName::new("public", "t"), 5);
+    let some = TableRows {
+        any: true,
+        estimate: None,
+    };
+    rows.0.insert(QualifiedName::new("public", "t"), some);
     assert_eq!(
         render(&c, &list, Some(&rows)),
         ["add column public.t.n integer not null [needs-backfill]"]

@@ -115,10 +115,60 @@ impl Hazard {
     }
 }
 
-/// Row counts of the target's tables (from `pg_class.reltuples` or `count(*)`), when known.
+/// What the target says about one table's rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableRows {
+    /// Whether the table has at least one row (exact: `EXISTS (SELECT 1 FROM t)`).
+    pub any: bool,
+    /// The planner's estimate (`pg_class.reltuples`), when the table was ever analysed.
+    pub estimate: Option<u64>,
+}
+
+/// Rows of the target's tables, for the tables where they matter (those the plan adds a NOT
+/// NULL column without a default to). A table missing from the map is not known.
 /// Only [`HazardKind::NeedsBackfill`] depends on them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RowCounts(pub BTreeMap<QualifiedName, u64>);
+pub struct RowCounts(pub BTreeMap<QualifiedName, TableRows>);
+
+/// The `needs-backfill` hazard of adding NOT NULL column `column` without a default to
+/// `table`, or `None` when the table is known to be empty. The message says what is known
+/// about the rows and how to supply the data step.
+pub fn needs_backfill(
+    table: &QualifiedName,
+    column: &str,
+    rows: Option<&RowCounts>,
+) -> Option<Hazard> {
+    let known = rows.and_then(|r| r.0.get(table));
+    let what = match known {
+        Some(TableRows { any: false, .. }) => return None,
+        Some(TableRows {
+            any: true,
+            estimate: Some(n),
+        }) if *n > 0 => format!("{table} has rows (about {n}, by pg_class.reltuples)"),
+        Some(TableRows { any: true, .. }) => format!("{table} has rows"),
+        None => format!("{table} may have rows (not checked: no database, or the check failed)"),
+    };
+    let col = crate::catalog::names::display_ident(column);
+    Some(Hazard::new(
+        HazardKind::NeedsBackfill,
+        format!(
+            "{what}: adding NOT NULL column {col} without a default would fail. Supply a data step, a SQL file that fills {col} in every row: `--backfill {table}.{col}=FILE`, or `\"{table}.{col}\" = \"FILE\"` under `[plan.backfill]` in schema.toml; the plan then adds the column nullable, runs the file and enforces NOT NULL"
+        ),
+    ))
+}
+
+/// The hazards of running a data step (the file `source`) on `table` right after `ADD COLUMN
+/// column` (nullable) in the same transaction: the ACCESS EXCLUSIVE lock `ADD COLUMN` took is
+/// kept until commit, so the table is blocked while the data step runs.
+pub fn data_step_hazards(table: &QualifiedName, column: &str, source: &str) -> Vec<Hazard> {
+    let col = crate::catalog::names::display_ident(column);
+    vec![Hazard::new(
+        HazardKind::AccessExclusiveLock,
+        format!(
+            "ACCESS EXCLUSIVE lock on {table} (blocks reads and writes), taken by ADD COLUMN {col} and held until the transaction commits, while the data step {source} runs"
+        ),
+    )]
+}
 
 /// Whether `ALTER COLUMN … TYPE from → to` is binary coercible (no table rewrite). A small,
 /// explicit table of the cases PostgreSQL documents; anything else is assumed to rewrite.
@@ -330,20 +380,8 @@ pub fn hazards(
         )),
         Change::AddColumn { table, column } => {
             let existing = current.tables.contains_key(table);
-            let needs_value = column.not_null
-                && column.default.is_none()
-                && column.identity.is_none()
-                && column.generated.is_none();
-            let row_count = rows.and_then(|r| r.0.get(table).copied());
-            if existing && needs_value && row_count != Some(0) {
-                let known = match row_count {
-                    Some(n) => format!("{table} has {n} rows"),
-                    None => format!("row count of {table} unknown; if it has rows"),
-                };
-                out.push(Hazard::new(
-                    H::NeedsBackfill,
-                    format!("{known}: adding NOT NULL column {} without a default fails; add it nullable, backfill, then set NOT NULL", column.name),
-                ));
+            if existing && super::backfill::needs_value(column) {
+                out.extend(needs_backfill(table, &column.name, rows));
             }
             let rewrite = column.default.as_ref().is_some_and(is_volatile)
                 || column.generated.is_some()

@@ -10,6 +10,7 @@
 //! SQL comes from [`crate::ddl`] (whole objects) and [`sql`] (everything else); hazards from
 //! [`hazard`].
 
+pub mod backfill;
 pub mod hazard;
 pub mod sql;
 
@@ -18,8 +19,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, ConstraintKind, QualifiedName, View};
-use crate::diff::{Change, DiffOptions, ObjectRef, diff};
+use crate::diff::{Change, DiffOptions, ObjectRef, RenameKind, diff};
 use crate::graph::{DepGraph, NodeKind};
+use backfill::{DataStep, DataSteps};
 use hazard::{Hazard, HazardKind, RowCounts, hazards};
 
 /// One planned step: one or more statements about one change.
@@ -64,8 +66,10 @@ pub struct Plan {
 pub struct PlanOptions {
     /// What the diff compares.
     pub diff: DiffOptions,
-    /// Row counts of the target's tables, when known.
+    /// Rows of the target's tables, when known (see [`backfill::tables_to_check`]).
     pub rows: Option<RowCounts>,
+    /// Data steps by the column they fill (see [`backfill`]).
+    pub data_steps: DataSteps,
 }
 
 /// Why a plan cannot be made.
@@ -399,7 +403,102 @@ fn why(change: &Change, rebuild: &BTreeMap<QualifiedName, String>) -> String {
 
 /// Plans the changes that turn `current` into `desired`.
 pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<Plan, PlanError> {
-    let changes = diff(current, desired, &opts.diff);
+    plan_changes(current, desired, diff(current, desired, &opts.diff), opts)
+}
+
+/// The steps of a column that the plan makes NOT NULL with a data step: for a new column,
+/// `ADD COLUMN` without NOT NULL, the data step, then NOT NULL enforced online; for an
+/// existing one, the data step, then the usual `SET NOT NULL` step (rendered by the caller).
+fn data_step_steps(
+    change: &Change,
+    step: &DataStep,
+    current: &Catalog,
+    desired: &Catalog,
+    graph: &DepGraph,
+) -> Vec<Step> {
+    let run = |table: &QualifiedName, column: &str, hazards: Vec<Hazard>| Step {
+        sql: step.sql.trim().to_owned(),
+        objects: vec![format!("{table}.{column}")],
+        hazards,
+        transactional: true,
+        why: format!(
+            "data step {} fills {table}.{column} before NOT NULL is enforced",
+            step.source
+        ),
+    };
+    match change {
+        Change::AddColumn { table, column } => {
+            let mut nullable = (**column).clone();
+            nullable.not_null = false;
+            let add = Change::AddColumn {
+                table: table.clone(),
+                column: Box::new(nullable),
+            };
+            let enforce = Change::SetNotNull {
+                table: table.clone(),
+                column: column.name.clone(),
+                not_null: true,
+            };
+            let sql_of = |c: &Change| {
+                sql::render(c, current, desired, false)
+                    .into_iter()
+                    .map(|s| s.sql)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            vec![
+                Step {
+                    sql: sql_of(&add),
+                    objects: objects(&add),
+                    hazards: hazards(&add, current, graph, None),
+                    transactional: true,
+                    why: format!(
+                        "added without NOT NULL so that the data step {} can fill it",
+                        step.source
+                    ),
+                },
+                run(
+                    table,
+                    &column.name,
+                    hazard::data_step_hazards(table, &column.name, &step.source),
+                ),
+                Step {
+                    sql: sql_of(&enforce),
+                    objects: objects(&enforce),
+                    hazards: hazards(&enforce, current, graph, None),
+                    transactional: true,
+                    why: "NOT NULL enforced once the data step has filled the column".to_owned(),
+                },
+            ]
+        }
+        Change::SetNotNull { table, column, .. } => vec![run(table, column, Vec::new())],
+        _ => Vec::new(),
+    }
+}
+
+/// The data step a change uses, if the user supplied one for its column.
+fn data_step_of<'a>(change: &Change, steps: &'a DataSteps) -> Option<&'a DataStep> {
+    let key = match change {
+        Change::AddColumn { table, column } if backfill::needs_value(column) => {
+            (table.clone(), column.name.clone())
+        }
+        Change::SetNotNull {
+            table,
+            column,
+            not_null: true,
+        } => (table.clone(), column.clone()),
+        _ => return None,
+    };
+    steps.get(&key)
+}
+
+/// Plans `changes` (the diff of `current` and `desired`) into ordered steps.
+pub fn plan_changes(
+    current: &Catalog,
+    desired: &Catalog,
+    changes: Vec<Change>,
+    opts: &PlanOptions,
+) -> Result<Plan, PlanError> {
     let unsupported: Vec<String> = changes
         .iter()
         .filter_map(|c| match c {
@@ -428,6 +527,17 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let renamed_from: HashMap<&QualifiedName, &QualifiedName> = keyed
+        .iter()
+        .filter_map(|(_, c)| match c {
+            Change::Rename {
+                kind: RenameKind::Table,
+                from,
+                to,
+            } => Some((to, from)),
+            _ => None,
+        })
+        .collect();
     let mut steps = Vec::new();
     for (_, change) in &keyed {
         let concurrent = match change {
@@ -437,11 +547,33 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
             Change::ReplaceIndex { to, .. } => current.tables.contains_key(&to.table),
             _ => false,
         };
+        let data_step = data_step_of(change, &opts.data_steps);
+        if let Some(ds) = data_step {
+            let extra = data_step_steps(change, ds, current, desired, &current_graph);
+            let replaces = matches!(change, Change::AddColumn { .. });
+            steps.extend(extra);
+            if replaces {
+                continue;
+            }
+        }
         let statements = sql::render(change, current, desired, concurrent);
         if statements.is_empty() {
             continue;
         }
         let mut hz = hazards(change, current, &current_graph, opts.rows.as_ref());
+        if let Change::AddColumn { table, column } = change {
+            // A renamed table exists under its old name: the hazard model sees the new one.
+            hz.retain(|h| h.kind != HazardKind::NeedsBackfill);
+            let now = renamed_from.get(table).copied().unwrap_or(table);
+            let existed = current.tables.contains_key(now);
+            if existed && backfill::needs_value(column) {
+                hz.extend(hazard::needs_backfill(
+                    table,
+                    &column.name,
+                    opts.rows.as_ref(),
+                ));
+            }
+        }
         if concurrent {
             hz.retain(|h| h.kind != HazardKind::IndexBuild);
             if let Change::CreateIndex(i) | Change::ReplaceIndex { to: i, .. } = change {
