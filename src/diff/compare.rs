@@ -95,13 +95,16 @@ fn apply_renames<'a>(
             continue;
         };
         let old = hinted_name(hint, new);
-        let exists_now = match kind {
-            RenameKind::Table => current.tables.contains_key(&old),
-            RenameKind::View => current.views.contains_key(&old),
-            RenameKind::MaterializedView => current.materialized_views.contains_key(&old),
+        let same_kind = |c: &Catalog| match kind {
+            RenameKind::Table => c.tables.contains_key(&old),
+            RenameKind::View => c.views.contains_key(&old),
+            RenameKind::MaterializedView => c.materialized_views.contains_key(&old),
         };
-        if exists_now
-            && desired.relation(&old).is_none()
+        // The old name may be taken again by a relation of another kind (the view
+        // `venue_analytics` renamed so that a table of that name can exist): the rename runs
+        // first and frees it. Only a desired relation of the same kind keeps the old object.
+        if same_kind(current)
+            && !same_kind(desired)
             && current.relation(new).is_none()
             && !opts.ignores(&old)
             && !opts.ignores(new)

@@ -381,6 +381,34 @@ fn comments_grants_owners() {
 }
 
 #[test]
+fn a_rename_frees_a_name_that_another_kind_takes() {
+    // Migration 001's view venue_analytics, renamed, so that 002's table can take its name.
+    assert_eq!(
+        changes(
+            "create table x (id int); create view venue_analytics as select id from x;",
+            "create table x (id int);
+             create table venue_analytics (id int);
+             -- schema: renamed from venue_analytics
+             create view venue_performance_summary as select id from x;"
+        ),
+        [
+            "rename public.venue_analytics to view public.venue_performance_summary",
+            "create table public.venue_analytics",
+        ]
+    );
+    // A view of the same name kept on the desired side is not a rename.
+    assert_eq!(
+        changes(
+            "create table x (id int); create view v as select id from x;",
+            "create table x (id int); create view v as select id from x;
+             -- schema: renamed from v
+             create view w as select id from x;"
+        ),
+        ["create view public.w"]
+    );
+}
+
+#[test]
 fn renames_from_hints() {
     assert_eq!(
         changes(
