@@ -135,6 +135,16 @@ fn apply_renames<'a>(
                 }
             }
         }
+        // Views follow the relations they read by oid: their stored queries read the new name.
+        for v in cat
+            .views
+            .values_mut()
+            .chain(cat.materialized_views.values_mut())
+        {
+            if let Some(q) = super::references::rename_relation(&v.query, &old, &new) {
+                v.query = q;
+            }
+        }
         changes.push(Change::Rename {
             kind,
             from: old,

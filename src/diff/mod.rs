@@ -17,6 +17,7 @@
 
 mod compare;
 mod display;
+mod references;
 #[cfg(test)]
 mod tests;
 

@@ -422,7 +422,6 @@ fn renames_from_hints() {
             "rename public.old_t to table public.new_t",
             "rename public.old_v to view public.new_v",
             "add column public.new_t.x integer",
-            "replace view public.new_v (create or replace)",
         ]
     );
 }
