@@ -444,6 +444,14 @@ fn check_plan(steps: &[Value]) {
         "ALTER TABLE \"public\".\"venue_analytics\" ADD COLUMN \"tenant_id\"",
     );
     assert!(tenant < create_view);
+    // knex's truncated name of the aggregation key becomes the desired name in place: the
+    // unique index is kept, not built again while writes are blocked.
+    let key = pos(
+        steps,
+        "ALTER TABLE \"public\".\"analytics_aggregations\" RENAME CONSTRAINT \"analytics_aggregations_tenant_id_aggregation_type_metric_type_e\" TO \"analytics_aggregations_natural_key_unique\";",
+    );
+    assert!(kinds(&steps[key]).is_empty());
+    assert!(!text.contains("ADD CONSTRAINT \"analytics_aggregations_natural_key_unique\""));
     // The drift: the extra index is dropped (not data), the default restored, RLS switched
     // back on before the new policy is created.
     let extra = pos(

@@ -204,6 +204,33 @@ fn rename_table(cat: &mut Catalog, old: &QualifiedName, new: &QualifiedName) {
     }
 }
 
+/// Constraints that only changed name: (current name, desired name) for each current
+/// constraint the desired side no longer names whose definition equals that of a desired
+/// constraint the current side does not name yet, paired in name order.
+fn renamed_constraints(
+    old: &BTreeMap<String, Constraint>,
+    new: &BTreeMap<String, Constraint>,
+) -> Vec<(String, String)> {
+    let same = |a: &Constraint, b: &Constraint| {
+        a.kind == b.kind
+            && a.deferrable == b.deferrable
+            && a.initially_deferred == b.initially_deferred
+    };
+    let mut taken = BTreeSet::new();
+    let mut out = Vec::new();
+    for (from, o) in old.iter().filter(|(n, _)| !new.contains_key(*n)) {
+        let found = new
+            .iter()
+            .filter(|(n, _)| !old.contains_key(*n) && !taken.contains(*n))
+            .find(|(_, c)| same(o, c));
+        if let Some((to, _)) = found {
+            taken.insert(to.clone());
+            out.push((from.clone(), to.clone()));
+        }
+    }
+    out
+}
+
 /// Keys of two string maps: what to set (new or changed) and what to reset.
 fn option_changes(
     old: &BTreeMap<String, String>,
@@ -672,7 +699,27 @@ impl Differ<'_> {
                 }
             }
         }
+        let renamed = renamed_constraints(&old.constraints, constraints);
+        for (from, to) in &renamed {
+            self.push(Change::RenameConstraint {
+                table: name.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            });
+            if old.constraints[from].not_valid && !constraints[to].not_valid {
+                self.push(Change::ValidateConstraint {
+                    table: name.clone(),
+                    name: to.clone(),
+                });
+            }
+        }
         for (cname, o, n) in pair(&old.constraints, constraints) {
+            let is_renamed = renamed
+                .iter()
+                .any(|(from, to)| from == cname || to == cname);
+            if is_renamed {
+                continue;
+            }
             match (o, n) {
                 (Some(_), None) => self.push(Change::DropConstraint {
                     table: name.clone(),

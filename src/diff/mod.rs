@@ -339,6 +339,16 @@ pub enum Change {
         /// Constraint name.
         name: String,
     },
+    /// `ALTER TABLE … RENAME CONSTRAINT`: a constraint whose definition is unchanged but whose
+    /// name differs (the index behind a key is renamed with it, nothing is rebuilt).
+    RenameConstraint {
+        /// Table.
+        table: QualifiedName,
+        /// Current name.
+        from: String,
+        /// Desired name.
+        to: String,
+    },
     /// `ALTER TABLE … VALIDATE CONSTRAINT`.
     ValidateConstraint {
         /// Table.

@@ -409,6 +409,35 @@ fn a_rename_frees_a_name_that_another_kind_takes() {
 }
 
 #[test]
+fn a_constraint_that_only_changes_name_is_renamed() {
+    // knex's 113-byte unique key name, truncated by PostgreSQL, given a short name: renaming
+    // keeps its index instead of building a new one while writes are blocked.
+    assert_eq!(
+        changes(
+            "create table t (a int, b int, c int check (c > 0),
+                 constraint t_a_b_very_long_knex_name_unique unique (a, b));",
+            "create table t (a int, b int, c int constraint c_positive check (c > 0),
+                 constraint t_natural_key_unique unique (a, b));"
+        ),
+        [
+            "rename constraint t_a_b_very_long_knex_name_unique to constraint t_natural_key_unique on public.t",
+            "rename constraint t_c_check to constraint c_positive on public.t",
+        ]
+    );
+    // A different definition under a new name is a drop and an add.
+    assert_eq!(
+        changes(
+            "create table t (a int, b int, constraint k unique (a));",
+            "create table t (a int, b int, constraint k2 unique (a, b));"
+        ),
+        [
+            "drop constraint k on public.t",
+            "add unique constraint k2 on public.t [index-build,access-exclusive-lock]",
+        ]
+    );
+}
+
+#[test]
 fn renames_from_hints() {
     assert_eq!(
         changes(

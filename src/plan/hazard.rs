@@ -593,6 +593,7 @@ pub fn hazards(
         | Change::DropExtension(_)
         | Change::AlterExtension { .. }
         | Change::Rename { .. }
+        | Change::RenameConstraint { .. }
         | Change::CreateTable(_)
         | Change::SetDefault { .. }
         | Change::SetNotNull { .. }

@@ -113,7 +113,7 @@ fn phase(change: &Change, current: &Catalog) -> u8 {
         | Change::AlterDomain { .. }
         | Change::AlterCompositeType { .. } => 13,
         Change::CreateSequence(_) | Change::AlterSequence { .. } => 14,
-        Change::Rename { .. } => 15,
+        Change::Rename { .. } | Change::RenameConstraint { .. } => 15,
         Change::CreateTable(_)
         | Change::AddColumn { .. }
         | Change::AlterColumnType { .. }
@@ -384,6 +384,10 @@ fn why(change: &Change, rebuild: &BTreeMap<QualifiedName, String>) -> String {
         }
         Change::ValidateConstraint { .. } => {
             "validated after it was added NOT VALID, without blocking writes".to_owned()
+        }
+        Change::RenameConstraint { .. } => {
+            "same definition under another name: renamed in place, its index (if any) kept"
+                .to_owned()
         }
         Change::CreateFunction(f) | Change::ReplaceFunction(f) => {
             format!("{} after the relations it uses", f.name)
