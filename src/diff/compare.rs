@@ -130,8 +130,12 @@ fn apply_renames<'a>(
                     v.name = new.clone();
                     map.insert(new.clone(), v);
                 }
-                for i in cat.indexes.values_mut().filter(|i| i.table == old) {
-                    i.table = new.clone();
+                // Only a materialized view has indexes; when a table shares its name (two
+                // desired states can say so, a database cannot), the indexes are the table's.
+                if kind == RenameKind::MaterializedView && !cat.tables.contains_key(&old) {
+                    for i in cat.indexes.values_mut().filter(|i| i.table == old) {
+                        i.table = new.clone();
+                    }
                 }
             }
         }

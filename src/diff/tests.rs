@@ -396,6 +396,23 @@ fn a_rename_frees_a_name_that_another_kind_takes() {
             "create table public.venue_analytics",
         ]
     );
+    // Two desired states can hold a view and a table of one name (migrations 001 and 002 as
+    // documented): the table's indexes stay with the table when the view is renamed.
+    assert_eq!(
+        changes(
+            "create table x (id int); create view venue_analytics as select id from x;
+             create table venue_analytics (id int, d date);
+             create index venue_analytics_d on venue_analytics (d);",
+            "create table x (id int);
+             create table venue_analytics (id int, d date);
+             -- schema: renamed from venue_analytics
+             create view venue_performance_summary as select id from x;"
+        ),
+        [
+            "rename public.venue_analytics to view public.venue_performance_summary",
+            "drop index public.venue_analytics_d on public.venue_analytics [access-exclusive-lock]",
+        ]
+    );
     // A view of the same name kept on the desired side is not a rename.
     assert_eq!(
         changes(

@@ -385,6 +385,10 @@ fn why(change: &Change, rebuild: &BTreeMap<QualifiedName, String>) -> String {
         Change::ValidateConstraint { .. } => {
             "validated after it was added NOT VALID, without blocking writes".to_owned()
         }
+        Change::Rename { from, .. } => format!(
+            "renamed (hint `-- schema: renamed from {}`) before anything is created, so its data and dependents stay and its old name is free",
+            from.name
+        ),
         Change::RenameConstraint { .. } => {
             "same definition under another name: renamed in place, its index (if any) kept"
                 .to_owned()
