@@ -376,7 +376,7 @@ pub fn hazards(
             not_null: true,
         } => out.push(Hazard::new(
             H::ValidationScan,
-            format!("every row of {table} is scanned for NULLs in {column} (CHECK … NOT VALID, then VALIDATE under SHARE UPDATE EXCLUSIVE, then SET NOT NULL); fails cleanly if NULLs remain"),
+            format!("every row of {table} is scanned for NULLs in {column} (CHECK … NOT VALID, VALIDATE, SET NOT NULL, drop the CHECK); these run in the apply transaction, which keeps the ACCESS EXCLUSIVE lock of ADD CONSTRAINT until it commits, so reads and writes of {table} wait for the scan; fails cleanly, changing nothing, if NULLs remain"),
         )),
         Change::AddColumn { table, column } => {
             let existing = current.tables.contains_key(table);
@@ -440,7 +440,7 @@ pub fn hazards(
         }
         Change::ValidateConstraint { table, name } => out.push(Hazard::new(
             H::ValidationScan,
-            format!("every row of {table} is checked against {name} (SHARE UPDATE EXCLUSIVE: writes continue); fails, changing nothing, if a row violates it"),
+            format!("every row of {table} is checked against {name} (SHARE UPDATE EXCLUSIVE: writes continue, unless the same transaction already locked {table} more strongly, as when this plan also added the constraint); fails, changing nothing, if a row violates it"),
         )),
         Change::CreateIndex(i) => {
             if current.tables.contains_key(&i.table)
