@@ -504,10 +504,18 @@ pub fn hazards(
             H::SecurityWeakened,
             format!("row level security is no longer forced on {table}: the table owner bypasses its policies"),
         )),
-        Change::DropPolicy { table, name } => out.push(Hazard::new(
-            H::SecurityWeakened,
-            format!("policy {name} on {table} is dropped"),
-        )),
+        Change::DropPolicy { table, name } => {
+            let was = current
+                .policies
+                .get(&(table.clone(), name.clone()))
+                .and_then(|p| p.using.as_ref())
+                .map(|u| format!(" (it allowed rows where {u})"))
+                .unwrap_or_default();
+            out.push(Hazard::new(
+                H::SecurityWeakened,
+                format!("policy {name} on {table} is dropped{was}"),
+            ));
+        }
         Change::AlterPolicy {
             table,
             name,

@@ -13,6 +13,8 @@
 pub mod backfill;
 pub mod hazard;
 pub mod sql;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -484,6 +486,44 @@ fn data_step_steps(
     }
 }
 
+/// Says, in the `security-weakened` hazard of a dropped policy, which policies the same plan
+/// creates on that table (in the same transaction), so the reader can compare them.
+fn replacement_policies(
+    hz: &mut [Hazard],
+    table: &QualifiedName,
+    dropped: &str,
+    keyed: &[(SortKey, Change)],
+) {
+    let created: Vec<String> = keyed
+        .iter()
+        .filter_map(|(_, c)| match c {
+            Change::CreatePolicy(p) if &p.table == table && p.name != dropped => {
+                let mut text = format!("{} FOR {}", p.name, p.command);
+                if let Some(u) = &p.using {
+                    text.push_str(&format!(" USING ({u})"));
+                }
+                if let Some(w) = &p.with_check {
+                    text.push_str(&format!(" WITH CHECK ({w})"));
+                }
+                Some(text)
+            }
+            _ => None,
+        })
+        .collect();
+    if created.is_empty() {
+        return;
+    }
+    for h in hz
+        .iter_mut()
+        .filter(|h| h.kind == HazardKind::SecurityWeakened)
+    {
+        h.message.push_str(&format!(
+            "; the same transaction creates on {table}: {}",
+            created.join("; ")
+        ));
+    }
+}
+
 /// The data step a change uses, if the user supplied one for its column.
 fn data_step_of<'a>(change: &Change, steps: &'a DataSteps) -> Option<&'a DataStep> {
     let key = match change {
@@ -569,6 +609,9 @@ pub fn plan_changes(
             continue;
         }
         let mut hz = hazards(change, current, &current_graph, opts.rows.as_ref());
+        if let Change::DropPolicy { table, name } = change {
+            replacement_policies(&mut hz, table, name, &keyed);
+        }
         if let Change::AddColumn { table, column } = change {
             // A renamed table exists under its old name: the hazard model sees the new one.
             hz.retain(|h| h.kind != HazardKind::NeedsBackfill);

@@ -1,0 +1,32 @@
+//! Planner tests that need no database: step order, SQL and hazard messages.
+
+use super::{PlanOptions, plan};
+use crate::project::Project;
+
+fn planned(current: &str, desired: &str) -> super::Plan {
+    let current = Project::from_sql(current, &[]).catalog;
+    let desired = Project::from_sql(desired, &[]).catalog;
+    plan(&current, &desired, &PlanOptions::default()).expect("plan")
+}
+
+#[test]
+fn a_dropped_policy_names_its_replacement() {
+    // The legacy tables' tenant_isolation_policy gives way to tenant_isolation: the hazard
+    // says what the old policy allowed and what the same transaction creates instead.
+    let p = planned(
+        "create table t (id int, tenant uuid); alter table t enable row level security;
+         create policy old_p on t using (tenant = current_setting('app.t')::uuid);",
+        "create table t (id int, tenant uuid); alter table t enable row level security;
+         create policy new_p on t using (tenant = nullif(current_setting('app.t', true), '')::uuid);",
+    );
+    let h = &p.steps[0].hazards[0];
+    assert_eq!(h.kind.name(), "security-weakened");
+    assert!(
+        h.message
+            .contains("policy old_p on public.t is dropped (it allowed rows where")
+            && h.message
+                .contains("the same transaction creates on public.t: new_p FOR ALL USING"),
+        "{}",
+        h.message
+    );
+}
