@@ -564,3 +564,105 @@ fn view_renamed_before_a_table_takes_its_name() {
         .get(0);
     assert_eq!(rows, 1);
 }
+
+/// The row check behind `needs-backfill`, against a real database: an empty table takes the
+/// NOT NULL column directly; a table with rows is reported with the planner's estimate.
+#[test]
+fn only_tables_with_rows_need_a_backfill() {
+    let (db, mut client) = fresh_database("legacy_rows");
+    client
+        .batch_execute(
+            "create table empty_t (id int primary key);
+             create table full_t (id int primary key);
+             insert into full_t select generate_series(1, 3);
+             alter table full_t enable row level security;
+             alter table full_t force row level security;
+             analyze full_t;",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("schema.sql"),
+        "create table empty_t (id int primary key, n int not null);
+         create table full_t (id int primary key, n int not null);
+         alter table full_t enable row level security;
+         alter table full_t force row level security;",
+    )
+    .unwrap();
+    let config = dir.path().join("schema.toml");
+    std::fs::write(&config, "").unwrap();
+    let url = cluster().url(&db);
+    let (code, json, stderr) = schema_plan(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--database-url",
+        &url,
+        "--format",
+        "json",
+        dir.path().join("schema.sql").to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let planned = steps(&json);
+    let empty = pos(&planned, "ALTER TABLE \"public\".\"empty_t\" ADD COLUMN");
+    assert_eq!(
+        sql(&planned[empty]),
+        "ALTER TABLE \"public\".\"empty_t\" ADD COLUMN \"n\" integer NOT NULL;"
+    );
+    assert!(kinds(&planned[empty]).is_empty());
+    let full = pos(&planned, "ALTER TABLE \"public\".\"full_t\" ADD COLUMN");
+    let message = planned[full]["hazards"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        message.starts_with("public.full_t has rows (about 3, by pg_class.reltuples)"),
+        "{message}"
+    );
+}
+
+/// A policy must not make a table look empty to the row check: with `row_security = off` the
+/// check fails instead of filtering, and the plan assumes rows.
+#[test]
+fn a_policy_cannot_hide_rows_from_the_backfill_check() {
+    let (db, mut client) = fresh_database("legacy_rls_rows");
+    client
+        .batch_execute(
+            "create role legacy_owner login;
+             create table hidden_t (id int primary key);
+             insert into hidden_t values (1);
+             alter table hidden_t owner to legacy_owner;
+             alter table hidden_t enable row level security;
+             alter table hidden_t force row level security;
+             create policy nobody on hidden_t using (false);",
+        )
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let schema = dir.path().join("schema.sql");
+    std::fs::write(
+        &schema,
+        "create table hidden_t (id int primary key, n int not null);
+         alter table hidden_t enable row level security;
+         alter table hidden_t force row level security;
+         create policy nobody on hidden_t using (false);",
+    )
+    .unwrap();
+    let config = dir.path().join("schema.toml");
+    std::fs::write(&config, "").unwrap();
+    let url = format!("{} user=legacy_owner", cluster().connection_string(&db));
+    let (code, json, stderr) = schema_plan(&[
+        "--config",
+        config.to_str().unwrap(),
+        "--database-url",
+        &url,
+        "--format",
+        "json",
+        schema.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let planned = steps(&json);
+    let add = pos(&planned, "ADD COLUMN \"n\"");
+    assert_eq!(kinds(&planned[add]), ["needs-backfill"], "{json}");
+    let message = planned[add]["hazards"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("may have rows"), "{message}");
+}
