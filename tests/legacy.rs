@@ -328,9 +328,7 @@ fn legacy_database_plans_applies_and_replans_empty() {
     // --allow-hazard …`, with the plan written by `--out`.)
     let mut allowed = vec![
         "access-exclusive-lock",
-        "index-build",
         "validation-scan",
-        "rebuilds-dependents",
         "security-weakened",
         "non-transactional",
     ];

@@ -609,6 +609,23 @@ pub fn plan_changes(
             continue;
         }
         let mut hz = hazards(change, current, &current_graph, opts.rows.as_ref());
+        match change {
+            // A rebuilt materialized view is new in this transaction: nobody else can see it
+            // (or write to it) while its indexes are built.
+            Change::CreateIndex(i) if rebuild.contains_key(&i.table) => {
+                hz.retain(|h| h.kind != HazardKind::IndexBuild);
+            }
+            Change::CreateView(v) if v.materialized && rebuild.contains_key(&v.name) => {
+                hz.push(Hazard {
+                    kind: HazardKind::AccessExclusiveLock,
+                    message: format!(
+                        "materialized view {} is dropped and created again inside the apply transaction, and filled by running its query: readers of {} wait until commit",
+                        v.name, v.name
+                    ),
+                });
+            }
+            _ => {}
+        }
         if let Change::DropPolicy { table, name } = change {
             replacement_policies(&mut hz, table, name, &keyed);
         }

@@ -30,3 +30,25 @@ fn a_dropped_policy_names_its_replacement() {
         h.message
     );
 }
+
+#[test]
+fn a_rebuilt_materialized_view_blocks_its_readers_but_its_indexes_block_nobody() {
+    let p = planned(
+        "create table t (a int, b int);
+         create materialized view m as select a from t;
+         create index m_a on m (a);",
+        "create table t (a int, b int);
+         create materialized view m as select a, b from t;
+         create index m_a on m (a);",
+    );
+    let kinds = |needle: &str| -> Vec<&'static str> {
+        let s = p
+            .steps
+            .iter()
+            .find(|s| s.sql.starts_with(needle))
+            .unwrap_or_else(|| panic!("no {needle}: {:?}", p.steps));
+        s.hazards.iter().map(|h| h.kind.name()).collect()
+    };
+    assert_eq!(kinds("CREATE MATERIALIZED VIEW"), ["access-exclusive-lock"]);
+    assert!(kinds("CREATE INDEX").is_empty());
+}
