@@ -664,3 +664,42 @@ fn a_policy_cannot_hide_rows_from_the_backfill_check() {
         .unwrap_or_default();
     assert!(message.contains("may have rows"), "{message}");
 }
+
+/// Adopting a legacy database means its names differ from the declared ones: an index or a
+/// constraint that only changed name is renamed on the real server, and a second plan is empty.
+#[test]
+fn names_that_differ_are_renamed_in_place() {
+    use schema_tool::plan::{PlanOptions, plan};
+    use schema_tool::project::Project;
+    let (_, mut client) = fresh_database("legacy_names");
+    client
+        .batch_execute(
+            "create table public.t (a int, b int, constraint t_a_b_unique_knex_name unique (a, b));
+             create index t_b_idx on public.t (b);
+             insert into public.t values (1, 2);",
+        )
+        .unwrap();
+    let desired = Project::from_sql(
+        "create table public.t (a int, b int, constraint t_natural_key unique (a, b));
+         create index t_b_index on public.t (b);",
+        &[],
+    )
+    .catalog;
+    let p = plan(&live(&mut client), &desired, &PlanOptions::default()).unwrap();
+    let text: Vec<&str> = p.steps.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(
+        text,
+        [
+            "ALTER TABLE \"public\".\"t\" RENAME CONSTRAINT \"t_a_b_unique_knex_name\" TO \"t_natural_key\";",
+            "ALTER INDEX \"public\".\"t_b_idx\" RENAME TO \"t_b_index\";",
+        ]
+    );
+    assert!(p.steps.iter().all(|s| s.hazards.is_empty()));
+    let mut tx = client.transaction().unwrap();
+    for s in &p.steps {
+        tx.batch_execute(&s.sql).unwrap();
+    }
+    tx.commit().unwrap();
+    let again = plan(&live(&mut client), &desired, &PlanOptions::default()).unwrap();
+    assert!(again.steps.is_empty(), "{:?}", again.steps);
+}

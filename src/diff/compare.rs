@@ -970,8 +970,63 @@ impl Differ<'_> {
         self.meta(target, &old.meta, meta);
     }
 
+    /// Indexes that only changed name: (current name, desired name), paired in name order.
+    fn renamed_indexes(&self) -> Vec<(QualifiedName, QualifiedName)> {
+        let same = |a: &Index, b: &Index| {
+            a.table == b.table
+                && a.unique == b.unique
+                && a.nulls_not_distinct == b.nulls_not_distinct
+                && a.method == b.method
+                && a.keys == b.keys
+                && a.include == b.include
+                && a.predicate == b.predicate
+                && a.options == b.options
+        };
+        let (current, desired) = (&self.current.indexes, &self.desired.indexes);
+        let movable = |i: &Index| {
+            !self.opts.ignores(&i.name)
+                && !self.opts.ignores(&i.table)
+                && !self.is_external(&i.table)
+                && !self.parent_dropped(&i.table)
+                && !self.replaced_matviews.contains(&i.table)
+        };
+        let mut taken = BTreeSet::new();
+        let mut out = Vec::new();
+        for (from, o) in current.iter().filter(|(n, _)| !desired.contains_key(*n)) {
+            if !movable(o) {
+                continue;
+            }
+            let found = desired
+                .iter()
+                .filter(|(n, i)| {
+                    !current.contains_key(*n)
+                        && !taken.contains(*n)
+                        && n.schema == from.schema
+                        && movable(i)
+                })
+                .find(|(_, i)| same(o, i));
+            if let Some((to, _)) = found {
+                taken.insert(to.clone());
+                out.push((from.clone(), to.clone()));
+            }
+        }
+        out
+    }
+
     fn indexes(&mut self) {
+        let renamed = self.renamed_indexes();
+        for (from, to) in &renamed {
+            self.push(Change::RenameIndex {
+                from: from.clone(),
+                to: to.clone(),
+            });
+            let (o, n) = (&self.current.indexes[from], &self.desired.indexes[to]);
+            self.meta(&ObjectRef::Index(to.clone()), &o.meta, &n.meta);
+        }
         for (name, old, new) in pair(&self.current.indexes, &self.desired.indexes) {
+            if renamed.iter().any(|(from, to)| from == name || to == name) {
+                continue;
+            }
             let table = new.or(old).map(|i| &i.table);
             if self.opts.ignores(name)
                 || table.is_some_and(|t| self.opts.ignores(t) || self.is_external(t))

@@ -76,6 +76,7 @@ impl Change {
             Change::DropConstraint { .. } => "drop-constraint",
             Change::ValidateConstraint { .. } => "validate-constraint",
             Change::RenameConstraint { .. } => "rename-constraint",
+            Change::RenameIndex { .. } => "rename-index",
             Change::CreateIndex(_) => "create-index",
             Change::DropIndex(_) => "drop-index",
             Change::ReplaceIndex { .. } => "replace-index",
@@ -141,6 +142,7 @@ impl Change {
             Change::AddConstraint { table, constraint } => {
                 ObjectRef::Constraint(table.clone(), constraint.name.clone())
             }
+            Change::RenameIndex { to, .. } => ObjectRef::Index(to.clone()),
             Change::RenameConstraint { table, to, .. } => {
                 ObjectRef::Constraint(table.clone(), to.clone())
             }
@@ -291,6 +293,7 @@ impl fmt::Display for Change {
             }
             Change::ValidateConstraint { .. } => write!(f, "validate {obj}"),
             Change::RenameConstraint { from, .. } => write!(f, "rename constraint {from} to {obj}"),
+            Change::RenameIndex { from, .. } => write!(f, "rename {from} to {obj}"),
             Change::ReplaceIndex { .. } => write!(f, "replace {obj} (build new, drop old)"),
             Change::ReplaceView { recreate, .. } => {
                 let how = if *recreate {

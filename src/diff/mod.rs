@@ -339,6 +339,14 @@ pub enum Change {
         /// Constraint name.
         name: String,
     },
+    /// `ALTER INDEX … RENAME TO`: an index whose definition is unchanged but whose name
+    /// differs (nothing is built).
+    RenameIndex {
+        /// Current name.
+        from: QualifiedName,
+        /// Desired name (same schema).
+        to: QualifiedName,
+    },
     /// `ALTER TABLE … RENAME CONSTRAINT`: a constraint whose definition is unchanged but whose
     /// name differs (the index behind a key is renamed with it, nothing is rebuilt).
     RenameConstraint {

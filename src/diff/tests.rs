@@ -455,6 +455,23 @@ fn a_constraint_that_only_changes_name_is_renamed() {
 }
 
 #[test]
+fn an_index_that_only_changes_name_is_renamed() {
+    assert_eq!(
+        changes(
+            "create table t (a int, b int); create index t_a_idx on t (a);
+             create index t_b_idx on t (b);",
+            "create table t (a int, b int); create index t_a_index on t (a);
+             create index t_b_index on t (b) where b > 0;"
+        ),
+        [
+            "rename public.t_a_idx to index public.t_a_index",
+            "drop index public.t_b_idx on public.t [access-exclusive-lock]",
+            "create index public.t_b_index on public.t [index-build]",
+        ]
+    );
+}
+
+#[test]
 fn renames_from_hints() {
     assert_eq!(
         changes(

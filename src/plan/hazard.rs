@@ -602,6 +602,7 @@ pub fn hazards(
         | Change::AlterExtension { .. }
         | Change::Rename { .. }
         | Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. }
         | Change::CreateTable(_)
         | Change::SetDefault { .. }
         | Change::SetNotNull { .. }

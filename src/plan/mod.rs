@@ -115,7 +115,7 @@ fn phase(change: &Change, current: &Catalog) -> u8 {
         | Change::AlterDomain { .. }
         | Change::AlterCompositeType { .. } => 13,
         Change::CreateSequence(_) | Change::AlterSequence { .. } => 14,
-        Change::Rename { .. } | Change::RenameConstraint { .. } => 15,
+        Change::Rename { .. } | Change::RenameConstraint { .. } | Change::RenameIndex { .. } => 15,
         Change::CreateTable(_)
         | Change::AddColumn { .. }
         | Change::AlterColumnType { .. }
@@ -394,6 +394,9 @@ fn why(change: &Change, rebuild: &BTreeMap<QualifiedName, String>) -> String {
         Change::RenameConstraint { .. } => {
             "same definition under another name: renamed in place, its index (if any) kept"
                 .to_owned()
+        }
+        Change::RenameIndex { .. } => {
+            "same definition under another name: renamed in place, not built again".to_owned()
         }
         Change::CreateFunction(f) | Change::ReplaceFunction(f) => {
             format!("{} after the relations it uses", f.name)
