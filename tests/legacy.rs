@@ -663,6 +663,11 @@ fn a_policy_cannot_hide_rows_from_the_backfill_check() {
         .as_str()
         .unwrap_or_default();
     assert!(message.contains("may have rows"), "{message}");
+    assert!(
+        stderr.contains("could not check which tables have rows")
+            && stderr.contains("row-level security"),
+        "{stderr}"
+    );
 }
 
 /// Adopting a legacy database means its names differ from the declared ones: an index or a

@@ -194,7 +194,15 @@ fn check_rows(
     client: &mut postgres::Client,
     tables: &[(crate::catalog::QualifiedName, crate::catalog::QualifiedName)],
 ) -> RowCounts {
-    crate::db::rows::table_rows(client, tables).unwrap_or_default()
+    crate::db::rows::table_rows(client, tables).unwrap_or_else(|e| {
+        let e = e
+            .as_db_error()
+            .map_or_else(|| e.to_string(), |d| d.message().to_owned());
+        eprintln!(
+            "schema-plan: could not check which tables have rows ({e}); assuming they have some"
+        );
+        RowCounts::default()
+    })
 }
 
 /// The data steps of `--backfill` and `[plan.backfill]` (flags win), each file read now so
