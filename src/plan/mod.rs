@@ -589,13 +589,19 @@ pub fn plan_changes(
             _ => None,
         })
         .collect();
+    // Whether a table of the plan (by its desired name) exists before the plan runs.
+    let existed = |t: &QualifiedName| {
+        current
+            .tables
+            .contains_key(renamed_from.get(t).copied().unwrap_or(t))
+    };
     let mut steps = Vec::new();
     for (_, change) in &keyed {
         let concurrent = match change {
             Change::CreateIndex(i) | Change::DropIndex(i) => {
-                current.tables.contains_key(&i.table) && desired.tables.contains_key(&i.table)
+                existed(&i.table) && desired.tables.contains_key(&i.table)
             }
-            Change::ReplaceIndex { to, .. } => current.tables.contains_key(&to.table),
+            Change::ReplaceIndex { to, .. } => existed(&to.table),
             _ => false,
         };
         let data_step = data_step_of(change, &opts.data_steps);
@@ -635,9 +641,7 @@ pub fn plan_changes(
         if let Change::AddColumn { table, column } = change {
             // A renamed table exists under its old name: the hazard model sees the new one.
             hz.retain(|h| h.kind != HazardKind::NeedsBackfill);
-            let now = renamed_from.get(table).copied().unwrap_or(table);
-            let existed = current.tables.contains_key(now);
-            if existed && backfill::needs_value(column) {
+            if existed(table) && backfill::needs_value(column) {
                 hz.extend(hazard::needs_backfill(
                     table,
                     &column.name,

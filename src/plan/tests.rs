@@ -52,3 +52,24 @@ fn a_rebuilt_materialized_view_blocks_its_readers_but_its_indexes_block_nobody()
     assert_eq!(kinds("CREATE MATERIALIZED VIEW"), ["access-exclusive-lock"]);
     assert!(kinds("CREATE INDEX").is_empty());
 }
+
+#[test]
+fn a_renamed_table_is_an_existing_table() {
+    // Its new index is built CONCURRENTLY and its new NOT NULL column needs a backfill, as on
+    // any table that already has rows.
+    let p = planned(
+        "create table old_t (id int);",
+        "-- schema: renamed from old_t
+         create table new_t (id int, n int not null);
+         create index new_t_id on new_t (id);",
+    );
+    let find = |needle: &str| {
+        p.steps
+            .iter()
+            .find(|s| s.sql.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle}: {:?}", p.steps))
+    };
+    assert!(!find("CREATE INDEX CONCURRENTLY").transactional);
+    let add = find("ADD COLUMN");
+    assert_eq!(add.hazards[0].kind.name(), "needs-backfill");
+}
