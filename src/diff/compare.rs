@@ -958,8 +958,10 @@ impl Differ<'_> {
                 recreate,
             });
         }
+        // CREATE OR REPLACE VIEW replaces the options with those of its WITH clause (even
+        // none), so a replaced view needs no ALTER VIEW … SET.
         let (set, reset) = option_changes(&old.options, options);
-        if !set.is_empty() || !reset.is_empty() {
+        if !definition_changed && (!set.is_empty() || !reset.is_empty()) {
             self.push(Change::SetViewOptions {
                 name: name.clone(),
                 materialized: *materialized,

@@ -214,7 +214,6 @@ fn views_replaced_and_options() {
         changes(cur, des),
         [
             "replace view public.v (create or replace)",
-            "set options of view public.v: set {\"security_invoker\": \"true\"} reset []",
             "replace materialized view public.m (drop and create) [rebuilds-dependents]",
             "create index public.m_a on public.m [index-build]",
         ]
@@ -241,6 +240,15 @@ fn views_replaced_and_options() {
             "create table t (a int); create view v as select a from t;"
         ),
         ["set options of view public.v: set {} reset [\"security_invoker\"] [security-weakened]"]
+    );
+    // Replaced together with its query: CREATE OR REPLACE VIEW sets the options, and the
+    // replacement carries the hazard.
+    assert_eq!(
+        changes(
+            "create table t (a int, b int); create view v with (security_invoker) as select a from t;",
+            "create table t (a int, b int); create view v as select a, b from t;"
+        ),
+        ["replace view public.v (create or replace) [security-weakened]"]
     );
 }
 

@@ -454,15 +454,17 @@ pub fn hazards(
             out.extend(index_hazards(&to.name, &to.table, false, "built (new definition)"));
             out.push(lock(&from.table, &format!("briefly, to drop the old index {}", from.name)));
         }
-        Change::ReplaceView {
-            view,
-            recreate: true,
-        } => {
-            let deps = rebuilt_dependents(graph, graph.relation(&view.name));
-            out.extend(rebuilds(
-                &format!("view {} changes its output columns and is dropped and created", view.name),
-                &deps,
-            ));
+        Change::ReplaceView { view, recreate } => {
+            if *recreate {
+                let deps = rebuilt_dependents(graph, graph.relation(&view.name));
+                out.extend(rebuilds(
+                    &format!("view {} changes its output columns and is dropped and created", view.name),
+                    &deps,
+                ));
+            }
+            if let Some(old) = current.views.get(&view.name) {
+                out.extend(lost_view_options(&view.name, &old.options, &view.options));
+            }
         }
         Change::ReplaceMaterializedView(view) => {
             let deps = rebuilt_dependents(graph, graph.relation(&view.name));
@@ -572,12 +574,9 @@ pub fn hazards(
         } => {
             for opt in ["security_invoker", "security_barrier"] {
                 let off = reset.iter().any(|r| r == opt)
-                    || set.get(opt).is_some_and(|v| matches!(v.as_str(), "false" | "off" | "0" | "no"));
+                    || set.get(opt).is_some_and(|v| is_off(v));
                 if off {
-                    out.push(Hazard::new(
-                        H::SecurityWeakened,
-                        format!("view {name} loses {opt}: it no longer applies the caller's privileges and RLS (or leaks rows to leaky functions)"),
-                    ));
+                    out.push(view_option_lost(name, opt));
                 }
             }
         }
@@ -614,7 +613,6 @@ pub fn hazards(
         | Change::DropConstraint { .. }
         | Change::CreateView(_)
         | Change::DropView { .. }
-        | Change::ReplaceView { .. }
         | Change::CreateFunction(_)
         | Change::CreateTrigger(_)
         | Change::DropTrigger { .. }
@@ -633,6 +631,36 @@ pub fn hazards(
         | Change::Unsupported { .. } => {}
     }
     out
+}
+
+fn is_off(value: &str) -> bool {
+    matches!(value, "false" | "off" | "0" | "no")
+}
+
+fn view_option_lost(name: &QualifiedName, opt: &str) -> Hazard {
+    Hazard::new(
+        HazardKind::SecurityWeakened,
+        format!(
+            "view {name} loses {opt}: it no longer applies the caller's privileges and RLS (or leaks rows to leaky functions)"
+        ),
+    )
+}
+
+/// The security options a replaced view loses: on before, off or absent after.
+fn lost_view_options(
+    name: &QualifiedName,
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> Vec<Hazard> {
+    ["security_invoker", "security_barrier"]
+        .into_iter()
+        .filter(|opt| {
+            let was_on = old.get(*opt).is_some_and(|v| !is_off(v));
+            let now_on = new.get(*opt).is_some_and(|v| !is_off(v));
+            was_on && !now_on
+        })
+        .map(|opt| view_option_lost(name, opt))
+        .collect()
 }
 
 fn role_widening(
