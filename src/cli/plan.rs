@@ -10,11 +10,13 @@ use super::ExitStatus;
 use crate::catalog::Catalog;
 use crate::config::ConfigFile;
 use crate::db::{ConnectOptions, connect};
-use crate::diff::{DiffOptions, check_externals};
+use crate::diff::{DiffOptions, check_externals, diff};
 use crate::elaborate::{ElaborateOptions, Report, Shadow, elaborate_with_fallback};
 use crate::error::Error;
 use crate::introspect::{IntrospectOptions, introspect};
-use crate::plan::{Plan, PlanOptions, plan};
+use crate::plan::backfill::{DataStep, DataSteps, parse_column, tables_to_check};
+use crate::plan::hazard::RowCounts;
+use crate::plan::{Plan, PlanOptions, plan_changes};
 use crate::project::{LoadOptions, Project};
 
 /// Plan output format.
@@ -68,6 +70,11 @@ pub struct PlanArgs {
     /// Exit 1 when the plan has steps.
     #[arg(long)]
     pub fail_on_changes: bool,
+    /// Data step for a NOT NULL column the plan adds or enforces (repeatable):
+    /// `[SCHEMA.]TABLE.COLUMN=FILE`, a SQL file that fills the column in every row. Overrides
+    /// `[plan.backfill]` in schema.toml for that column.
+    #[arg(long, value_name = "COLUMN=FILE")]
+    pub backfill: Vec<String>,
 }
 
 /// Runs `schema-plan`.
@@ -107,7 +114,8 @@ fn load(
 
 /// Runs `schema-plan`, writing to `out`.
 pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let (config, _path) = ConfigFile::discover(args.config.as_deref())?;
+    let (config, config_path) = ConfigFile::discover(args.config.as_deref())?;
+    let data_steps = data_steps(&args.backfill, &config, config_path.as_deref())?;
     let paths = if !args.paths.is_empty() {
         args.paths.clone()
     } else if !config.paths.is_empty() {
@@ -130,6 +138,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     };
     let mut note = None;
     let mut elaborated = None;
+    let mut target = None;
     let current = if let Some(dir) = &args.from {
         // Both sides were written by people: a different tree is a real change.
         load(vec![dir.clone()], external, &config)?.catalog
@@ -143,6 +152,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             &current,
             &ElaborateOptions::default(),
         )?);
+        target = Some(client);
         current
     } else {
         let cluster = crate::shadow::Cluster::start(&crate::shadow::ClusterOptions::default())?;
@@ -174,12 +184,18 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             None => line,
         });
     }
-    let p = plan(
+    let changes = diff(&current, &desired, &diff_opts);
+    let rows = target
+        .as_mut()
+        .map(|client| check_rows(client, &tables_to_check(&changes, &current)));
+    let p = plan_changes(
         &current,
         &desired,
+        changes,
         &PlanOptions {
             diff: diff_opts,
-            rows: None,
+            rows,
+            data_steps,
         },
     )?;
     if let Some(file) = &args.out {
@@ -218,6 +234,71 @@ fn elaboration_note(r: &Report) -> Option<String> {
         r.server,
         r.elapsed.as_millis()
     ))
+}
+
+/// Whether the tables that gain a NOT NULL column have rows. When the target cannot say (no
+/// privilege, a lock held too long), nothing is known and the plan assumes rows.
+fn check_rows(
+    client: &mut postgres::Client,
+    tables: &[(crate::catalog::QualifiedName, crate::catalog::QualifiedName)],
+) -> RowCounts {
+    crate::db::rows::table_rows(client, tables).unwrap_or_else(|e| {
+        let e = e
+            .as_db_error()
+            .map_or_else(|| e.to_string(), |d| d.message().to_owned());
+        eprintln!(
+            "schema-plan: could not check which tables have rows ({e}); assuming they have some"
+        );
+        RowCounts::default()
+    })
+}
+
+/// The data steps of `--backfill` and `[plan.backfill]` (flags win), each file read now so
+/// that the plan carries its SQL. A bad column name or an unreadable file is bad input.
+fn data_steps(
+    flags: &[String],
+    config: &ConfigFile,
+    config_path: Option<&std::path::Path>,
+) -> Result<DataSteps, Error> {
+    let mut named: Vec<(String, PathBuf, String)> = Vec::new();
+    let base = config_path
+        .and_then(std::path::Path::parent)
+        .map(std::path::Path::to_owned)
+        .unwrap_or_default();
+    let from_config = config.plan_backfill().map_err(|message| Error::Config {
+        path: config_path
+            .map(std::path::Path::to_owned)
+            .unwrap_or_default(),
+        message,
+    })?;
+    for (column, file) in from_config {
+        let shown = file.display().to_string();
+        named.push((column, base.join(file), shown));
+    }
+    for flag in flags {
+        let Some((column, file)) = flag.split_once('=') else {
+            return Err(Error::Usage(format!(
+                "--backfill {flag}: expected [SCHEMA.]TABLE.COLUMN=FILE"
+            )));
+        };
+        named.push((column.to_owned(), PathBuf::from(file), file.to_owned()));
+    }
+    let mut out = DataSteps::new();
+    for (column, path, shown) in named {
+        let key = parse_column(&column, "public")
+            .map_err(|e| Error::Usage(format!("backfill column {e}")))?;
+        let sql = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        if sql.trim().is_empty() {
+            return Err(Error::Usage(format!(
+                "data step {shown} for {column} is empty"
+            )));
+        }
+        out.insert(key, DataStep { source: shown, sql });
+    }
+    Ok(out)
 }
 
 /// Introspects the target (managed schemas plus those of the external tables) and checks the
