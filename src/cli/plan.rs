@@ -71,7 +71,7 @@ pub fn run(args: PlanArgs) -> Result<ExitStatus, Error> {
     run_to(args, &mut out)
 }
 
-fn load(
+pub(crate) fn load(
     paths: Vec<PathBuf>,
     external: Vec<PathBuf>,
     config: &ConfigFile,
@@ -149,7 +149,13 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         },
     )?;
     if let Some(file) = &args.out {
-        let text = serde_json::to_string_pretty(&p.to_json()).unwrap_or_default();
+        let file_json = crate::plan::file::PlanFile {
+            plan: p.clone(),
+            schemas: config.schemas.clone(),
+            ignore: ignore.clone(),
+        }
+        .to_json();
+        let text = serde_json::to_string_pretty(&file_json).unwrap_or_default();
         std::fs::write(file, text + "\n").map_err(|source| Error::Write {
             path: file.clone(),
             source,
@@ -173,7 +179,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
 
 /// Introspects the target (managed schemas plus those of the external tables) and checks the
 /// declared external tables against it.
-fn read_target(
+pub(crate) fn read_target(
     client: &mut postgres::Client,
     desired: &Catalog,
     managed: &[String],
@@ -186,13 +192,21 @@ fn read_target(
             }
         }
     }
-    let current = introspect(
+    let mut current = introspect(
         client,
         &IntrospectOptions {
-            schemas,
+            schemas: schemas.clone(),
             threads: 0,
         },
     )?;
+    // An index left INVALID by a failed or killed `CREATE INDEX CONCURRENTLY` is not there
+    // for the planner: if the desired state has it, it is built again (apply drops the
+    // invalid one first).
+    for name in crate::introspect::invalid_indexes(client, &schemas)? {
+        if desired.indexes.contains_key(&name) {
+            current.indexes.remove(&name);
+        }
+    }
     let problems = check_externals(desired, &current);
     if !problems.is_empty() {
         let lines: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
