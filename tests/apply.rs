@@ -235,3 +235,480 @@ fn schema_tool_settings_come_from_schema_toml() {
     let o = apply(&url(&db), dir.path(), &["--yes"]);
     assert_code(&o, 0);
 }
+
+/// Ends every other session on database `db` (what the server does to the session of a
+/// killed client once it notices) and waits until they are gone.
+fn end_other_sessions(client: &mut Client, keep: &[i32]) {
+    let keep: Vec<i32> = keep.to_vec();
+    client
+        .execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND pid <> pg_backend_pid() AND NOT pid = ANY($1)",
+            &[&keep],
+        )
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        let n: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity \
+                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND NOT pid = ANY($1)",
+                &[&keep],
+            )
+            .unwrap()
+            .get(0);
+        if n == 0 || start.elapsed() > Duration::from_secs(10) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Reads the child's standard error until a line contains `needle`; panics after 30 s.
+fn wait_for_stderr(child: &mut Child, needle: &str) -> Vec<String> {
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(100)) {
+            let found = line.contains(needle);
+            seen.push(line);
+            if found {
+                return seen;
+            }
+        }
+    }
+    panic!("`{needle}` never appeared on stderr: {seen:?}");
+}
+
+fn pid_of(client: &mut Client) -> i32 {
+    client
+        .query_one("SELECT pg_backend_pid()", &[])
+        .unwrap()
+        .get(0)
+}
+
+/// The state after the whole of [`EVOLVED`], and after its transactional part only.
+fn evolved_states() -> (String, String) {
+    let (db, mut client) = fresh_database("apply_ref");
+    seed(&mut client);
+    let dir = schema_dir(EVOLVED);
+    assert_code(&apply(&url(&db), dir.path(), &["--yes"]), 0);
+    let after = state(&mut client);
+    let after_tx = without_concurrent_indexes(&after);
+    (after, after_tx)
+}
+
+/// A state without the two indexes [`EVOLVED`] builds CONCURRENTLY.
+fn without_concurrent_indexes(state: &str) -> String {
+    state
+        .lines()
+        .filter(|l| !l.contains("invoice_account_idx") && !l.contains("account_email_idx"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn sigkill_at_every_step_leaves_before_or_after_the_transaction_and_the_next_apply_completes() {
+    let (after, after_tx) = evolved_states();
+    let (db, mut client) = fresh_database("apply_kill_count");
+    seed(&mut client);
+    let before = state(&mut client);
+    let dir = schema_dir(EVOLVED);
+    let dry = apply(&url(&db), dir.path(), &["--dry-run"]);
+    let steps = String::from_utf8_lossy(&dry.stdout)
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Plan: ")?
+                .strip_suffix(" steps")?
+                .parse::<usize>()
+                .ok()
+        })
+        .unwrap_or_else(|| panic!("no step count: {}", text(&dry)));
+    assert!(steps >= 8, "{}", text(&dry));
+    for k in 1..=steps {
+        let (db, mut client) = fresh_database("apply_kill");
+        seed(&mut client);
+        let mut child = apply_cmd(&url(&db), dir.path(), &["--yes"])
+            .env("SCHEMA_APPLY_TEST_PAUSE_BEFORE_STEP", k.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_for_stderr(&mut child, &format!("test pause before step {k}"));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        end_other_sessions(&mut client, &[]);
+        let now = state(&mut client);
+        // The CONCURRENTLY steps run one by one after the commit: each is done or not started.
+        let tx_part = without_concurrent_indexes(&now);
+        assert!(
+            (now == before || tx_part == after_tx) && !now.contains("valid=f"),
+            "killed before step {k}: the database is half applied:\n{now}"
+        );
+        let o = apply(&url(&db), dir.path(), &["--yes"]);
+        assert_code(&o, 0);
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("did not finish"),
+            "the killed apply is not reported: {}",
+            text(&o)
+        );
+        assert_eq!(state(&mut client), after, "after resuming from step {k}");
+    }
+}
+
+#[test]
+fn sigkill_during_a_concurrent_index_build_leaves_an_invalid_index_that_the_next_apply_rebuilds() {
+    let (db, mut client) = fresh_database("apply_kill_cic");
+    seed(&mut client);
+    let dir = schema_dir(&format!(
+        "{BASE}\nCREATE INDEX invoice_total_idx ON invoice (total);"
+    ));
+    // An open writing transaction makes CREATE INDEX CONCURRENTLY wait after it has
+    // registered the (still invalid) index.
+    let mut writer = cluster().connect(&db).unwrap();
+    writer
+        .batch_execute("BEGIN; INSERT INTO invoice VALUES (100000, 1, 1);")
+        .unwrap();
+    let writer_pid = pid_of(&mut writer);
+    let mut child = apply_cmd(&url(&db), dir.path(), &["--yes"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        let n: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_stat_progress_create_index WHERE datname = current_database()",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        if n > 0 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no index build started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    end_other_sessions(&mut client, &[writer_pid]);
+    writer.batch_execute("COMMIT").unwrap();
+    assert!(
+        state(&mut client).contains("index public.invoice_total_idx valid=f"),
+        "{}",
+        state(&mut client)
+    );
+    let o = apply(&url(&db), dir.path(), &["--yes"]);
+    assert_code(&o, 0);
+    assert!(
+        state(&mut client).contains("index public.invoice_total_idx valid=t"),
+        "{}\n{}",
+        state(&mut client),
+        text(&o)
+    );
+}
+
+fn hold_lock(db: &str, table: &str) -> Client {
+    let mut holder = cluster().connect(db).unwrap();
+    holder
+        .batch_execute(&format!(
+            "BEGIN; LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE;"
+        ))
+        .unwrap();
+    holder
+}
+
+const ADD_COLUMN: &str =
+    "CREATE TABLE account (id bigint PRIMARY KEY, email text NOT NULL, name text);
+CREATE TABLE invoice (id bigint PRIMARY KEY, account_id bigint NOT NULL, total numeric(12,2));";
+
+#[test]
+fn a_lock_held_by_another_session_makes_the_apply_retry_and_succeed_once_released() {
+    let (db, mut client) = fresh_database("apply_retry_ok");
+    seed(&mut client);
+    let mut holder = hold_lock(&db, "account");
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(1500));
+        holder.batch_execute("COMMIT").unwrap();
+    });
+    let dir = schema_dir(ADD_COLUMN);
+    let o = apply(
+        &url(&db),
+        dir.path(),
+        &["--yes", "--lock-timeout", "200ms", "--retries", "10"],
+    );
+    releaser.join().unwrap();
+    assert_code(&o, 0);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("lock timeout") && out.contains("retrying"),
+        "{}",
+        text(&o)
+    );
+    assert!(state(&mut client).contains("public.account.name text"));
+}
+
+#[test]
+fn a_lock_held_for_longer_than_the_retries_fails_with_nothing_changed() {
+    let (db, mut client) = fresh_database("apply_retry_fail");
+    seed(&mut client);
+    let before = state(&mut client);
+    let _holder = hold_lock(&db, "account");
+    let dir = schema_dir(&format!(
+        "{ADD_COLUMN}\nCREATE TABLE extra (id int PRIMARY KEY);"
+    ));
+    let o = apply(
+        &url(&db),
+        dir.path(),
+        &["--yes", "--lock-timeout", "100ms", "--retries", "2"],
+    );
+    assert_code(&o, 1);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("after 3 attempts") && err.contains("nothing was changed"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(state(&mut client), before);
+    assert_eq!(
+        history(&mut client),
+        vec![("lock-timeout".to_owned(), false)]
+    );
+}
+
+#[test]
+fn two_applies_at_once_exactly_one_runs_the_other_waits_or_refuses() {
+    let (db, mut client) = fresh_database("apply_two");
+    seed(&mut client);
+    // The first apply stalls on a table lock held by the test, holding the apply lock.
+    let holder = hold_lock(&db, "account");
+    let dir = schema_dir(ADD_COLUMN);
+    let first = apply_cmd(&url(&db), dir.path(), &["--yes", "--lock-timeout", "30s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        let n: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+                 AND wait_event_type = 'Lock' AND query LIKE 'ALTER TABLE%'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        if n > 0 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "first apply never blocked"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let refused = apply(&url(&db), dir.path(), &["--yes", "--wait", "300ms"]);
+    assert_code(&refused, 1);
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("another schema-apply is running"),
+        "{}",
+        text(&refused)
+    );
+    let waiter = apply_cmd(&url(&db), dir.path(), &["--yes", "--wait", "60s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    drop(holder);
+    let first = first.wait_with_output().unwrap();
+    let waiter = waiter.wait_with_output().unwrap();
+    assert_code(&first, 0);
+    assert_code(&waiter, 0);
+    assert!(
+        String::from_utf8_lossy(&waiter.stdout).contains("No changes"),
+        "{}",
+        text(&waiter)
+    );
+    assert!(
+        String::from_utf8_lossy(&waiter.stderr).contains("holds the apply lock"),
+        "{}",
+        text(&waiter)
+    );
+    assert_eq!(history(&mut client), vec![("succeeded".to_owned(), true)]);
+}
+
+#[test]
+fn ctrl_c_cancels_the_running_statement_and_rolls_back() {
+    let (db, mut client) = fresh_database("apply_sigint");
+    seed(&mut client);
+    let before = state(&mut client);
+    let holder = hold_lock(&db, "invoice");
+    let dir = schema_dir(EVOLVED);
+    let child = apply_cmd(&url(&db), dir.path(), &["--yes", "--lock-timeout", "60s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        let n: i64 = client
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+                 AND wait_event_type = 'Lock'",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        if n > 0 {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "apply never blocked"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let o = child.wait_with_output().unwrap();
+    drop(holder);
+    assert_code(&o, 1);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("interrupted") && err.contains("rolled back"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(state(&mut client), before);
+    assert_eq!(
+        history(&mut client),
+        vec![("interrupted".to_owned(), false)]
+    );
+}
+
+fn plan_file(db: &str, schema: &Path, out: &Path) {
+    let o = Command::new(PLAN)
+        .arg(schema.join("schema.sql"))
+        .arg("--database-url")
+        .arg(url(db))
+        .arg("--out")
+        .arg(out)
+        .env_remove("DATABASE_URL")
+        .current_dir(schema)
+        .output()
+        .unwrap();
+    assert_code(&o, 0);
+}
+
+fn apply_plan(db: &str, file: &Path, extra: &[&str]) -> Output {
+    Command::new(APPLY)
+        .arg("--plan")
+        .arg(file)
+        .arg("--database-url")
+        .arg(url(db))
+        .args(extra)
+        .env_remove("DATABASE_URL")
+        .current_dir(file.parent().unwrap())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_plan_file_is_applied_and_verified_and_refused_after_the_database_changed() {
+    let (db, mut client) = fresh_database("apply_planfile");
+    seed(&mut client);
+    let dir = schema_dir(EVOLVED);
+    let file: PathBuf = dir.path().join("plan.json");
+    plan_file(&db, dir.path(), &file);
+    client
+        .batch_execute("ALTER TABLE invoice ADD COLUMN sneaky int; CREATE TABLE newcomer (id int);")
+        .unwrap();
+    let before = state(&mut client);
+    let o = apply_plan(&db, &file, &["--yes"]);
+    assert_code(&o, 1);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("drift") && err.contains("changed: ") && err.contains("invoice"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        err.contains("added: ") && err.contains("newcomer"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(state(&mut client), before);
+    client
+        .batch_execute("ALTER TABLE invoice DROP COLUMN sneaky; DROP TABLE newcomer;")
+        .unwrap();
+    let o = apply_plan(&db, &file, &["--yes"]);
+    assert_code(&o, 0);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Verified"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn a_plan_file_interrupted_after_its_commit_is_resumed() {
+    let (db, mut client) = fresh_database("apply_planfile_resume");
+    seed(&mut client);
+    let dir = schema_dir(EVOLVED);
+    let file: PathBuf = dir.path().join("plan.json");
+    plan_file(&db, dir.path(), &file);
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let first_non_tx = plan["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|s| s["transactional"] == false)
+        .unwrap()
+        + 1;
+    let mut child = Command::new(APPLY)
+        .args(["--yes", "--plan"])
+        .arg(&file)
+        .arg("--database-url")
+        .arg(url(&db))
+        .env(
+            "SCHEMA_APPLY_TEST_PAUSE_BEFORE_STEP",
+            first_non_tx.to_string(),
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_stderr(&mut child, "test pause before step");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    end_other_sessions(&mut client, &[]);
+    let o = apply_plan(&db, &file, &["--yes"]);
+    assert_code(&o, 0);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("Resuming") && out.contains("Verified"),
+        "{}",
+        text(&o)
+    );
+}
