@@ -712,3 +712,238 @@ fn a_plan_file_interrupted_after_its_commit_is_resumed() {
         text(&o)
     );
 }
+
+/// Row count and a digest of every table's rows (by its first column and the columns every
+/// state keeps), to prove that rows survive.
+fn rows(client: &mut Client) -> Vec<(String, i64, String)> {
+    ["account", "invoice", "line_item"]
+        .iter()
+        .map(|t| {
+            let r = client
+                .query_one(
+                    &format!(
+                        "SELECT count(*), coalesce(md5(string_agg(id::text, ',' ORDER BY id)), '') FROM {t}"
+                    ),
+                    &[],
+                )
+                .unwrap();
+            ((*t).to_owned(), r.get(0), r.get(1))
+        })
+        .collect()
+}
+
+#[test]
+fn rows_survive_every_plan_without_an_allowed_data_loss_hazard() {
+    let (db, mut client) = fresh_database("apply_rows");
+    seed(&mut client);
+    client
+        .batch_execute(
+            "CREATE TABLE line_item (id bigint PRIMARY KEY, invoice_id bigint, qty int);
+             INSERT INTO line_item SELECT g, 1 + g % 1000, g % 7 FROM generate_series(1, 3000) g;",
+        )
+        .unwrap();
+    let seeded = rows(&mut client);
+    let line = "CREATE TABLE line_item (id bigint PRIMARY KEY, invoice_id bigint, qty int);";
+    let states = [
+        // New columns, tables, foreign keys and indexes.
+        format!("{EVOLVED}\n{line}"),
+        // Types widened, NOT NULL where no NULL is, a UNIQUE constraint, an index dropped.
+        "CREATE TABLE account (id bigint PRIMARY KEY, email varchar(320) NOT NULL UNIQUE, name text);
+CREATE TABLE invoice (id bigint PRIMARY KEY, account_id bigint NOT NULL REFERENCES account (id), total numeric(14,2) NOT NULL);
+CREATE TABLE payment (id bigint PRIMARY KEY, invoice_id bigint NOT NULL REFERENCES invoice (id), amount numeric(12,2));
+CREATE TABLE audit (id bigint PRIMARY KEY, note text);
+CREATE INDEX invoice_account_idx ON invoice (account_id);
+CREATE TABLE line_item (id bigint PRIMARY KEY, invoice_id bigint REFERENCES invoice (id), qty bigint);"
+            .to_owned(),
+        // A foreign key and a UNIQUE constraint dropped, an index on the new type.
+        "CREATE TABLE account (id bigint PRIMARY KEY, email varchar(320) NOT NULL, name text);
+CREATE TABLE invoice (id bigint PRIMARY KEY, account_id bigint NOT NULL, total numeric(14,2) NOT NULL);
+CREATE TABLE payment (id bigint PRIMARY KEY, invoice_id bigint NOT NULL REFERENCES invoice (id), amount numeric(12,2));
+CREATE TABLE audit (id bigint PRIMARY KEY, note text);
+CREATE INDEX line_item_qty_idx ON line_item (qty);
+CREATE TABLE line_item (id bigint PRIMARY KEY, invoice_id bigint REFERENCES invoice (id), qty bigint);"
+            .to_owned(),
+    ];
+    let allow = [
+        "--yes",
+        "--allow-hazard",
+        "table-rewrite",
+        "--allow-hazard",
+        "index-build",
+        "--allow-hazard",
+        "security-weakened",
+    ];
+    for (i, sql) in states.iter().enumerate() {
+        let dir = schema_dir(sql);
+        let o = apply(&url(&db), dir.path(), &allow);
+        assert_code(&o, 0);
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("Verified"),
+            "state {i}: {}",
+            text(&o)
+        );
+        assert_eq!(rows(&mut client), seeded, "rows changed by state {i}");
+    }
+    // Dropping a column or a table loses data: refused by default, nothing changed.
+    let drop = "CREATE TABLE account (id bigint PRIMARY KEY, email varchar(320) NOT NULL);
+CREATE TABLE invoice (id bigint PRIMARY KEY, account_id bigint NOT NULL, total numeric(14,2) NOT NULL);
+CREATE TABLE line_item (id bigint PRIMARY KEY, invoice_id bigint, qty bigint);";
+    let dir = schema_dir(drop);
+    let before = state(&mut client);
+    let o = apply(&url(&db), dir.path(), &allow);
+    assert_code(&o, 1);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("data-loss") && err.contains("--allow-hazard data-loss"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(state(&mut client), before);
+    assert_eq!(rows(&mut client), seeded);
+    let mut with_loss = allow.to_vec();
+    with_loss.extend(["--allow-hazard", "data-loss"]);
+    assert_code(&apply(&url(&db), dir.path(), &with_loss), 0);
+    assert_eq!(
+        rows(&mut client),
+        seeded,
+        "rows of the tables that were kept"
+    );
+}
+
+const ODD_NAMES: &str = r#"CREATE SCHEMA "Weird ""S"" é";
+CREATE TABLE "Weird ""S"" é"."select" ("from" int PRIMARY KEY, "Quoted ""col""" text, "naïve col" text);
+CREATE TABLE "Weird ""S"" é"."Order Items" (
+    "ID" bigint PRIMARY KEY,
+    "select_from" int NOT NULL CONSTRAINT "fk ""x"" ü" REFERENCES "Weird ""S"" é"."select" ("from")
+);
+CREATE INDEX "My Index ü" ON "Weird ""S"" é"."Order Items" ("select_from");
+CREATE TABLE public."ÜberTable" ("user" text, "Group" int, "table" text);
+COMMENT ON TABLE public."ÜberTable" IS 'it''s "über"';
+"#;
+
+#[test]
+fn names_with_quotes_spaces_case_reserved_words_and_non_ascii_round_trip() {
+    let (db, mut client) = fresh_database("apply_names");
+    let evolved = format!(
+        "{ODD_NAMES}\nCREATE INDEX \"idx \"\"q\"\" ñ\" ON \"Weird \"\"S\"\" é\".\"select\" (\"naïve col\", \"Quoted \"\"col\"\"\");\n\
+         ALTER TABLE public.\"ÜberTable\" ADD COLUMN \"New Col ✓\" int;"
+    );
+    for sql in [ODD_NAMES.to_owned(), evolved, ODD_NAMES.to_owned()] {
+        let dir = schema_dir(&sql);
+        let o = apply(
+            &url(&db),
+            dir.path(),
+            &["--yes", "--allow-hazard", "data-loss"],
+        );
+        assert_code(&o, 0);
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("Verified"),
+            "{}",
+            text(&o)
+        );
+        let again = apply(&url(&db), dir.path(), &["--yes"]);
+        assert!(
+            String::from_utf8_lossy(&again.stdout).contains("No changes"),
+            "{}",
+            text(&again)
+        );
+    }
+    let s = state(&mut client);
+    for needle in [
+        "Weird \"S\" é.select.from integer",
+        "Weird \"S\" é.select.Quoted \"col\" text",
+        "index Weird \"S\" é.My Index ü valid=t",
+        "constraint fk \"x\" ü FOREIGN KEY",
+        "public.ÜberTable.user text",
+    ] {
+        assert!(s.contains(needle), "`{needle}` missing:\n{s}");
+    }
+}
+
+#[test]
+fn no_password_appears_in_any_output_or_error() {
+    use schema_tool::shadow::{Cluster, ClusterOptions};
+    const SECRET: &str = "Sup3r-Secr3t-pw";
+    let cluster = Cluster::start(&ClusterOptions {
+        tcp: true,
+        ..ClusterOptions::default()
+    })
+    .unwrap();
+    let db = cluster.create_database("apply_pw").unwrap();
+    let mut admin = cluster.connect(&db).unwrap();
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE app LOGIN SUPERUSER PASSWORD '{SECRET}'"
+        ))
+        .unwrap();
+    // Password authentication for `app` over TCP, before the cluster's `trust` lines.
+    let hba = cluster.dir().join("data").join("pg_hba.conf");
+    let old = std::fs::read_to_string(&hba).unwrap();
+    std::fs::write(
+        &hba,
+        format!("host all app 127.0.0.1/32 scram-sha-256\n{old}"),
+    )
+    .unwrap();
+    admin.batch_execute("SELECT pg_reload_conf()").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    seed(&mut admin);
+    let port = cluster.port();
+    let good = format!("postgresql://app:{SECRET}@127.0.0.1:{port}/{db}?sslmode=disable");
+    let wrong_pw = format!("postgresql://app:{SECRET}x@127.0.0.1:{port}/{db}?sslmode=disable");
+    let no_db = format!("postgresql://app:{SECRET}@127.0.0.1:{port}/missing_db?sslmode=disable");
+    let keywords = format!(
+        "host=127.0.0.1 port={port} user=app password={SECRET} dbname={db} sslmode=disable"
+    );
+    let evolved = schema_dir(EVOLVED);
+    let dropping = schema_dir("CREATE TABLE account (id bigint PRIMARY KEY);");
+    let duplicate = schema_dir(&format!(
+        "{EVOLVED}\nCREATE UNIQUE INDEX invoice_total_key ON invoice ((total::int % 3));"
+    ));
+    let runs: Vec<(String, Output)> = vec![
+        (
+            "dry run".into(),
+            apply(&good, evolved.path(), &["--dry-run"]),
+        ),
+        (
+            "wrong password".into(),
+            apply(&wrong_pw, evolved.path(), &["--yes"]),
+        ),
+        (
+            "missing database".into(),
+            apply(&no_db, evolved.path(), &["--yes"]),
+        ),
+        (
+            "refused hazard".into(),
+            apply(&good, dropping.path(), &["--yes"]),
+        ),
+        ("apply".into(), apply(&keywords, evolved.path(), &["--yes"])),
+        (
+            "failing step".into(),
+            apply(&good, duplicate.path(), &["--yes"]),
+        ),
+        (
+            "no changes".into(),
+            apply(&good, evolved.path(), &["--yes"]),
+        ),
+    ];
+    for (what, o) in &runs {
+        let all = text(o);
+        assert!(!all.contains(SECRET), "{what} printed the password:\n{all}");
+    }
+    assert_eq!(runs[1].1.status.code(), Some(2), "{}", text(&runs[1].1));
+    assert!(
+        text(&runs[1].1).contains("rejected the credentials"),
+        "{}",
+        text(&runs[1].1)
+    );
+    assert_eq!(runs[4].1.status.code(), Some(0), "{}", text(&runs[4].1));
+    assert_eq!(runs[5].1.status.code(), Some(1), "{}", text(&runs[5].1));
+    let recorded: String = admin
+        .query_one(
+            "SELECT string_agg(coalesce(message, '') || steps::text || fingerprint::text, ' ') FROM schema_tool.apply_history",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(!recorded.contains(SECRET));
+}
