@@ -947,3 +947,94 @@ fn no_password_appears_in_any_output_or_error() {
         .get(0);
     assert!(!recorded.contains(SECRET));
 }
+
+#[test]
+fn an_index_build_that_takes_long_shows_progress() {
+    let (db, mut client) = fresh_database("apply_progress");
+    seed(&mut client);
+    let dir = schema_dir(&format!(
+        "{BASE}\nCREATE INDEX invoice_total_idx ON invoice (total);"
+    ));
+    // A writing transaction open for 2.5 s keeps the concurrent build waiting in a phase that
+    // pg_stat_progress_create_index reports.
+    let mut writer = cluster().connect(&db).unwrap();
+    writer
+        .batch_execute("BEGIN; INSERT INTO invoice VALUES (100000, 1, 1);")
+        .unwrap();
+    let committer = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(2500));
+        writer.batch_execute("COMMIT").unwrap();
+    });
+    let o = apply(&url(&db), dir.path(), &["--yes"]);
+    committer.join().unwrap();
+    assert_code(&o, 0);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("step 1: building an index on invoice: waiting for"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn on_a_terminal_the_plan_is_shown_and_a_no_changes_nothing() {
+    let (db, mut client) = fresh_database("apply_tty");
+    seed(&mut client);
+    let before = state(&mut client);
+    let dir = schema_dir(EVOLVED);
+    let command = format!(
+        "printf 'n\\n' | script -qec \"'{APPLY}' '{}' --database-url '{}'\" /dev/null",
+        dir.path().join("schema.sql").display(),
+        url(&db)
+    );
+    let o = Command::new("/bin/sh")
+        .args(["-c", &command])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let all = text(&o);
+    assert!(
+        all.contains("Apply these 9 steps? [y/N]") && all.contains("CREATE TABLE"),
+        "{all}"
+    );
+    assert!(all.contains("not confirmed"), "{all}");
+    assert_eq!(state(&mut client), before);
+}
+
+#[test]
+fn a_database_that_differs_after_applying_fails_verification() {
+    let (db, mut client) = fresh_database("apply_verify");
+    seed(&mut client);
+    // An event trigger outside the managed schema adds a column to every new table, so the
+    // database never matches the desired state.
+    client
+        .batch_execute(
+            "CREATE SCHEMA ops;
+             CREATE FUNCTION ops.add_column() RETURNS event_trigger LANGUAGE plpgsql AS $$
+             DECLARE r record;
+             BEGIN
+               FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE TABLE' LOOP
+                 EXECUTE format('ALTER TABLE %s ADD COLUMN sneaky int', r.object_identity);
+               END LOOP;
+             END $$;
+             CREATE EVENT TRIGGER sneaky ON ddl_command_end WHEN TAG IN ('CREATE TABLE')
+               EXECUTE FUNCTION ops.add_column();",
+        )
+        .unwrap();
+    let dir = schema_dir(&format!("{BASE}\nCREATE TABLE extra (id int PRIMARY KEY);"));
+    std::fs::write(dir.path().join("schema.toml"), "schemas = [\"public\"]\n").unwrap();
+    let o = apply(&url(&db), dir.path(), &["--yes"]);
+    assert_code(&o, 1);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("verification failed") && err.contains("sneaky"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(
+        history(&mut client),
+        vec![("verification-failed".to_owned(), true)]
+    );
+}
