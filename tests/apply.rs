@@ -1038,3 +1038,40 @@ fn a_database_that_differs_after_applying_fails_verification() {
         vec![("verification-failed".to_owned(), true)]
     );
 }
+
+#[test]
+fn more_object_kinds_with_odd_names_round_trip() {
+    let (db, mut client) = fresh_database("apply_names_more");
+    client
+        .batch_execute(
+            r#"DO $$ BEGIN CREATE ROLE "Odd Role ü"; EXCEPTION WHEN duplicate_object THEN NULL; END $$;"#,
+        )
+        .unwrap();
+    let base = r#"CREATE SCHEMA "App ""Core""";
+CREATE TYPE "App ""Core"""."Mood ""x""" AS ENUM ('it''s ok', 'Sad "face"', 'ünïcode');
+CREATE SEQUENCE "App ""Core"""."Seq ü" START 10;
+CREATE TABLE "App ""Core"""."Table" (
+    "Id" int PRIMARY KEY,
+    "mood" "App ""Core"""."Mood ""x""",
+    "where" text
+);
+COMMENT ON COLUMN "App ""Core"""."Table"."where" IS 'a ''quoted'' comment — ü';
+CREATE FUNCTION "App ""Core"""."Fn ""q"""("a b" int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT "a b" + 1 $$;
+GRANT SELECT ON "App ""Core"""."Table" TO "Odd Role ü";
+"#;
+    let evolved = format!(
+        "{base}\nALTER TYPE \"App \"\"Core\"\"\".\"Mood \"\"x\"\"\" ADD VALUE 'new ''v''';\n\
+         CREATE TABLE \"App \"\"Core\"\"\".\"Group\" (\"Order\" int PRIMARY KEY);\n\
+         CREATE INDEX \"Where Idx\" ON \"App \"\"Core\"\"\".\"Table\" (\"where\");"
+    );
+    for sql in [base.to_owned(), evolved] {
+        let dir = schema_dir(&sql);
+        let o = apply(&url(&db), dir.path(), &["--yes"]);
+        assert_code(&o, 0);
+        assert!(
+            String::from_utf8_lossy(&o.stdout).contains("Verified"),
+            "{}",
+            text(&o)
+        );
+    }
+}
