@@ -536,6 +536,13 @@ fn apply_locked(
         .ok()
         .map(|c| monitor::start(c, pid, running.clone(), live, Duration::from_secs(5)));
     let total = steps.len();
+    writeln!(
+        out,
+        "Applying {} steps (apply #{id}): {} in one transaction, then {} one by one.",
+        to_run.len(),
+        to_run.iter().filter(|(_, s)| s.transactional).count(),
+        to_run.iter().filter(|(_, s)| !s.transactional).count()
+    )?;
     let started = Instant::now();
     let mut records = Vec::new();
     let pause = test_pause();

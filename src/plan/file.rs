@@ -186,22 +186,23 @@ impl PlanFile {
             by_kind: count_map(summary_v.and_then(|s| s.get("changes"))),
             hazards: count_map(summary_v.and_then(|s| s.get("hazards"))),
         };
-        let desired = v.get("desired");
-        let text_of = |key: &str| {
-            desired
-                .and_then(|d| d.get(key))
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned()
-        };
+        let desired = v
+            .get("desired")
+            .ok_or_else(|| shape("`desired` is missing: apply could not verify the result"))?;
+        let desired_sql = string(desired, "sql")?;
+        let externals_sql = desired
+            .get("externals")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
         let scope = v.get("scope");
         Ok(PlanFile {
             plan: Plan {
                 steps,
                 fingerprint,
                 objects,
-                desired_sql: text_of("sql"),
-                externals_sql: text_of("externals"),
+                desired_sql,
+                externals_sql,
                 summary,
             },
             schemas: strings(scope.and_then(|s| s.get("schemas")))?,
