@@ -11,6 +11,7 @@
 //! [`hazard`].
 
 pub mod backfill;
+pub mod file;
 pub mod hazard;
 pub mod sql;
 #[cfg(test)]
@@ -59,6 +60,14 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// SHA-256 of the current and desired catalogs' scripts (the apply drift check).
     pub fingerprint: BTreeMap<String, String>,
+    /// SHA-256 of each object of the current catalog (keyed by its `schema-dump` file), so
+    /// that a drift check can say which objects changed.
+    pub objects: BTreeMap<String, String>,
+    /// The desired catalog as one script (without externals), so that a plan file can be
+    /// verified after it is applied without the source files.
+    pub desired_sql: String,
+    /// The desired catalog's external tables, as `CREATE TABLE` statements.
+    pub externals_sql: String,
     /// Counts.
     pub summary: Summary,
 }
@@ -721,22 +730,43 @@ pub fn plan_changes(
             *summary.hazards.entry(h.kind.name().to_owned()).or_default() += 1;
         }
     }
-    let script = |c: &Catalog| {
-        let text = crate::ddl::script(c, &crate::ddl::ScriptOptions { externals: false });
-        let digest = Sha256::digest(text.as_bytes());
-        digest
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let (current_digest, objects) = fingerprint(current);
+    let desired_sql = crate::ddl::script(desired, &crate::ddl::ScriptOptions { externals: false });
+    let externals_sql: String = desired
+        .externals
+        .values()
+        .map(|t| crate::ddl::create_table(t, false))
+        .collect();
     let mut fingerprint = BTreeMap::new();
-    fingerprint.insert("current".to_owned(), script(current));
-    fingerprint.insert("desired".to_owned(), script(desired));
+    fingerprint.insert("current".to_owned(), current_digest);
+    fingerprint.insert("desired".to_owned(), sha256_hex(desired_sql.as_bytes()));
     Ok(Plan {
         steps,
         fingerprint,
+        objects,
+        desired_sql,
+        externals_sql,
         summary,
     })
+}
+
+/// Lower-case hexadecimal SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A catalog's fingerprint: the SHA-256 of its whole script, and of each object (keyed by the
+/// file `schema-dump` would write it to).
+pub fn fingerprint(c: &Catalog) -> (String, BTreeMap<String, String>) {
+    let text = crate::ddl::script(c, &crate::ddl::ScriptOptions { externals: false });
+    let objects = crate::ddl::layout::files(c)
+        .into_iter()
+        .map(|(file, text)| (file, sha256_hex(text.as_bytes())))
+        .collect();
+    (sha256_hex(text.as_bytes()), objects)
 }
 
 impl Plan {
@@ -759,7 +789,11 @@ impl Plan {
             .collect();
         json!({
             "steps": steps,
-            "fingerprint": self.fingerprint,
+            "fingerprint": {
+                "current": self.fingerprint.get("current"),
+                "desired": self.fingerprint.get("desired"),
+                "objects": self.objects,
+            },
             "summary": {
                 "steps": self.summary.steps,
                 "changes": self.summary.by_kind,
