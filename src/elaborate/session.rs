@@ -175,13 +175,20 @@ fn create(
     }
     sql.push_str("RELEASE SAVEPOINT schema_tool_elab;");
     *round_trips += 1;
-    if tx.batch_execute(&sql).is_ok() {
+    let Err(error) = tx.batch_execute(&sql) else {
         return Ok(());
-    }
+    };
     *round_trips += 1;
     tx.batch_execute("ROLLBACK TO SAVEPOINT schema_tool_elab; RELEASE SAVEPOINT schema_tool_elab")
         .map_err(|e| ElaborateError::Query(Box::new(e)))?;
-    if probes.len() == 1 {
+    // A table locked by someone else (or a statement timing out) would cost the timeout again
+    // at every split: the whole batch stays unsettled instead, which only makes the plan
+    // restate those definitions.
+    let timed_out = error.code().is_some_and(|c| {
+        *c == postgres::error::SqlState::LOCK_NOT_AVAILABLE
+            || *c == postgres::error::SqlState::QUERY_CANCELED
+    });
+    if probes.len() == 1 || timed_out {
         return Ok(());
     }
     let (a, b) = probes.split_at(probes.len() / 2);
