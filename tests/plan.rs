@@ -483,3 +483,30 @@ fn a_locked_table_leaves_its_definitions_unsettled_after_the_lock_timeout() {
     let report = elaborate(&mut client, &mut elaborated, &current, &opts).unwrap();
     assert_eq!(report.rejected, 0, "{report:?}");
 }
+
+#[test]
+fn a_read_only_target_elaborates_in_a_shadow() {
+    let (db, mut client) = fresh_database("plan_readonly");
+    client
+        .batch_execute(&format!(
+            "{PRINTED_DIFFERENTLY}
+             ALTER DATABASE {db} SET default_transaction_read_only = on;"
+        ))
+        .unwrap();
+    let mut read_only = common::cluster().connect(&db).unwrap();
+    let desired = Project::from_sql(PRINTED_DIFFERENTLY, &[]).catalog;
+    let current = live(&mut read_only);
+    let opts = ElaborateOptions::default();
+    let refused = elaborate(&mut read_only, &mut desired.clone(), &current, &opts);
+    assert!(
+        matches!(refused, Err(ElaborateError::Unusable(_))),
+        "{refused:?}"
+    );
+    let shadow = Shadow::DevUrl(common::cluster().url("postgres"));
+    let mut elaborated = desired.clone();
+    let report = elaborate_with_fallback(&mut read_only, &shadow, &mut elaborated, &current, &opts)
+        .unwrap_or_else(|e| panic!("{}", error_chain(&e)));
+    assert!(report.server.contains("read-only"), "{report:?}");
+    let p = plan(&current, &elaborated, &PlanOptions::default()).unwrap();
+    assert!(p.steps.is_empty(), "{}", describe(&p));
+}
