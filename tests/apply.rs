@@ -1075,3 +1075,50 @@ GRANT SELECT ON "App ""Core"""."Table" TO "Odd Role ü";
         );
     }
 }
+
+/// The bundled analytics schema (views, materialized views, IN-list CHECKs, policies) applies
+/// and verifies: verification elaborates definitions on the target exactly as `schema-plan`
+/// does, so PostgreSQL's own spelling of them is no difference.
+#[test]
+fn the_analytics_schema_applies_and_verifies_with_no_perpetual_differences() {
+    let (db, mut client) = fresh_database("apply_analytics");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = schema_tool::project::Project::load(&schema_tool::project::LoadOptions {
+        paths: vec![root.join("schema")],
+        external: vec![root.join("schema/external")],
+        external_owners: Vec::new(),
+        default_schema: "public".to_owned(),
+    })
+    .unwrap();
+    let externals: String = project
+        .catalog
+        .externals
+        .values()
+        .map(|t| schema_tool::ddl::create_table(t, false))
+        .collect();
+    client.batch_execute(&externals).unwrap();
+    let run = || {
+        Command::new(APPLY)
+            .args(["--database-url", &url(&db), "--yes"])
+            .env_remove("DATABASE_URL")
+            .env("NO_COLOR", "1")
+            .current_dir(root)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert_code(&first, 0);
+    assert!(
+        String::from_utf8_lossy(&first.stdout).contains("Verified"),
+        "{}",
+        text(&first)
+    );
+    let again = run();
+    assert_code(&again, 0);
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("No changes"),
+        "{}",
+        text(&again)
+    );
+}

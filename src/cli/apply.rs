@@ -27,8 +27,8 @@ use crate::db::{ConnectOptions, connect};
 use crate::diff::DiffOptions;
 use crate::elaborate::Shadow;
 use crate::error::Error;
-use crate::plan::file::{PlanFile, drift, plan_digest};
 use crate::plan::backfill::DataSteps;
+use crate::plan::file::{PlanFile, drift, plan_digest};
 use crate::plan::{Plan, Step, fingerprint};
 
 /// `schema-apply` arguments.

@@ -160,8 +160,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             let mut client = connect(&ConnectOptions::with_process_env(Some(url.clone())))?;
             plan_against_target(&mut client, &desired, &target)?
         } else {
-            let cluster =
-                crate::shadow::Cluster::start(&crate::shadow::ClusterOptions::default())?;
+            let cluster = crate::shadow::Cluster::start(&crate::shadow::ClusterOptions::default())?;
             let db = cluster.create_database("plan")?;
             let mut client = cluster.connect(&db)?;
             let n = create_externals(&mut client, &desired)?;
