@@ -139,6 +139,22 @@ fn schema_plan(args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
+fn schema_apply(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_schema-apply"))
+        .current_dir(root())
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .args(args)
+        .output()
+        .expect("run schema-apply");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Plans the database `db` with the fixture's data steps (two from its schema.toml, one by
 /// flag), in `format`.
 fn plan_with_data_steps(url: &str, format: &str) -> String {
@@ -184,42 +200,6 @@ fn pos(steps: &[Value], needle: &str) -> usize {
 
 fn all_sql(steps: &[Value]) -> String {
     steps.iter().map(sql).collect::<Vec<_>>().join("\n")
-}
-
-/// Hazards `schema-apply` would refuse: those of a kind not in `allowed`.
-fn refused(steps: &[Value], allowed: &[&str]) -> Vec<String> {
-    steps
-        .iter()
-        .flat_map(|s| {
-            kinds(s)
-                .into_iter()
-                .filter(|k| !allowed.contains(k))
-                .map(|k| format!("{k}: {}", sql(s)))
-                .collect::<Vec<_>>()
-        })
-        .collect()
-}
-
-/// Applies plan steps as `schema-apply` does (and as `tests/plan.rs::apply` does with a
-/// `Plan`): the transactional steps in one transaction, then the others one by one.
-fn apply(client: &mut Client, steps: &[Value]) {
-    let mut tx = client.transaction().unwrap();
-    for s in steps
-        .iter()
-        .filter(|s| s["transactional"] == Value::Bool(true))
-    {
-        tx.batch_execute(sql(s))
-            .unwrap_or_else(|e| panic!("step failed: {}\n{}", error_chain(&e), sql(s)));
-    }
-    tx.commit().unwrap();
-    for s in steps
-        .iter()
-        .filter(|s| s["transactional"] != Value::Bool(true))
-    {
-        client
-            .batch_execute(sql(s))
-            .unwrap_or_else(|e| panic!("step failed: {}\n{}", error_chain(&e), sql(s)));
-    }
 }
 
 /// Elaborates `desired` on the database (as `schema-plan` does), then plans.
@@ -319,25 +299,43 @@ fn legacy_database_plans_applies_and_replans_empty() {
     assert_eq!(fill + 1, enforce);
     check_plan(&planned);
 
-    // 3. Apply as schema-apply would: refused until data-loss is allowed explicitly.
-    // (Switch to the schema-apply binary once it exists: `schema-apply --plan FILE
-    // --allow-hazard …`, with the plan written by `--out`.)
-    let mut allowed = vec![
-        "access-exclusive-lock",
-        "validation-scan",
-        "security-weakened",
-        "non-transactional",
-    ];
-    let refusals = refused(&planned, &allowed);
-    assert_eq!(
-        refusals,
-        [
-            "data-loss: ALTER TABLE \"public\".\"customer_segments\" DROP COLUMN \"legacy_segment_code\";"
-        ]
+    // 3. Apply the plan file with the real schema-apply: refused, with nothing changed,
+    // until data-loss is allowed explicitly; then applied and verified.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.json");
+    let file = file.to_str().unwrap();
+    let (code, _, stderr) = schema_plan(&[
+        "--config",
+        "fixtures/legacy/schema.toml",
+        "--database-url",
+        &url,
+        "--ignore",
+        "knex_migrations*",
+        "--backfill",
+        "public.event_analytics.tenant_id=fixtures/legacy/backfill/event_analytics_tenant_id.sql",
+        "--out",
+        file,
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let allow = ["--allow-hazard", "security-weakened"];
+    let (code, stdout, stderr) =
+        schema_apply(&[&["--plan", file, "--database-url", &url, "--yes"][..], &allow].concat());
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("data-loss") && stderr.contains("legacy_segment_code"),
+        "{stderr}"
     );
-    allowed.push("data-loss");
-    assert!(refused(&planned, &allowed).is_empty());
-    apply(&mut client, &planned);
+    assert_eq!(snapshot_rows(&mut client), before_rows, "a refused apply changed rows");
+    let (code, stdout, stderr) = schema_apply(
+        &[
+            &["--plan", file, "--database-url", &url, "--yes"][..],
+            &allow,
+            &["--allow-hazard", "data-loss"],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("Verified"), "{stdout}");
 
     // 4. The rows are intact, each tenant's, and every row now has its tenant.
     let after_rows = snapshot_rows(&mut client);
