@@ -104,8 +104,17 @@ fn main() {
         report.rejected,
         report.round_trips
     );
-    println!("plan steps after elaboration: {}", after.steps.len());
-    for s in after.steps.iter().take(5) {
+    println!(
+        "plan steps after elaboration: {} {:?}",
+        after.steps.len(),
+        after.summary.by_kind
+    );
+    for s in after
+        .steps
+        .iter()
+        .filter(|s| !s.sql.contains(" INDEX "))
+        .take(20)
+    {
         println!("  {}", s.sql.lines().next().unwrap_or(""));
     }
 }

@@ -3,13 +3,14 @@
 #   - a C toolchain and libclang (pg_query builds PostgreSQL's parser and runs bindgen),
 #   - the PostgreSQL server binaries (initdb, postgres, pg_ctl, pg_dump, psql) for the
 #     throwaway clusters the tool and its tests start,
+#   - libssl-dev (openssl-sys, behind the TLS connections to PostgreSQL),
 #   - python3 (the benchmark schema generator), openssl (TLS tests).
 # Rust itself comes from rustup (rust-toolchain.toml pins the version).
 set -euo pipefail
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-for pkg in libclang-dev gcc make pkg-config python3 openssl; do
+for pkg in libclang-dev libssl-dev gcc make pkg-config python3 openssl; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 # Any PostgreSQL server major version will do; install Debian's when none is present.

@@ -145,6 +145,28 @@ impl ConfigFile {
     }
 }
 
+impl ConfigFile {
+    /// `[plan.backfill]`: data-step files by the column they fill (`"schema.table.column" =
+    /// "path.sql"`), paths as written (relative to the config file's directory).
+    pub fn plan_backfill(&self) -> Result<BTreeMap<String, PathBuf>, String> {
+        let Some(value) = self.plan.get("backfill") else {
+            return Ok(BTreeMap::new());
+        };
+        let table = value.as_table().ok_or_else(|| {
+            "[plan] backfill must be a table of \"schema.table.column\" = \"file.sql\"".to_owned()
+        })?;
+        table
+            .iter()
+            .map(|(column, file)| match file.as_str() {
+                Some(f) => Ok((column.clone(), PathBuf::from(f))),
+                None => Err(format!(
+                    "[plan.backfill] \"{column}\" must be the path of a SQL file"
+                )),
+            })
+            .collect()
+    }
+}
+
 /// The level and options of one rule after configuration.
 #[derive(Clone, Debug, Default)]
 pub struct RuleOptions {

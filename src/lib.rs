@@ -4,6 +4,7 @@
 //! `apply`; see ARCHITECTURE.md for the map and the invariants.
 
 pub mod analyze;
+pub mod apply;
 pub mod catalog;
 pub mod cli;
 pub mod config;

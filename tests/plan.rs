@@ -12,7 +12,7 @@ use common::{error_chain, fresh_database};
 use postgres::Client;
 use schema_tool::catalog::Catalog;
 use schema_tool::elaborate::{
-    ElaborateError, ElaborateOptions, Shadow, elaborate, elaborate_with_fallback,
+    ElaborateError, ElaborateOptions, Limits, Shadow, elaborate, elaborate_with_fallback,
 };
 use schema_tool::introspect::{IntrospectOptions, introspect};
 use schema_tool::plan::{Plan, PlanOptions, plan};
@@ -452,4 +452,61 @@ fn schema_plan_takes_dev_url_for_a_target_without_temp_privilege() {
     );
     assert!(stdout.contains("No changes"), "{stdout}");
     assert!(stdout.contains("a temporary database on"), "{stdout}");
+}
+
+#[test]
+fn a_locked_table_leaves_its_definitions_unsettled_after_the_lock_timeout() {
+    let (db, mut client) = fresh_database("plan_locked");
+    client.batch_execute(PRINTED_DIFFERENTLY).unwrap();
+    let desired = Project::from_sql(PRINTED_DIFFERENTLY, &[]).catalog;
+    let current = live(&mut client);
+    let mut holder = common::cluster().connect(&db).unwrap();
+    let mut lock = holder.transaction().unwrap();
+    lock.batch_execute("LOCK TABLE t IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    let opts = ElaborateOptions {
+        limits: Limits {
+            lock_timeout: std::time::Duration::from_millis(200),
+            ..Limits::default()
+        },
+        ..ElaborateOptions::default()
+    };
+    let mut elaborated = desired.clone();
+    let started = std::time::Instant::now();
+    let report = elaborate(&mut client, &mut elaborated, &current, &opts).unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(report.rejected, report.in_doubt, "{report:?}");
+    assert!(report.in_doubt > 0);
+    lock.rollback().unwrap();
+    // Once the lock is gone, the same elaboration settles everything.
+    let mut elaborated = desired.clone();
+    let report = elaborate(&mut client, &mut elaborated, &current, &opts).unwrap();
+    assert_eq!(report.rejected, 0, "{report:?}");
+}
+
+#[test]
+fn a_read_only_target_elaborates_in_a_shadow() {
+    let (db, mut client) = fresh_database("plan_readonly");
+    client
+        .batch_execute(&format!(
+            "{PRINTED_DIFFERENTLY}
+             ALTER DATABASE {db} SET default_transaction_read_only = on;"
+        ))
+        .unwrap();
+    let mut read_only = common::cluster().connect(&db).unwrap();
+    let desired = Project::from_sql(PRINTED_DIFFERENTLY, &[]).catalog;
+    let current = live(&mut read_only);
+    let opts = ElaborateOptions::default();
+    let refused = elaborate(&mut read_only, &mut desired.clone(), &current, &opts);
+    assert!(
+        matches!(refused, Err(ElaborateError::Unusable(_))),
+        "{refused:?}"
+    );
+    let shadow = Shadow::DevUrl(common::cluster().url("postgres"));
+    let mut elaborated = desired.clone();
+    let report = elaborate_with_fallback(&mut read_only, &shadow, &mut elaborated, &current, &opts)
+        .unwrap_or_else(|e| panic!("{}", error_chain(&e)));
+    assert!(report.server.contains("read-only"), "{report:?}");
+    let p = plan(&current, &elaborated, &PlanOptions::default()).unwrap();
+    assert!(p.steps.is_empty(), "{}", describe(&p));
 }

@@ -1,7 +1,11 @@
-//! `schema-apply`: not yet implemented (see its issue); exits 2.
+//! `schema-apply`: see `schema_tool::cli::apply`.
 
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    schema_tool::cli::not_yet_implemented("schema-apply")
+    let args = <schema_tool::cli::apply::ApplyArgs as clap::Parser>::parse();
+    match schema_tool::cli::with_deep_stack(|| schema_tool::cli::apply::run(args)) {
+        Ok(status) => status.into(),
+        Err(err) => schema_tool::cli::report_error(&err),
+    }
 }

@@ -2,6 +2,7 @@
 //!
 //! Exit codes (DESIGN.md): 0 success; 1 the check failed; 2 bad input or environment.
 
+pub mod apply;
 pub mod dump;
 pub mod lint;
 pub mod plan;

@@ -10,11 +10,13 @@ use super::ExitStatus;
 use crate::catalog::Catalog;
 use crate::config::ConfigFile;
 use crate::db::{ConnectOptions, connect};
-use crate::diff::{DiffOptions, check_externals};
+use crate::diff::{DiffOptions, check_externals, diff};
 use crate::elaborate::{ElaborateOptions, Report, Shadow, elaborate_with_fallback};
 use crate::error::Error;
 use crate::introspect::{IntrospectOptions, introspect};
-use crate::plan::{Plan, PlanOptions, plan};
+use crate::plan::backfill::{DataStep, DataSteps, parse_column, tables_to_check};
+use crate::plan::hazard::RowCounts;
+use crate::plan::{Plan, PlanOptions, plan, plan_changes};
 use crate::project::{LoadOptions, Project};
 
 /// Plan output format.
@@ -68,6 +70,11 @@ pub struct PlanArgs {
     /// Exit 1 when the plan has steps.
     #[arg(long)]
     pub fail_on_changes: bool,
+    /// Data step for a NOT NULL column the plan adds or enforces (repeatable):
+    /// `[SCHEMA.]TABLE.COLUMN=FILE`, a SQL file that fills the column in every row. Overrides
+    /// `[plan.backfill]` in schema.toml for that column.
+    #[arg(long, value_name = "COLUMN=FILE")]
+    pub backfill: Vec<String>,
 }
 
 /// Runs `schema-plan`.
@@ -77,7 +84,7 @@ pub fn run(args: PlanArgs) -> Result<ExitStatus, Error> {
     run_to(args, &mut out)
 }
 
-fn load(
+pub(crate) fn load(
     paths: Vec<PathBuf>,
     external: Vec<PathBuf>,
     config: &ConfigFile,
@@ -107,7 +114,8 @@ fn load(
 
 /// Runs `schema-plan`, writing to `out`.
 pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let (config, _path) = ConfigFile::discover(args.config.as_deref())?;
+    let (config, config_path) = ConfigFile::discover(args.config.as_deref())?;
+    let data_steps = data_steps(&args.backfill, &config, config_path.as_deref())?;
     let paths = if !args.paths.is_empty() {
         args.paths.clone()
     } else if !config.paths.is_empty() {
@@ -120,7 +128,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     } else {
         args.external.clone()
     };
-    let mut desired = load(paths, external.clone(), &config)?.catalog;
+    let desired = load(paths, external.clone(), &config)?.catalog;
     let ignore: Vec<String> = args.ignore.iter().chain(&config.ignore).cloned().collect();
     let diff_opts = DiffOptions::new(&ignore, &config.schemas)
         .map_err(|e| Error::Usage(format!("bad --ignore pattern: {e}")))?;
@@ -129,61 +137,60 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         None => Shadow::Embedded,
     };
     let mut note = None;
-    let mut elaborated = None;
-    let current = if let Some(dir) = &args.from {
+    let p = if let Some(dir) = &args.from {
         // Both sides were written by people: a different tree is a real change.
-        load(vec![dir.clone()], external, &config)?.catalog
-    } else if let Some(url) = &args.database_url {
-        let mut client = connect(&ConnectOptions::with_process_env(Some(url.clone())))?;
-        let current = read_target(&mut client, &desired, &config.schemas)?;
-        elaborated = Some(elaborate_with_fallback(
-            &mut client,
-            &shadow,
-            &mut desired,
+        let current = load(vec![dir.clone()], external, &config)?.catalog;
+        plan(
             &current,
-            &ElaborateOptions::default(),
-        )?);
-        current
+            &desired,
+            &PlanOptions {
+                diff: diff_opts,
+                rows: None,
+                data_steps,
+            },
+        )?
     } else {
-        let cluster = crate::shadow::Cluster::start(&crate::shadow::ClusterOptions::default())?;
-        let db = cluster.create_database("plan")?;
-        let mut client = cluster.connect(&db)?;
-        let n = create_externals(&mut client, &desired)?;
-        note = Some(format!(
-            "Planned against an empty database in an embedded throwaway PostgreSQL {} cluster{}.",
-            cluster.major_version(),
-            if n > 0 {
-                format!(" (the {n} declared external tables were created in it first)")
-            } else {
-                String::new()
-            }
-        ));
-        let current = read_target(&mut client, &desired, &config.schemas)?;
-        elaborated = Some(elaborate_with_fallback(
-            &mut client,
-            &shadow,
-            &mut desired,
-            &current,
-            &ElaborateOptions::default(),
-        )?);
-        current
+        let target = TargetOptions {
+            schemas: &config.schemas,
+            diff: &diff_opts,
+            data_steps: &data_steps,
+            shadow: &shadow,
+        };
+        let planned = if let Some(url) = &args.database_url {
+            let mut client = connect(&ConnectOptions::with_process_env(Some(url.clone())))?;
+            plan_against_target(&mut client, &desired, &target)?
+        } else {
+            let cluster = crate::shadow::Cluster::start(&crate::shadow::ClusterOptions::default())?;
+            let db = cluster.create_database("plan")?;
+            let mut client = cluster.connect(&db)?;
+            let n = create_externals(&mut client, &desired)?;
+            note = Some(format!(
+                "Planned against an empty database in an embedded throwaway PostgreSQL {} cluster{}.",
+                cluster.major_version(),
+                if n > 0 {
+                    format!(" (the {n} declared external tables were created in it first)")
+                } else {
+                    String::new()
+                }
+            ));
+            plan_against_target(&mut client, &desired, &target)?
+        };
+        if let Some(line) = elaboration_note(&planned.elaboration) {
+            note = Some(match note {
+                Some(n) => format!("{n}\n{line}"),
+                None => line,
+            });
+        }
+        planned.plan
     };
-    if let Some(line) = elaborated.as_ref().and_then(elaboration_note) {
-        note = Some(match note {
-            Some(n) => format!("{n}\n{line}"),
-            None => line,
-        });
-    }
-    let p = plan(
-        &current,
-        &desired,
-        &PlanOptions {
-            diff: diff_opts,
-            rows: None,
-        },
-    )?;
     if let Some(file) = &args.out {
-        let text = serde_json::to_string_pretty(&p.to_json()).unwrap_or_default();
+        let file_json = crate::plan::file::PlanFile {
+            plan: p.clone(),
+            schemas: config.schemas.clone(),
+            ignore: ignore.clone(),
+        }
+        .to_json();
+        let text = serde_json::to_string_pretty(&file_json).unwrap_or_default();
         std::fs::write(file, text + "\n").map_err(|source| Error::Write {
             path: file.clone(),
             source,
@@ -205,6 +212,65 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     })
 }
 
+/// What planning against a live target needs besides the two catalogs.
+pub(crate) struct TargetOptions<'a> {
+    /// Managed schemas (`schema.toml`); empty means every schema.
+    pub schemas: &'a [String],
+    /// What the diff compares.
+    pub diff: &'a DiffOptions,
+    /// Data steps for `needs-backfill` columns.
+    pub data_steps: &'a DataSteps,
+    /// Where to elaborate when the target refuses temporary objects.
+    pub shadow: &'a Shadow,
+}
+
+/// A plan against a live target, with what it was computed from.
+pub(crate) struct TargetPlan {
+    /// The plan.
+    pub plan: Plan,
+    /// The target as introspected.
+    pub current: Catalog,
+    /// What elaboration settled.
+    pub elaboration: Report,
+}
+
+/// The one way to plan against a live database, shared by `schema-plan` and `schema-apply`
+/// (on-the-spot plans and verification): introspect the target and check its externals,
+/// elaborate the desired definitions on it (or a shadow), find which tables gaining a NOT NULL
+/// column have rows, and plan.
+pub(crate) fn plan_against_target(
+    client: &mut postgres::Client,
+    desired: &Catalog,
+    opts: &TargetOptions<'_>,
+) -> Result<TargetPlan, Error> {
+    let current = read_target(client, desired, opts.schemas)?;
+    let mut desired = desired.clone();
+    let elaboration = elaborate_with_fallback(
+        client,
+        opts.shadow,
+        &mut desired,
+        &current,
+        &ElaborateOptions::default(),
+    )?;
+    let changes = diff(&current, &desired, opts.diff);
+    let rows = check_rows(client, &tables_to_check(&changes, &current));
+    let plan = plan_changes(
+        &current,
+        &desired,
+        changes,
+        &PlanOptions {
+            diff: opts.diff.clone(),
+            rows: Some(rows),
+            data_steps: opts.data_steps.clone(),
+        },
+    )?;
+    Ok(TargetPlan {
+        plan,
+        current,
+        elaboration,
+    })
+}
+
 /// One line on what elaboration settled, when it had anything to do.
 fn elaboration_note(r: &Report) -> Option<String> {
     if r.settled_by_normalisation == 0 && r.in_doubt == 0 {
@@ -220,9 +286,74 @@ fn elaboration_note(r: &Report) -> Option<String> {
     ))
 }
 
+/// Whether the tables that gain a NOT NULL column have rows. When the target cannot say (no
+/// privilege, a lock held too long), nothing is known and the plan assumes rows.
+fn check_rows(
+    client: &mut postgres::Client,
+    tables: &[(crate::catalog::QualifiedName, crate::catalog::QualifiedName)],
+) -> RowCounts {
+    crate::db::rows::table_rows(client, tables).unwrap_or_else(|e| {
+        let e = e
+            .as_db_error()
+            .map_or_else(|| e.to_string(), |d| d.message().to_owned());
+        eprintln!(
+            "schema-plan: could not check which tables have rows ({e}); assuming they have some"
+        );
+        RowCounts::default()
+    })
+}
+
+/// The data steps of `--backfill` and `[plan.backfill]` (flags win), each file read now so
+/// that the plan carries its SQL. A bad column name or an unreadable file is bad input.
+pub(crate) fn data_steps(
+    flags: &[String],
+    config: &ConfigFile,
+    config_path: Option<&std::path::Path>,
+) -> Result<DataSteps, Error> {
+    let mut named: Vec<(String, PathBuf, String)> = Vec::new();
+    let base = config_path
+        .and_then(std::path::Path::parent)
+        .map(std::path::Path::to_owned)
+        .unwrap_or_default();
+    let from_config = config.plan_backfill().map_err(|message| Error::Config {
+        path: config_path
+            .map(std::path::Path::to_owned)
+            .unwrap_or_default(),
+        message,
+    })?;
+    for (column, file) in from_config {
+        let shown = file.display().to_string();
+        named.push((column, base.join(file), shown));
+    }
+    for flag in flags {
+        let Some((column, file)) = flag.split_once('=') else {
+            return Err(Error::Usage(format!(
+                "--backfill {flag}: expected [SCHEMA.]TABLE.COLUMN=FILE"
+            )));
+        };
+        named.push((column.to_owned(), PathBuf::from(file), file.to_owned()));
+    }
+    let mut out = DataSteps::new();
+    for (column, path, shown) in named {
+        let key = parse_column(&column, "public")
+            .map_err(|e| Error::Usage(format!("backfill column {e}")))?;
+        let sql = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        if sql.trim().is_empty() {
+            return Err(Error::Usage(format!(
+                "data step {shown} for {column} is empty"
+            )));
+        }
+        out.insert(key, DataStep { source: shown, sql });
+    }
+    Ok(out)
+}
+
 /// Introspects the target (managed schemas plus those of the external tables) and checks the
 /// declared external tables against it.
-fn read_target(
+pub(crate) fn read_target(
     client: &mut postgres::Client,
     desired: &Catalog,
     managed: &[String],
@@ -235,13 +366,21 @@ fn read_target(
             }
         }
     }
-    let current = introspect(
+    let mut current = introspect(
         client,
         &IntrospectOptions {
-            schemas,
+            schemas: schemas.clone(),
             threads: 0,
         },
     )?;
+    // An index left INVALID by a failed or killed `CREATE INDEX CONCURRENTLY` is not there
+    // for the planner: if the desired state has it, it is built again (apply drops the
+    // invalid one first).
+    for name in crate::introspect::invalid_indexes(client, &schemas)? {
+        if desired.indexes.contains_key(&name) {
+            current.indexes.remove(&name);
+        }
+    }
     let problems = check_externals(desired, &current);
     if !problems.is_empty() {
         let lines: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();

@@ -3,5 +3,6 @@
 //! password.
 
 pub mod connect;
+pub mod rows;
 
 pub use connect::{ConnectError, ConnectOptions, connect, connect_target, redact, resolve};

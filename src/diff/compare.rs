@@ -148,13 +148,16 @@ fn apply_renames<'a>(
             continue;
         };
         let old = hinted_name(hint, new);
-        let exists_now = match kind {
-            RenameKind::Table => current.tables.contains_key(&old),
-            RenameKind::View => current.views.contains_key(&old),
-            RenameKind::MaterializedView => current.materialized_views.contains_key(&old),
+        let same_kind = |c: &Catalog| match kind {
+            RenameKind::Table => c.tables.contains_key(&old),
+            RenameKind::View => c.views.contains_key(&old),
+            RenameKind::MaterializedView => c.materialized_views.contains_key(&old),
         };
-        if exists_now
-            && desired.relation(&old).is_none()
+        // The old name may be taken again by a relation of another kind (the view
+        // `venue_analytics` renamed so that a table of that name can exist): the rename runs
+        // first and frees it. Only a desired relation of the same kind keeps the old object.
+        if same_kind(current)
+            && !same_kind(desired)
             && current.relation(new).is_none()
             && !opts.ignores(&old)
             && !opts.ignores(new)
@@ -180,9 +183,23 @@ fn apply_renames<'a>(
                     v.name = new.clone();
                     map.insert(new.clone(), v);
                 }
-                for i in cat.indexes.values_mut().filter(|i| i.table == old) {
-                    i.table = new.clone();
+                // Only a materialized view has indexes; when a table shares its name (two
+                // desired states can say so, a database cannot), the indexes are the table's.
+                if kind == RenameKind::MaterializedView && !cat.tables.contains_key(&old) {
+                    for i in cat.indexes.values_mut().filter(|i| i.table == old) {
+                        i.table = new.clone();
+                    }
                 }
+            }
+        }
+        // Views follow the relations they read by oid: their stored queries read the new name.
+        for v in cat
+            .views
+            .values_mut()
+            .chain(cat.materialized_views.values_mut())
+        {
+            if let Some(q) = super::references::rename_relation(&v.query, &old, &new) {
+                v.query = q;
             }
         }
         changes.push(Change::Rename {
@@ -242,6 +259,33 @@ fn rename_table(cat: &mut Catalog, old: &QualifiedName, new: &QualifiedName) {
             *t = new.clone();
         }
     }
+}
+
+/// Constraints that only changed name: (current name, desired name) for each current
+/// constraint the desired side no longer names whose definition equals that of a desired
+/// constraint the current side does not name yet, paired in name order.
+fn renamed_constraints(
+    old: &BTreeMap<String, Constraint>,
+    new: &BTreeMap<String, Constraint>,
+) -> Vec<(String, String)> {
+    let same = |a: &Constraint, b: &Constraint| {
+        a.kind == b.kind
+            && a.deferrable == b.deferrable
+            && a.initially_deferred == b.initially_deferred
+    };
+    let mut taken = BTreeSet::new();
+    let mut out = Vec::new();
+    for (from, o) in old.iter().filter(|(n, _)| !new.contains_key(*n)) {
+        let found = new
+            .iter()
+            .filter(|(n, _)| !old.contains_key(*n) && !taken.contains(*n))
+            .find(|(_, c)| same(o, c));
+        if let Some((to, _)) = found {
+            taken.insert(to.clone());
+            out.push((from.clone(), to.clone()));
+        }
+    }
+    out
 }
 
 /// Keys of two string maps: what to set (new or changed) and what to reset.
@@ -729,7 +773,27 @@ impl Differ<'_> {
                 }
             }
         }
+        let renamed = renamed_constraints(&old.constraints, constraints);
+        for (from, to) in &renamed {
+            self.push(Change::RenameConstraint {
+                table: name.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            });
+            if old.constraints[from].not_valid && !constraints[to].not_valid {
+                self.push(Change::ValidateConstraint {
+                    table: name.clone(),
+                    name: to.clone(),
+                });
+            }
+        }
         for (cname, o, n) in pair(&old.constraints, constraints) {
+            let is_renamed = renamed
+                .iter()
+                .any(|(from, to)| from == cname || to == cname);
+            if is_renamed {
+                continue;
+            }
             match (o, n) {
                 (Some(_), None) => self.push(Change::DropConstraint {
                     table: name.clone(),
@@ -971,8 +1035,10 @@ impl Differ<'_> {
                 recreate,
             });
         }
+        // CREATE OR REPLACE VIEW replaces the options with those of its WITH clause (even
+        // none), so a replaced view needs no ALTER VIEW … SET.
         let (set, reset) = option_changes(&old.options, options);
-        if !set.is_empty() || !reset.is_empty() {
+        if !definition_changed && (!set.is_empty() || !reset.is_empty()) {
             self.push(Change::SetViewOptions {
                 name: name.clone(),
                 materialized: *materialized,
@@ -983,8 +1049,63 @@ impl Differ<'_> {
         self.meta(target, &old.meta, meta);
     }
 
+    /// Indexes that only changed name: (current name, desired name), paired in name order.
+    fn renamed_indexes(&self) -> Vec<(QualifiedName, QualifiedName)> {
+        let same = |a: &Index, b: &Index| {
+            a.table == b.table
+                && a.unique == b.unique
+                && a.nulls_not_distinct == b.nulls_not_distinct
+                && a.method == b.method
+                && a.keys == b.keys
+                && a.include == b.include
+                && a.predicate == b.predicate
+                && a.options == b.options
+        };
+        let (current, desired) = (&self.current.indexes, &self.desired.indexes);
+        let movable = |i: &Index| {
+            !self.opts.ignores(&i.name)
+                && !self.opts.ignores(&i.table)
+                && !self.is_external(&i.table)
+                && !self.parent_dropped(&i.table)
+                && !self.replaced_matviews.contains(&i.table)
+        };
+        let mut taken = BTreeSet::new();
+        let mut out = Vec::new();
+        for (from, o) in current.iter().filter(|(n, _)| !desired.contains_key(*n)) {
+            if !movable(o) {
+                continue;
+            }
+            let found = desired
+                .iter()
+                .filter(|(n, i)| {
+                    !current.contains_key(*n)
+                        && !taken.contains(*n)
+                        && n.schema == from.schema
+                        && movable(i)
+                })
+                .find(|(_, i)| same(o, i));
+            if let Some((to, _)) = found {
+                taken.insert(to.clone());
+                out.push((from.clone(), to.clone()));
+            }
+        }
+        out
+    }
+
     fn indexes(&mut self) {
+        let renamed = self.renamed_indexes();
+        for (from, to) in &renamed {
+            self.push(Change::RenameIndex {
+                from: from.clone(),
+                to: to.clone(),
+            });
+            let (o, n) = (&self.current.indexes[from], &self.desired.indexes[to]);
+            self.meta(&ObjectRef::Index(to.clone()), &o.meta, &n.meta);
+        }
         for (name, old, new) in pair(&self.current.indexes, &self.desired.indexes) {
+            if renamed.iter().any(|(from, to)| from == name || to == name) {
+                continue;
+            }
             let table = new.or(old).map(|i| &i.table);
             if self.opts.ignores(name)
                 || table.is_some_and(|t| self.opts.ignores(t) || self.is_external(t))

@@ -75,6 +75,8 @@ impl Change {
             Change::AddConstraint { .. } => "add-constraint",
             Change::DropConstraint { .. } => "drop-constraint",
             Change::ValidateConstraint { .. } => "validate-constraint",
+            Change::RenameConstraint { .. } => "rename-constraint",
+            Change::RenameIndex { .. } => "rename-index",
             Change::CreateIndex(_) => "create-index",
             Change::DropIndex(_) => "drop-index",
             Change::ReplaceIndex { .. } => "replace-index",
@@ -139,6 +141,10 @@ impl Change {
             }
             Change::AddConstraint { table, constraint } => {
                 ObjectRef::Constraint(table.clone(), constraint.name.clone())
+            }
+            Change::RenameIndex { to, .. } => ObjectRef::Index(to.clone()),
+            Change::RenameConstraint { table, to, .. } => {
+                ObjectRef::Constraint(table.clone(), to.clone())
             }
             Change::DropConstraint { table, name } | Change::ValidateConstraint { table, name } => {
                 ObjectRef::Constraint(table.clone(), name.clone())
@@ -286,6 +292,8 @@ impl fmt::Display for Change {
                 write!(f, "add {} {obj}{nv}", constraint_kind(&constraint.kind))
             }
             Change::ValidateConstraint { .. } => write!(f, "validate {obj}"),
+            Change::RenameConstraint { from, .. } => write!(f, "rename constraint {from} to {obj}"),
+            Change::RenameIndex { from, .. } => write!(f, "rename {from} to {obj}"),
             Change::ReplaceIndex { .. } => write!(f, "replace {obj} (build new, drop old)"),
             Change::ReplaceView { recreate, .. } => {
                 let how = if *recreate {

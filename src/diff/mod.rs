@@ -18,6 +18,7 @@
 mod compare;
 pub(crate) use compare::identity_changes;
 mod display;
+mod references;
 #[cfg(test)]
 mod tests;
 
@@ -338,6 +339,24 @@ pub enum Change {
         table: QualifiedName,
         /// Constraint name.
         name: String,
+    },
+    /// `ALTER INDEX … RENAME TO`: an index whose definition is unchanged but whose name
+    /// differs (nothing is built).
+    RenameIndex {
+        /// Current name.
+        from: QualifiedName,
+        /// Desired name (same schema).
+        to: QualifiedName,
+    },
+    /// `ALTER TABLE … RENAME CONSTRAINT`: a constraint whose definition is unchanged but whose
+    /// name differs (the index behind a key is renamed with it, nothing is rebuilt).
+    RenameConstraint {
+        /// Table.
+        table: QualifiedName,
+        /// Current name.
+        from: String,
+        /// Desired name.
+        to: String,
     },
     /// `ALTER TABLE … VALIDATE CONSTRAINT`.
     ValidateConstraint {

@@ -1,7 +1,7 @@
 use super::*;
 use crate::catalog::Catalog;
 use crate::graph::DepGraph;
-use crate::plan::hazard::{HazardKind, RowCounts, binary_coercible, hazards};
+use crate::plan::hazard::{HazardKind, RowCounts, TableRows, binary_coercible, hazards};
 use crate::project::Project;
 
 fn cat(sql: &str) -> Catalog {
@@ -107,12 +107,20 @@ fn needs_backfill_only_when_rows_may_exist() {
     let d = cat("create table t (id int primary key, name text, n int not null);");
     let list = diff(&c, &d, &DiffOptions::default());
     let mut rows = RowCounts::default();
-    rows.0.insert(QualifiedName::new("public", "t"), 0);
+    let empty = TableRows {
+        any: false,
+        estimate: Some(0),
+    };
+    rows.0.insert(QualifiedName::new("public", "t"), empty);
     assert_eq!(
         render(&c, &list, Some(&rows)),
         ["add column public.t.n integer not null"]
     );
-    rows.0.insert(QualifiedName::new("public", "t"), 5);
+    let some = TableRows {
+        any: true,
+        estimate: None,
+    };
+    rows.0.insert(QualifiedName::new("public", "t"), some);
     assert_eq!(
         render(&c, &list, Some(&rows)),
         ["add column public.t.n integer not null [needs-backfill]"]
@@ -206,7 +214,6 @@ fn views_replaced_and_options() {
         changes(cur, des),
         [
             "replace view public.v (create or replace)",
-            "set options of view public.v: set {\"security_invoker\": \"true\"} reset []",
             "replace materialized view public.m (drop and create) [rebuilds-dependents]",
             "create index public.m_a on public.m [index-build]",
         ]
@@ -233,6 +240,15 @@ fn views_replaced_and_options() {
             "create table t (a int); create view v as select a from t;"
         ),
         ["set options of view public.v: set {} reset [\"security_invoker\"] [security-weakened]"]
+    );
+    // Replaced together with its query: CREATE OR REPLACE VIEW sets the options, and the
+    // replacement carries the hazard.
+    assert_eq!(
+        changes(
+            "create table t (a int, b int); create view v with (security_invoker) as select a from t;",
+            "create table t (a int, b int); create view v as select a, b from t;"
+        ),
+        ["replace view public.v (create or replace) [security-weakened]"]
     );
 }
 
@@ -373,6 +389,97 @@ fn comments_grants_owners() {
 }
 
 #[test]
+fn a_rename_frees_a_name_that_another_kind_takes() {
+    // Migration 001's view venue_analytics, renamed, so that 002's table can take its name.
+    assert_eq!(
+        changes(
+            "create table x (id int); create view venue_analytics as select id from x;",
+            "create table x (id int);
+             create table venue_analytics (id int);
+             -- schema: renamed from venue_analytics
+             create view venue_performance_summary as select id from x;"
+        ),
+        [
+            "rename public.venue_analytics to view public.venue_performance_summary",
+            "create table public.venue_analytics",
+        ]
+    );
+    // Two desired states can hold a view and a table of one name (migrations 001 and 002 as
+    // documented): the table's indexes stay with the table when the view is renamed.
+    assert_eq!(
+        changes(
+            "create table x (id int); create view venue_analytics as select id from x;
+             create table venue_analytics (id int, d date);
+             create index venue_analytics_d on venue_analytics (d);",
+            "create table x (id int);
+             create table venue_analytics (id int, d date);
+             -- schema: renamed from venue_analytics
+             create view venue_performance_summary as select id from x;"
+        ),
+        [
+            "rename public.venue_analytics to view public.venue_performance_summary",
+            "drop index public.venue_analytics_d on public.venue_analytics [access-exclusive-lock]",
+        ]
+    );
+    // A view of the same name kept on the desired side is not a rename.
+    assert_eq!(
+        changes(
+            "create table x (id int); create view v as select id from x;",
+            "create table x (id int); create view v as select id from x;
+             -- schema: renamed from v
+             create view w as select id from x;"
+        ),
+        ["create view public.w"]
+    );
+}
+
+#[test]
+fn a_constraint_that_only_changes_name_is_renamed() {
+    // knex's 113-byte unique key name, truncated by PostgreSQL, given a short name: renaming
+    // keeps its index instead of building a new one while writes are blocked.
+    assert_eq!(
+        changes(
+            "create table t (a int, b int, c int check (c > 0),
+                 constraint t_a_b_very_long_knex_name_unique unique (a, b));",
+            "create table t (a int, b int, c int constraint c_positive check (c > 0),
+                 constraint t_natural_key_unique unique (a, b));"
+        ),
+        [
+            "rename constraint t_a_b_very_long_knex_name_unique to constraint t_natural_key_unique on public.t",
+            "rename constraint t_c_check to constraint c_positive on public.t",
+        ]
+    );
+    // A different definition under a new name is a drop and an add.
+    assert_eq!(
+        changes(
+            "create table t (a int, b int, constraint k unique (a));",
+            "create table t (a int, b int, constraint k2 unique (a, b));"
+        ),
+        [
+            "drop constraint k on public.t",
+            "add unique constraint k2 on public.t [index-build,access-exclusive-lock]",
+        ]
+    );
+}
+
+#[test]
+fn an_index_that_only_changes_name_is_renamed() {
+    assert_eq!(
+        changes(
+            "create table t (a int, b int); create index t_a_idx on t (a);
+             create index t_b_idx on t (b);",
+            "create table t (a int, b int); create index t_a_index on t (a);
+             create index t_b_index on t (b) where b > 0;"
+        ),
+        [
+            "rename public.t_a_idx to index public.t_a_index",
+            "drop index public.t_b_idx on public.t [access-exclusive-lock]",
+            "create index public.t_b_index on public.t [index-build]",
+        ]
+    );
+}
+
+#[test]
 fn renames_from_hints() {
     assert_eq!(
         changes(
@@ -386,7 +493,6 @@ fn renames_from_hints() {
             "rename public.old_t to table public.new_t",
             "rename public.old_v to view public.new_v",
             "add column public.new_t.x integer",
-            "replace view public.new_v (create or replace)",
         ]
     );
 }

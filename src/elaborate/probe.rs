@@ -390,7 +390,31 @@ pub fn collect(desired: &mut Catalog, live: &Catalog, default_schema: &str) -> C
     }
     let direct = std::mem::take(&mut c.direct);
     c.out.settled = direct.iter().filter(|s| settle(desired, live, s)).count();
+    c.out.settled += qualified_opclasses(desired, live);
     c.out
+}
+
+/// `pg_get_indexdef` qualifies an operator class outside `pg_catalog` (`public.gin_trgm_ops`);
+/// the unqualified name a file gives resolved to it when the index was made. Returns how many
+/// keys were settled.
+fn qualified_opclasses(desired: &mut Catalog, live: &Catalog) -> usize {
+    let mut settled = 0;
+    for (name, i) in &mut desired.indexes {
+        let Some(li) = live.indexes.get(name) else {
+            continue;
+        };
+        for (k, lk) in i.keys.iter_mut().zip(&li.keys) {
+            let (Some(ours), Some(theirs)) = (&k.opclass, &lk.opclass) else {
+                continue;
+            };
+            let bare = theirs.rsplit_once('.').map(|(_, b)| b);
+            if !ours.contains('.') && bare == Some(ours.as_str()) {
+                k.opclass.clone_from(&lk.opclass);
+                settled += 1;
+            }
+        }
+    }
+    settled
 }
 
 /// Makes the desired definition at `slot` the live one. False when either side is missing.

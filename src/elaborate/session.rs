@@ -78,6 +78,18 @@ fn create_sql(i: usize, job: &Job) -> String {
     )
 }
 
+/// Job index and side (`true`: desired) of one of our views, from its name.
+fn view_name(name: &str) -> Option<(usize, bool)> {
+    let rest = name.strip_prefix(PREFIX)?;
+    let (index, side) = rest.split_at(rest.len().checked_sub(2)?);
+    let desired = match side {
+        "_d" => true,
+        "_l" => false,
+        _ => return None,
+    };
+    Some((index.parse().ok()?, desired))
+}
+
 /// Asks the server to print every job. Fails with [`ElaborateError::Unusable`] when the
 /// server refuses temporary objects altogether.
 pub fn print_back(
@@ -131,17 +143,10 @@ pub fn print_back(
         let (Ok(name), Ok(def)) = (row.try_get::<_, String>(0), row.try_get::<_, String>(1)) else {
             continue;
         };
-        let Some(rest) = name.strip_prefix(PREFIX) else {
-            continue;
-        };
-        let (index, side) = rest.split_at(rest.len().saturating_sub(2));
-        let Ok(index) = index.parse::<usize>() else {
-            continue;
-        };
-        match side {
-            "_d" => desired.insert(index, def),
-            "_l" => live.insert(index, def),
-            _ => None,
+        match view_name(&name) {
+            Some((index, true)) => desired.insert(index, def),
+            Some((index, false)) => live.insert(index, def),
+            None => None,
         };
     }
     for (i, d) in desired {
@@ -170,13 +175,20 @@ fn create(
     }
     sql.push_str("RELEASE SAVEPOINT schema_tool_elab;");
     *round_trips += 1;
-    if tx.batch_execute(&sql).is_ok() {
+    let Err(error) = tx.batch_execute(&sql) else {
         return Ok(());
-    }
+    };
     *round_trips += 1;
     tx.batch_execute("ROLLBACK TO SAVEPOINT schema_tool_elab; RELEASE SAVEPOINT schema_tool_elab")
         .map_err(|e| ElaborateError::Query(Box::new(e)))?;
-    if probes.len() == 1 {
+    // A table locked by someone else (or a statement timing out) would cost the timeout again
+    // at every split: the whole batch stays unsettled instead, which only makes the plan
+    // restate those definitions.
+    let timed_out = error.code().is_some_and(|c| {
+        *c == postgres::error::SqlState::LOCK_NOT_AVAILABLE
+            || *c == postgres::error::SqlState::QUERY_CANCELED
+    });
+    if probes.len() == 1 || timed_out {
         return Ok(());
     }
     let (a, b) = probes.split_at(probes.len() / 2);
@@ -217,4 +229,29 @@ pub fn default_opclasses(
         .iter()
         .map(|(o, m)| found.iter().any(|(fo, fm)| *fo == bare(o) && fm == m))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Job, create_sql, view_name};
+
+    #[test]
+    fn view_names_round_trip() {
+        let job = Job {
+            search_path: vec!["app".to_owned(), "$user".to_owned()],
+            desired: "AS SELECT 1".to_owned(),
+            live: "AS SELECT 2".to_owned(),
+        };
+        let sql = create_sql(12, &job);
+        assert!(
+            sql.starts_with("SET LOCAL search_path = \"app\", \"$user\";"),
+            "{sql}"
+        );
+        assert!(sql.contains("CREATE TEMP VIEW schema_tool_elab_12_d AS SELECT 1;"));
+        assert!(sql.contains("CREATE TEMP VIEW schema_tool_elab_12_l AS SELECT 2;"));
+        assert_eq!(view_name("schema_tool_elab_12_d"), Some((12, true)));
+        assert_eq!(view_name("schema_tool_elab_0_l"), Some((0, false)));
+        assert_eq!(view_name("schema_tool_elab_probe"), None);
+        assert_eq!(view_name("other_1_d"), None);
+    }
 }

@@ -606,3 +606,35 @@ fn sort_grants(c: &mut Catalog) {
         m.grants.sort();
     }
 }
+
+/// Indexes left INVALID (`pg_index.indisvalid = false`) in the managed schemas (every
+/// non-system schema when `schemas` is empty), typically by a `CREATE INDEX CONCURRENTLY` that
+/// failed or was killed. Indexes being built right now by another session are left out.
+pub fn invalid_indexes(
+    client: &mut Client,
+    schemas: &[String],
+) -> Result<Vec<QualifiedName>, IntrospectError> {
+    let rows = client
+        .query(
+            "SELECT n.nspname::text, c.relname::text \
+             FROM pg_catalog.pg_index i \
+             JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE NOT i.indisvalid \
+               AND CASE WHEN cardinality($1::text[]) = 0 \
+                        THEN n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema' \
+                        ELSE n.nspname = ANY ($1::text[]) END \
+               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_create_index p \
+                               WHERE p.index_relid = i.indexrelid) \
+             ORDER BY 1, 2",
+            &[&schemas],
+        )
+        .map_err(|source| IntrospectError::Query {
+            query: "invalid_indexes",
+            source,
+        })?;
+    Ok(rows
+        .iter()
+        .map(|r| QualifiedName::new(r.get::<_, String>(0), r.get::<_, String>(1)))
+        .collect())
+}

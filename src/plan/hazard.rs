@@ -115,10 +115,60 @@ impl Hazard {
     }
 }
 
-/// Row counts of the target's tables (from `pg_class.reltuples` or `count(*)`), when known.
+/// What the target says about one table's rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TableRows {
+    /// Whether the table has at least one row (exact: `EXISTS (SELECT 1 FROM t)`).
+    pub any: bool,
+    /// The planner's estimate (`pg_class.reltuples`), when the table was ever analysed.
+    pub estimate: Option<u64>,
+}
+
+/// Rows of the target's tables, for the tables where they matter (those the plan adds a NOT
+/// NULL column without a default to). A table missing from the map is not known.
 /// Only [`HazardKind::NeedsBackfill`] depends on them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RowCounts(pub BTreeMap<QualifiedName, u64>);
+pub struct RowCounts(pub BTreeMap<QualifiedName, TableRows>);
+
+/// The `needs-backfill` hazard of adding NOT NULL column `column` without a default to
+/// `table`, or `None` when the table is known to be empty. The message says what is known
+/// about the rows and how to supply the data step.
+pub fn needs_backfill(
+    table: &QualifiedName,
+    column: &str,
+    rows: Option<&RowCounts>,
+) -> Option<Hazard> {
+    let known = rows.and_then(|r| r.0.get(table));
+    let what = match known {
+        Some(TableRows { any: false, .. }) => return None,
+        Some(TableRows {
+            any: true,
+            estimate: Some(n),
+        }) if *n > 0 => format!("{table} has rows (about {n}, by pg_class.reltuples)"),
+        Some(TableRows { any: true, .. }) => format!("{table} has rows"),
+        None => format!("{table} may have rows (not checked: no database, or the check failed)"),
+    };
+    let col = crate::catalog::names::display_ident(column);
+    Some(Hazard::new(
+        HazardKind::NeedsBackfill,
+        format!(
+            "{what}: adding NOT NULL column {col} without a default would fail. Supply a data step, a SQL file that fills {col} in every row: `--backfill {table}.{col}=FILE`, or `\"{table}.{col}\" = \"FILE\"` under `[plan.backfill]` in schema.toml; the plan then adds the column nullable, runs the file and enforces NOT NULL"
+        ),
+    ))
+}
+
+/// The hazards of running a data step (the file `source`) on `table` right after `ADD COLUMN
+/// column` (nullable) in the same transaction: the ACCESS EXCLUSIVE lock `ADD COLUMN` took is
+/// kept until commit, so the table is blocked while the data step runs.
+pub fn data_step_hazards(table: &QualifiedName, column: &str, source: &str) -> Vec<Hazard> {
+    let col = crate::catalog::names::display_ident(column);
+    vec![Hazard::new(
+        HazardKind::AccessExclusiveLock,
+        format!(
+            "ACCESS EXCLUSIVE lock on {table} (blocks reads and writes), taken by ADD COLUMN {col} and held until the transaction commits, while the data step {source} runs"
+        ),
+    )]
+}
 
 /// Whether `ALTER COLUMN … TYPE from → to` is binary coercible (no table rewrite). A small,
 /// explicit table of the cases PostgreSQL documents; anything else is assumed to rewrite.
@@ -326,24 +376,12 @@ pub fn hazards(
             not_null: true,
         } => out.push(Hazard::new(
             H::ValidationScan,
-            format!("every row of {table} is scanned for NULLs in {column} (CHECK … NOT VALID, then VALIDATE under SHARE UPDATE EXCLUSIVE, then SET NOT NULL); fails cleanly if NULLs remain"),
+            format!("every row of {table} is scanned for NULLs in {column} (CHECK … NOT VALID, VALIDATE, SET NOT NULL, drop the CHECK); these run in the apply transaction, which keeps the ACCESS EXCLUSIVE lock of ADD CONSTRAINT until it commits, so reads and writes of {table} wait for the scan; fails cleanly, changing nothing, if NULLs remain"),
         )),
         Change::AddColumn { table, column } => {
             let existing = current.tables.contains_key(table);
-            let needs_value = column.not_null
-                && column.default.is_none()
-                && column.identity.is_none()
-                && column.generated.is_none();
-            let row_count = rows.and_then(|r| r.0.get(table).copied());
-            if existing && needs_value && row_count != Some(0) {
-                let known = match row_count {
-                    Some(n) => format!("{table} has {n} rows"),
-                    None => format!("row count of {table} unknown; if it has rows"),
-                };
-                out.push(Hazard::new(
-                    H::NeedsBackfill,
-                    format!("{known}: adding NOT NULL column {} without a default fails; add it nullable, backfill, then set NOT NULL", column.name),
-                ));
+            if existing && super::backfill::needs_value(column) {
+                out.extend(needs_backfill(table, &column.name, rows));
             }
             let rewrite = column.default.as_ref().is_some_and(is_volatile)
                 || column.generated.is_some()
@@ -402,7 +440,7 @@ pub fn hazards(
         }
         Change::ValidateConstraint { table, name } => out.push(Hazard::new(
             H::ValidationScan,
-            format!("every row of {table} is checked against {name} (SHARE UPDATE EXCLUSIVE: writes continue); fails, changing nothing, if a row violates it"),
+            format!("every row of {table} is checked against {name} (SHARE UPDATE EXCLUSIVE: writes continue, unless the same transaction already locked {table} more strongly, as when this plan also added the constraint); fails, changing nothing, if a row violates it"),
         )),
         Change::CreateIndex(i) => {
             if current.tables.contains_key(&i.table)
@@ -416,15 +454,17 @@ pub fn hazards(
             out.extend(index_hazards(&to.name, &to.table, false, "built (new definition)"));
             out.push(lock(&from.table, &format!("briefly, to drop the old index {}", from.name)));
         }
-        Change::ReplaceView {
-            view,
-            recreate: true,
-        } => {
-            let deps = rebuilt_dependents(graph, graph.relation(&view.name));
-            out.extend(rebuilds(
-                &format!("view {} changes its output columns and is dropped and created", view.name),
-                &deps,
-            ));
+        Change::ReplaceView { view, recreate } => {
+            if *recreate {
+                let deps = rebuilt_dependents(graph, graph.relation(&view.name));
+                out.extend(rebuilds(
+                    &format!("view {} changes its output columns and is dropped and created", view.name),
+                    &deps,
+                ));
+            }
+            if let Some(old) = current.views.get(&view.name) {
+                out.extend(lost_view_options(&view.name, &old.options, &view.options));
+            }
         }
         Change::ReplaceMaterializedView(view) => {
             let deps = rebuilt_dependents(graph, graph.relation(&view.name));
@@ -466,10 +506,18 @@ pub fn hazards(
             H::SecurityWeakened,
             format!("row level security is no longer forced on {table}: the table owner bypasses its policies"),
         )),
-        Change::DropPolicy { table, name } => out.push(Hazard::new(
-            H::SecurityWeakened,
-            format!("policy {name} on {table} is dropped"),
-        )),
+        Change::DropPolicy { table, name } => {
+            let was = current
+                .policies
+                .get(&(table.clone(), name.clone()))
+                .and_then(|p| p.using.as_ref())
+                .map(|u| format!(" (it allowed rows where {u})"))
+                .unwrap_or_default();
+            out.push(Hazard::new(
+                H::SecurityWeakened,
+                format!("policy {name} on {table} is dropped{was}"),
+            ));
+        }
         Change::AlterPolicy {
             table,
             name,
@@ -526,12 +574,9 @@ pub fn hazards(
         } => {
             for opt in ["security_invoker", "security_barrier"] {
                 let off = reset.iter().any(|r| r == opt)
-                    || set.get(opt).is_some_and(|v| matches!(v.as_str(), "false" | "off" | "0" | "no"));
+                    || set.get(opt).is_some_and(|v| is_off(v));
                 if off {
-                    out.push(Hazard::new(
-                        H::SecurityWeakened,
-                        format!("view {name} loses {opt}: it no longer applies the caller's privileges and RLS (or leaks rows to leaky functions)"),
-                    ));
+                    out.push(view_option_lost(name, opt));
                 }
             }
         }
@@ -555,6 +600,8 @@ pub fn hazards(
         | Change::DropExtension(_)
         | Change::AlterExtension { .. }
         | Change::Rename { .. }
+        | Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. }
         | Change::CreateTable(_)
         | Change::SetDefault { .. }
         | Change::SetNotNull { .. }
@@ -566,7 +613,6 @@ pub fn hazards(
         | Change::DropConstraint { .. }
         | Change::CreateView(_)
         | Change::DropView { .. }
-        | Change::ReplaceView { .. }
         | Change::CreateFunction(_)
         | Change::CreateTrigger(_)
         | Change::DropTrigger { .. }
@@ -585,6 +631,36 @@ pub fn hazards(
         | Change::Unsupported { .. } => {}
     }
     out
+}
+
+fn is_off(value: &str) -> bool {
+    matches!(value, "false" | "off" | "0" | "no")
+}
+
+fn view_option_lost(name: &QualifiedName, opt: &str) -> Hazard {
+    Hazard::new(
+        HazardKind::SecurityWeakened,
+        format!(
+            "view {name} loses {opt}: it no longer applies the caller's privileges and RLS (or leaks rows to leaky functions)"
+        ),
+    )
+}
+
+/// The security options a replaced view loses: on before, off or absent after.
+fn lost_view_options(
+    name: &QualifiedName,
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> Vec<Hazard> {
+    ["security_invoker", "security_barrier"]
+        .into_iter()
+        .filter(|opt| {
+            let was_on = old.get(*opt).is_some_and(|v| !is_off(v));
+            let now_on = new.get(*opt).is_some_and(|v| !is_off(v));
+            was_on && !now_on
+        })
+        .map(|opt| view_option_lost(name, opt))
+        .collect()
 }
 
 fn role_widening(

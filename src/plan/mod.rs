@@ -10,16 +10,21 @@
 //! SQL comes from [`crate::ddl`] (whole objects) and [`sql`] (everything else); hazards from
 //! [`hazard`].
 
+pub mod backfill;
+pub mod file;
 pub mod hazard;
 pub mod sql;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, ConstraintKind, QualifiedName, View};
-use crate::diff::{Change, DiffOptions, ObjectRef, diff};
+use crate::diff::{Change, DiffOptions, ObjectRef, RenameKind, diff};
 use crate::graph::{DepGraph, NodeKind};
+use backfill::{DataStep, DataSteps};
 use hazard::{Hazard, HazardKind, RowCounts, hazards};
 
 /// One planned step: one or more statements about one change.
@@ -55,6 +60,14 @@ pub struct Plan {
     pub steps: Vec<Step>,
     /// SHA-256 of the current and desired catalogs' scripts (the apply drift check).
     pub fingerprint: BTreeMap<String, String>,
+    /// SHA-256 of each object of the current catalog (keyed by its `schema-dump` file), so
+    /// that a drift check can say which objects changed.
+    pub objects: BTreeMap<String, String>,
+    /// The desired catalog as one script (without externals), so that a plan file can be
+    /// verified after it is applied without the source files.
+    pub desired_sql: String,
+    /// The desired catalog's external tables, as `CREATE TABLE` statements.
+    pub externals_sql: String,
     /// Counts.
     pub summary: Summary,
 }
@@ -64,8 +77,10 @@ pub struct Plan {
 pub struct PlanOptions {
     /// What the diff compares.
     pub diff: DiffOptions,
-    /// Row counts of the target's tables, when known.
+    /// Rows of the target's tables, when known (see [`backfill::tables_to_check`]).
     pub rows: Option<RowCounts>,
+    /// Data steps by the column they fill (see [`backfill`]).
+    pub data_steps: DataSteps,
 }
 
 /// Why a plan cannot be made.
@@ -160,7 +175,7 @@ fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
         | Change::AlterDomain { .. }
         | Change::AlterCompositeType { .. } => 14,
         Change::CreateSequence(_) | Change::AlterSequence { .. } => 15,
-        Change::Rename { .. } => 16,
+        Change::Rename { .. } | Change::RenameConstraint { .. } | Change::RenameIndex { .. } => 16,
         Change::CreateTable(_)
         | Change::AddColumn { .. }
         | Change::AlterColumnType { .. }
@@ -489,6 +504,17 @@ fn why(change: &Change, rebuild: &BTreeMap<QualifiedName, String>) -> String {
         Change::ValidateConstraint { .. } => {
             "validated after it was added NOT VALID, without blocking writes".to_owned()
         }
+        Change::Rename { from, .. } => format!(
+            "renamed (hint `-- schema: renamed from {}`) before anything is created, so its data and dependents stay and its old name is free",
+            from.name
+        ),
+        Change::RenameConstraint { .. } => {
+            "same definition under another name: renamed in place, its index (if any) kept"
+                .to_owned()
+        }
+        Change::RenameIndex { .. } => {
+            "same definition under another name: renamed in place, not built again".to_owned()
+        }
         Change::CreateFunction(f) | Change::ReplaceFunction(f) => {
             format!("{} after the relations it uses", f.name)
         }
@@ -524,7 +550,140 @@ fn defer_after_concurrent(steps: &mut [Step]) {
 
 /// Plans the changes that turn `current` into `desired`.
 pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<Plan, PlanError> {
-    let changes = diff(current, desired, &opts.diff);
+    plan_changes(current, desired, diff(current, desired, &opts.diff), opts)
+}
+
+/// The steps of a column that the plan makes NOT NULL with a data step: for a new column,
+/// `ADD COLUMN` without NOT NULL, the data step, then NOT NULL enforced online; for an
+/// existing one, the data step, then the usual `SET NOT NULL` step (rendered by the caller).
+fn data_step_steps(
+    change: &Change,
+    step: &DataStep,
+    current: &Catalog,
+    desired: &Catalog,
+    graph: &DepGraph,
+) -> Vec<Step> {
+    let run = |table: &QualifiedName, column: &str, hazards: Vec<Hazard>| Step {
+        sql: step.sql.trim().to_owned(),
+        objects: vec![format!("{table}.{column}")],
+        hazards,
+        transactional: true,
+        why: format!(
+            "data step {} fills {table}.{column} before NOT NULL is enforced",
+            step.source
+        ),
+    };
+    match change {
+        Change::AddColumn { table, column } => {
+            let mut nullable = (**column).clone();
+            nullable.not_null = false;
+            let add = Change::AddColumn {
+                table: table.clone(),
+                column: Box::new(nullable),
+            };
+            let enforce = Change::SetNotNull {
+                table: table.clone(),
+                column: column.name.clone(),
+                not_null: true,
+            };
+            let sql_of = |c: &Change| {
+                sql::render(c, current, desired, false)
+                    .into_iter()
+                    .map(|s| s.sql)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            vec![
+                Step {
+                    sql: sql_of(&add),
+                    objects: objects(&add),
+                    hazards: hazards(&add, current, graph, None),
+                    transactional: true,
+                    why: format!(
+                        "added without NOT NULL so that the data step {} can fill it",
+                        step.source
+                    ),
+                },
+                run(
+                    table,
+                    &column.name,
+                    hazard::data_step_hazards(table, &column.name, &step.source),
+                ),
+                Step {
+                    sql: sql_of(&enforce),
+                    objects: objects(&enforce),
+                    hazards: hazards(&enforce, current, graph, None),
+                    transactional: true,
+                    why: "NOT NULL enforced once the data step has filled the column".to_owned(),
+                },
+            ]
+        }
+        Change::SetNotNull { table, column, .. } => vec![run(table, column, Vec::new())],
+        _ => Vec::new(),
+    }
+}
+
+/// Says, in the `security-weakened` hazard of a dropped policy, which policies the same plan
+/// creates on that table (in the same transaction), so the reader can compare them.
+fn replacement_policies(
+    hz: &mut [Hazard],
+    table: &QualifiedName,
+    dropped: &str,
+    keyed: &[(SortKey, Change)],
+) {
+    let created: Vec<String> = keyed
+        .iter()
+        .filter_map(|(_, c)| match c {
+            Change::CreatePolicy(p) if &p.table == table && p.name != dropped => {
+                let mut text = format!("{} FOR {}", p.name, p.command);
+                if let Some(u) = &p.using {
+                    text.push_str(&format!(" USING ({u})"));
+                }
+                if let Some(w) = &p.with_check {
+                    text.push_str(&format!(" WITH CHECK ({w})"));
+                }
+                Some(text)
+            }
+            _ => None,
+        })
+        .collect();
+    if created.is_empty() {
+        return;
+    }
+    for h in hz
+        .iter_mut()
+        .filter(|h| h.kind == HazardKind::SecurityWeakened)
+    {
+        h.message.push_str(&format!(
+            "; the same transaction creates on {table}: {}",
+            created.join("; ")
+        ));
+    }
+}
+
+/// The data step a change uses, if the user supplied one for its column.
+fn data_step_of<'a>(change: &Change, steps: &'a DataSteps) -> Option<&'a DataStep> {
+    let key = match change {
+        Change::AddColumn { table, column } if backfill::needs_value(column) => {
+            (table.clone(), column.name.clone())
+        }
+        Change::SetNotNull {
+            table,
+            column,
+            not_null: true,
+        } => (table.clone(), column.clone()),
+        _ => return None,
+    };
+    steps.get(&key)
+}
+
+/// Plans `changes` (the diff of `current` and `desired`) into ordered steps.
+pub fn plan_changes(
+    current: &Catalog,
+    desired: &Catalog,
+    changes: Vec<Change>,
+    opts: &PlanOptions,
+) -> Result<Plan, PlanError> {
     let unsupported: Vec<String> = changes
         .iter()
         .filter_map(|c| match c {
@@ -563,15 +722,34 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
             _ => None,
         })
         .collect();
+    let renamed_from: HashMap<&QualifiedName, &QualifiedName> = keyed
+        .iter()
+        .filter_map(|(_, c)| match c {
+            Change::Rename {
+                kind: RenameKind::Table,
+                from,
+                to,
+            } => Some((to, from)),
+            _ => None,
+        })
+        .collect();
+    // Whether a table of the plan (by its desired name) exists before the plan runs.
+    let existed = |t: &QualifiedName| {
+        current
+            .tables
+            .contains_key(renamed_from.get(t).copied().unwrap_or(t))
+    };
     let mut steps = Vec::new();
     for (_, change) in &keyed {
         // CONCURRENTLY only on plain tables that exist on both sides: PostgreSQL refuses it
         // on a partitioned table (whose index is built or dropped on every partition at once).
+        // A table renamed by the plan is found under its old name.
         let plain = |t: &QualifiedName| {
-            current
-                .tables
-                .get(t)
-                .is_some_and(|t| t.partition_by.is_none())
+            existed(t)
+                && current
+                    .tables
+                    .get(renamed_from.get(t).copied().unwrap_or(t))
+                    .is_some_and(|t| t.partition_by.is_none())
         };
         // A dropped index whose name the desired state gives to something else (a key's
         // index) is dropped inside the transaction, before that is created.
@@ -593,11 +771,51 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
             Change::ReplaceIndex { to, .. } => plain(&to.table),
             _ => false,
         };
+        let data_step = data_step_of(change, &opts.data_steps);
+        if let Some(ds) = data_step {
+            let extra = data_step_steps(change, ds, current, desired, &current_graph);
+            let replaces = matches!(change, Change::AddColumn { .. });
+            steps.extend(extra);
+            if replaces {
+                continue;
+            }
+        }
         let statements = sql::render(change, current, desired, concurrent);
         if statements.is_empty() {
             continue;
         }
         let mut hz = hazards(change, current, &current_graph, opts.rows.as_ref());
+        match change {
+            // A rebuilt materialized view is new in this transaction: nobody else can see it
+            // (or write to it) while its indexes are built.
+            Change::CreateIndex(i) if rebuild.contains_key(&i.table) => {
+                hz.retain(|h| h.kind != HazardKind::IndexBuild);
+            }
+            Change::CreateView(v) if v.materialized && rebuild.contains_key(&v.name) => {
+                hz.push(Hazard {
+                    kind: HazardKind::AccessExclusiveLock,
+                    message: format!(
+                        "materialized view {} is dropped and created again inside the apply transaction, and filled by running its query: readers of {} wait until commit",
+                        v.name, v.name
+                    ),
+                });
+            }
+            _ => {}
+        }
+        if let Change::DropPolicy { table, name } = change {
+            replacement_policies(&mut hz, table, name, &keyed);
+        }
+        if let Change::AddColumn { table, column } = change {
+            // A renamed table exists under its old name: the hazard model sees the new one.
+            hz.retain(|h| h.kind != HazardKind::NeedsBackfill);
+            if existed(table) && backfill::needs_value(column) {
+                hz.extend(hazard::needs_backfill(
+                    table,
+                    &column.name,
+                    opts.rows.as_ref(),
+                ));
+            }
+        }
         if concurrent {
             hz.retain(|h| h.kind != HazardKind::IndexBuild);
             if let Change::CreateIndex(i) | Change::ReplaceIndex { to: i, .. } = change {
@@ -671,22 +889,43 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
             *summary.hazards.entry(h.kind.name().to_owned()).or_default() += 1;
         }
     }
-    let script = |c: &Catalog| {
-        let text = crate::ddl::script(c, &crate::ddl::ScriptOptions { externals: false });
-        let digest = Sha256::digest(text.as_bytes());
-        digest
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let (current_digest, objects) = fingerprint(current);
+    let desired_sql = crate::ddl::script(desired, &crate::ddl::ScriptOptions { externals: false });
+    let externals_sql: String = desired
+        .externals
+        .values()
+        .map(|t| crate::ddl::create_table(t, false))
+        .collect();
     let mut fingerprint = BTreeMap::new();
-    fingerprint.insert("current".to_owned(), script(current));
-    fingerprint.insert("desired".to_owned(), script(desired));
+    fingerprint.insert("current".to_owned(), current_digest);
+    fingerprint.insert("desired".to_owned(), sha256_hex(desired_sql.as_bytes()));
     Ok(Plan {
         steps,
         fingerprint,
+        objects,
+        desired_sql,
+        externals_sql,
         summary,
     })
+}
+
+/// Lower-case hexadecimal SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A catalog's fingerprint: the SHA-256 of its whole script, and of each object (keyed by the
+/// file `schema-dump` would write it to).
+pub fn fingerprint(c: &Catalog) -> (String, BTreeMap<String, String>) {
+    let text = crate::ddl::script(c, &crate::ddl::ScriptOptions { externals: false });
+    let objects = crate::ddl::layout::files(c)
+        .into_iter()
+        .map(|(file, text)| (file, sha256_hex(text.as_bytes())))
+        .collect();
+    (sha256_hex(text.as_bytes()), objects)
 }
 
 impl Plan {
@@ -709,7 +948,11 @@ impl Plan {
             .collect();
         json!({
             "steps": steps,
-            "fingerprint": self.fingerprint,
+            "fingerprint": {
+                "current": self.fingerprint.get("current"),
+                "desired": self.fingerprint.get("desired"),
+                "objects": self.objects,
+            },
             "summary": {
                 "steps": self.summary.steps,
                 "changes": self.summary.by_kind,

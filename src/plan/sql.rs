@@ -504,6 +504,17 @@ pub fn render(
             alter_table(table),
             quote_ident(name)
         ))],
+        Change::RenameIndex { from, to } => vec![tx(format!(
+            "ALTER INDEX {} RENAME TO {};",
+            qualified(from),
+            quote_ident(&to.name)
+        ))],
+        Change::RenameConstraint { table, from, to } => vec![tx(format!(
+            "{} RENAME CONSTRAINT {} TO {};",
+            alter_table(table),
+            quote_ident(from),
+            quote_ident(to)
+        ))],
         Change::ValidateConstraint { table, name } => vec![tx(format!(
             "{} VALIDATE CONSTRAINT {};",
             alter_table(table),

@@ -1,0 +1,75 @@
+//! Planner tests that need no database: step order, SQL and hazard messages.
+
+use super::{PlanOptions, plan};
+use crate::project::Project;
+
+fn planned(current: &str, desired: &str) -> super::Plan {
+    let current = Project::from_sql(current, &[]).catalog;
+    let desired = Project::from_sql(desired, &[]).catalog;
+    plan(&current, &desired, &PlanOptions::default()).expect("plan")
+}
+
+#[test]
+fn a_dropped_policy_names_its_replacement() {
+    // The legacy tables' tenant_isolation_policy gives way to tenant_isolation: the hazard
+    // says what the old policy allowed and what the same transaction creates instead.
+    let p = planned(
+        "create table t (id int, tenant uuid); alter table t enable row level security;
+         create policy old_p on t using (tenant = current_setting('app.t')::uuid);",
+        "create table t (id int, tenant uuid); alter table t enable row level security;
+         create policy new_p on t using (tenant = nullif(current_setting('app.t', true), '')::uuid);",
+    );
+    let h = &p.steps[0].hazards[0];
+    assert_eq!(h.kind.name(), "security-weakened");
+    assert!(
+        h.message
+            .contains("policy old_p on public.t is dropped (it allowed rows where")
+            && h.message
+                .contains("the same transaction creates on public.t: new_p FOR ALL USING"),
+        "{}",
+        h.message
+    );
+}
+
+#[test]
+fn a_rebuilt_materialized_view_blocks_its_readers_but_its_indexes_block_nobody() {
+    let p = planned(
+        "create table t (a int, b int);
+         create materialized view m as select a from t;
+         create index m_a on m (a);",
+        "create table t (a int, b int);
+         create materialized view m as select a, b from t;
+         create index m_a on m (a);",
+    );
+    let kinds = |needle: &str| -> Vec<&'static str> {
+        let s = p
+            .steps
+            .iter()
+            .find(|s| s.sql.starts_with(needle))
+            .unwrap_or_else(|| panic!("no {needle}: {:?}", p.steps));
+        s.hazards.iter().map(|h| h.kind.name()).collect()
+    };
+    assert_eq!(kinds("CREATE MATERIALIZED VIEW"), ["access-exclusive-lock"]);
+    assert!(kinds("CREATE INDEX").is_empty());
+}
+
+#[test]
+fn a_renamed_table_is_an_existing_table() {
+    // Its new index is built CONCURRENTLY and its new NOT NULL column needs a backfill, as on
+    // any table that already has rows.
+    let p = planned(
+        "create table old_t (id int);",
+        "-- schema: renamed from old_t
+         create table new_t (id int, n int not null);
+         create index new_t_id on new_t (id);",
+    );
+    let find = |needle: &str| {
+        p.steps
+            .iter()
+            .find(|s| s.sql.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle}: {:?}", p.steps))
+    };
+    assert!(!find("CREATE INDEX CONCURRENTLY").transactional);
+    let add = find("ADD COLUMN");
+    assert_eq!(add.hazards[0].kind.name(), "needs-backfill");
+}
