@@ -933,3 +933,27 @@ fn a_dropped_routine_goes_after_the_routines_that_stop_calling_it() {
     };
     assert!(at("CREATE OR REPLACE FUNCTION") < at("DROP FUNCTION"));
 }
+
+#[test]
+fn a_unique_index_a_new_foreign_key_needs_is_built_inside_the_transaction() {
+    let p = crate::plan::plan(
+        &cat("create table r (a int, b int); create table f (a int, b int);"),
+        &cat(
+            "create table r (a int, b int); create unique index r_ab on r (a, b);
+              create table f (a int, b int, foreign key (a, b) references r (a, b));",
+        ),
+        &Default::default(),
+    )
+    .unwrap();
+    let index = p
+        .steps
+        .iter()
+        .position(|s| s.sql.contains("UNIQUE INDEX"))
+        .unwrap();
+    let fk = p
+        .steps
+        .iter()
+        .position(|s| s.sql.contains("FOREIGN KEY"))
+        .unwrap();
+    assert!(p.steps[index].transactional && index < fk);
+}

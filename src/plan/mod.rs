@@ -722,6 +722,18 @@ pub fn plan_changes(
             _ => None,
         })
         .collect();
+    // Tables a new foreign key references: their new unique indexes must exist when the key
+    // is added inside the transaction, so they are not built CONCURRENTLY after it.
+    let referenced: BTreeSet<QualifiedName> = keyed
+        .iter()
+        .filter_map(|(_, c)| match c {
+            Change::AddConstraint { constraint, .. } => match &constraint.kind {
+                ConstraintKind::ForeignKey { ref_table, .. } => Some(ref_table.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
     let renamed_from: HashMap<&QualifiedName, &QualifiedName> = keyed
         .iter()
         .filter_map(|(_, c)| match c {
@@ -761,7 +773,11 @@ pub fn plan_changes(
                     .any(|t| t.name.schema == n.schema && t.constraints.contains_key(&n.name))
         };
         let concurrent = match change {
-            Change::CreateIndex(i) => plain(&i.table) && desired.tables.contains_key(&i.table),
+            Change::CreateIndex(i) => {
+                plain(&i.table)
+                    && desired.tables.contains_key(&i.table)
+                    && !(i.unique && referenced.contains(&i.table))
+            }
             Change::DropIndex(i) => {
                 plain(&i.table)
                     && desired.tables.contains_key(&i.table)
