@@ -10,7 +10,7 @@ use super::{
 };
 use crate::catalog::normalize::{identity_options, unqualify_type};
 use crate::catalog::{
-    Catalog, Column, Constraint, ConstraintKind, Extension, Function, Identity, Index, Meta,
+    Catalog, Column, Constraint, ConstraintKind, Expr, Extension, Function, Identity, Index, Meta,
     OtherObject, Policy, QualifiedName, Schema, Sequence, Table, Trigger, TypeDef, TypeKind, View,
 };
 use crate::graph::DepGraph;
@@ -915,12 +915,26 @@ impl Differ<'_> {
                 expr: generated.clone(),
             });
         }
-        if old.default != *default {
+        // `DEFAULT NULL` is no default: PostgreSQL stores none.
+        let stated = |d: &Option<Expr>| d.clone().filter(|e| e.sql() != "NULL");
+        if stated(&old.default) != stated(default) {
             self.push(Change::SetDefault {
                 table: table.clone(),
                 column: name.clone(),
-                default: default.clone(),
+                default: stated(default),
             });
+        }
+        let identity_changes = !same_identity(old.identity.as_ref(), identity.as_ref(), ty);
+        let set_identity = || Change::SetIdentity {
+            table: table.clone(),
+            column: name.clone(),
+            from: old.identity.clone(),
+            to: identity.clone(),
+        };
+        // DROP NOT NULL is refused on an identity column: the identity goes first.
+        let identity_first = identity_changes && identity.is_none();
+        if identity_first {
+            self.push(set_identity());
         }
         if old.not_null != *not_null {
             self.push(Change::SetNotNull {
@@ -930,13 +944,8 @@ impl Differ<'_> {
             });
         }
         // ADD IDENTITY needs the column NOT NULL first.
-        if !same_identity(old.identity.as_ref(), identity.as_ref(), ty) {
-            self.push(Change::SetIdentity {
-                table: table.clone(),
-                column: name.clone(),
-                from: old.identity.clone(),
-                to: identity.clone(),
-            });
+        if identity_changes && !identity_first {
+            self.push(set_identity());
         }
         if old.comment != *comment {
             self.push(Change::Comment {

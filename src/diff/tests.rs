@@ -957,3 +957,22 @@ fn a_unique_index_a_new_foreign_key_needs_is_built_inside_the_transaction() {
         .unwrap();
     assert!(p.steps[index].transactional && index < fk);
 }
+
+#[test]
+fn default_null_is_no_default_and_an_identity_goes_before_drop_not_null() {
+    assert!(
+        changes(
+            "create table t (a int not null);",
+            "create table t (a int not null default null);"
+        )
+        .is_empty()
+    );
+    let p = crate::plan::plan(
+        &cat("create table t (a int generated always as identity);"),
+        &cat("create table t (a int);"),
+        &Default::default(),
+    )
+    .unwrap();
+    let at = |needle: &str| p.steps.iter().position(|s| s.sql.contains(needle)).unwrap();
+    assert!(at("DROP IDENTITY") < at("DROP NOT NULL"));
+}
