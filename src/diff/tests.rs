@@ -976,3 +976,21 @@ fn default_null_is_no_default_and_an_identity_goes_before_drop_not_null() {
     let at = |needle: &str| p.steps.iter().position(|s| s.sql.contains(needle)).unwrap();
     assert!(at("DROP IDENTITY") < at("DROP NOT NULL"));
 }
+
+#[test]
+fn a_sequence_moving_to_another_column_is_released_before_the_old_table_goes() {
+    let p = crate::plan::plan(
+        &cat("create sequence s; create table a (id bigint); alter sequence s owned by a.id;"),
+        &cat("create sequence s; create table b (id bigint); alter sequence s owned by b.id;"),
+        &Default::default(),
+    )
+    .unwrap();
+    let at = |needle: &str| {
+        p.steps
+            .iter()
+            .position(|s| s.sql.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}: {:?}", p.steps))
+    };
+    assert!(at("OWNED BY NONE") < at("DROP TABLE"));
+    assert!(at("CREATE TABLE") < at("OWNED BY \"public\".\"b\""));
+}

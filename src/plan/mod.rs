@@ -447,6 +447,34 @@ fn rebuild_policies(changes: Vec<Change>, current: &Catalog, desired: &Catalog) 
     out
 }
 
+/// A sequence moving from one owning column to another is released first (before drops: the
+/// old table or column would take it along) and given to the new column once that exists.
+fn release_sequences_first(changes: Vec<Change>) -> Vec<Change> {
+    let mut out = Vec::with_capacity(changes.len());
+    for c in changes {
+        match c {
+            Change::AlterSequence { from, to }
+                if from.owned_by.is_some()
+                    && to.owned_by.is_some()
+                    && from.owned_by != to.owned_by =>
+            {
+                let mut released = (*from).clone();
+                released.owned_by = None;
+                out.push(Change::AlterSequence {
+                    from: from.clone(),
+                    to: Box::new(released.clone()),
+                });
+                out.push(Change::AlterSequence {
+                    from: Box::new(released),
+                    to,
+                });
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 fn objects(change: &Change) -> Vec<String> {
     let name = |o: &ObjectRef| match o {
         ObjectRef::Schema(s) | ObjectRef::Extension(s) => s.clone(),
@@ -698,6 +726,7 @@ pub fn plan_changes(
     let desired_graph = DepGraph::build(desired);
     let (changes, rebuild) = expand_rebuilds(changes, current, desired, &current_graph);
     let changes = rebuild_policies(changes, current, desired);
+    let changes = release_sequences_first(changes);
     let current_ranks = ranks(&current_graph);
     let desired_ranks = ranks(&desired_graph);
     let mut keyed: Vec<(SortKey, Change)> = changes
