@@ -5,6 +5,7 @@
 pub mod dump;
 pub mod lint;
 pub mod plan;
+pub mod plan_output;
 
 use std::process::ExitCode;
 

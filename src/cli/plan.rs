@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use super::ExitStatus;
+use super::plan_output::{self, Rendering, definition_diff::changed_definitions};
 use crate::catalog::Catalog;
 use crate::config::ConfigFile;
 use crate::db::{ConnectOptions, connect};
@@ -25,6 +26,8 @@ pub enum PlanFormat {
     Sql,
     /// The plan JSON.
     Json,
+    /// A pull-request comment: summary, highlighted hazards, SQL and definition diffs.
+    Markdown,
 }
 
 /// `schema-plan` arguments.
@@ -62,6 +65,9 @@ pub struct PlanArgs {
     /// Exit 1 when the plan has steps.
     #[arg(long)]
     pub fail_on_changes: bool,
+    /// Say for each step why it is where it is (human and markdown output).
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// Runs `schema-plan`.
@@ -144,7 +150,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         &current,
         &desired,
         &PlanOptions {
-            diff: diff_opts,
+            diff: diff_opts.clone(),
             rows: None,
         },
     )?;
@@ -156,7 +162,21 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         })?;
     }
     match args.format {
-        PlanFormat::Human => write_human(out, &p, note.as_deref())?,
+        PlanFormat::Human | PlanFormat::Markdown => {
+            let definitions = changed_definitions(&current, &desired, &diff_opts);
+            let r = Rendering {
+                plan: &p,
+                definitions: &definitions,
+                note: note.as_deref(),
+                explain: args.explain,
+                color: args.format == PlanFormat::Human && super::color_enabled(),
+            };
+            if args.format == PlanFormat::Human {
+                plan_output::human::write(out, &r)?;
+            } else {
+                plan_output::markdown::write(out, &r)?;
+            }
+        }
         PlanFormat::Sql => write_sql(out, &p)?,
         PlanFormat::Json => writeln!(
             out,
@@ -225,43 +245,6 @@ fn create_externals(client: &mut postgres::Client, desired: &Catalog) -> Result<
         ))
     })?;
     Ok(desired.externals.len())
-}
-
-fn write_human(out: &mut dyn Write, p: &Plan, note: Option<&str>) -> std::io::Result<()> {
-    if let Some(n) = note {
-        writeln!(out, "{n}\n")?;
-    }
-    if p.steps.is_empty() {
-        writeln!(out, "No changes: the database matches the desired schema.")?;
-        return Ok(());
-    }
-    writeln!(out, "Plan: {} steps", p.summary.steps)?;
-    writeln!(out, "  {:<28} {:>5}", "change", "count")?;
-    for (k, n) in &p.summary.by_kind {
-        writeln!(out, "  {k:<28} {n:>5}")?;
-    }
-    if !p.summary.hazards.is_empty() {
-        writeln!(out, "  {:<28} {:>5}", "hazard", "steps")?;
-        for (k, n) in &p.summary.hazards {
-            writeln!(out, "  {k:<28} {n:>5}")?;
-        }
-    }
-    for (i, s) in p.steps.iter().enumerate() {
-        let tx = if s.transactional {
-            ""
-        } else {
-            " (outside the transaction)"
-        };
-        writeln!(out, "\n{}. {}{tx}", i + 1, s.objects.join(", "))?;
-        writeln!(out, "   why: {}", s.why)?;
-        for h in &s.hazards {
-            writeln!(out, "   hazard {}: {}", h.kind, h.message)?;
-        }
-        for line in s.sql.lines() {
-            writeln!(out, "   | {line}")?;
-        }
-    }
-    Ok(())
 }
 
 fn write_sql(out: &mut dyn Write, p: &Plan) -> std::io::Result<()> {

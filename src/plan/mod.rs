@@ -10,6 +10,7 @@
 //! SQL comes from [`crate::ddl`] (whole objects) and [`sql`] (everything else); hazards from
 //! [`hazard`].
 
+mod explain;
 pub mod hazard;
 pub mod sql;
 
@@ -347,56 +348,6 @@ fn objects(change: &Change) -> Vec<String> {
     out
 }
 
-fn why(change: &Change, rebuild: &BTreeMap<QualifiedName, String>) -> String {
-    let rebuilt = |n: &QualifiedName| rebuild.get(n).cloned();
-    match change {
-        Change::DropView { name, .. } => rebuilt(name).map_or_else(
-            || format!("dropped before what {name} depends on; dependents first"),
-            |r| format!("dropped before it is recreated: {r}"),
-        ),
-        Change::CreateView(v) => rebuilt(&v.name).map_or_else(
-            || format!("created after every object {} depends on", v.name),
-            |r| format!("recreated: {r}"),
-        ),
-        Change::CreateIndex(i) if rebuild.contains_key(&i.table) => {
-            format!("recreated with {}, which was rebuilt", i.table)
-        }
-        Change::DropPolicy { .. } | Change::DropTrigger { .. } => {
-            "dropped first: nothing depends on it".to_owned()
-        }
-        Change::DropConstraint { .. } | Change::DropIndex(_) => {
-            "dropped before the columns and tables it uses".to_owned()
-        }
-        Change::DropColumn { .. } | Change::DropTable(_) => {
-            "dropped after the views, indexes and constraints that use it".to_owned()
-        }
-        Change::CreateTable(_) => {
-            "created without foreign keys; they are added once every table exists".to_owned()
-        }
-        Change::AddConstraint { constraint, .. }
-            if matches!(constraint.kind, ConstraintKind::ForeignKey { .. }) =>
-        {
-            "foreign keys are added after every table exists".to_owned()
-        }
-        Change::ValidateConstraint { .. } => {
-            "validated after it was added NOT VALID, without blocking writes".to_owned()
-        }
-        Change::CreateFunction(f) | Change::ReplaceFunction(f) => {
-            format!("{} after the relations it uses", f.name)
-        }
-        Change::ReplaceView { view, .. } => {
-            format!("{} replaced in place after the objects it reads", view.name)
-        }
-        Change::CreatePolicy(_) | Change::AlterPolicy { .. } | Change::ReplacePolicy { .. } => {
-            "policies after row-level security is set on their table".to_owned()
-        }
-        Change::Comment { .. } | Change::Grant { .. } | Change::Revoke { .. } => {
-            "annotations after every object exists".to_owned()
-        }
-        other => format!("{} in dependency order", other.kind()),
-    }
-}
-
 /// Plans the changes that turn `current` into `desired`.
 pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<Plan, PlanError> {
     let changes = diff(current, desired, &opts.diff);
@@ -428,8 +379,16 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let explainer = explain::Explainer::new(
+        current,
+        desired,
+        &current_graph,
+        &desired_graph,
+        &rebuild,
+        keyed.iter().map(|(_, c)| c),
+    );
     let mut steps = Vec::new();
-    for (_, change) in &keyed {
+    for ((phase, _, _), change) in &keyed {
         let concurrent = match change {
             Change::CreateIndex(i) | Change::DropIndex(i) => {
                 current.tables.contains_key(&i.table) && desired.tables.contains_key(&i.table)
@@ -453,7 +412,7 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
         }
         let transactional = statements.iter().all(|s| s.transactional);
         let objects = objects(change);
-        let why = why(change, &rebuild);
+        let why = explainer.why(change, *phase, concurrent);
         if transactional {
             let sql: Vec<String> = statements.into_iter().map(|s| s.sql).collect();
             steps.push(Step {
