@@ -59,6 +59,7 @@ impl Change {
             Change::DropExtension(_) => "drop-extension",
             Change::AlterExtension { .. } => "alter-extension",
             Change::Rename { .. } => "rename",
+            Change::RenameColumn { .. } => "rename-column",
             Change::CreateTable(_) => "create-table",
             Change::DropTable(_) => "drop-table",
             Change::AddColumn { .. } => "add-column",
@@ -119,7 +120,9 @@ impl Change {
                 RenameKind::Table => ObjectRef::Table(to.clone()),
                 RenameKind::View => ObjectRef::View(to.clone()),
                 RenameKind::MaterializedView => ObjectRef::MaterializedView(to.clone()),
+                RenameKind::Index => ObjectRef::Index(to.clone()),
             },
+            Change::RenameColumn { table, to, .. } => ObjectRef::Column(table.clone(), to.clone()),
             Change::CreateTable(t) => ObjectRef::Table(t.name.clone()),
             Change::DropTable(t)
             | Change::SetLogged { table: t, .. }
@@ -219,6 +222,9 @@ impl fmt::Display for Change {
                 version, schema, ..
             } => write!(f, "alter {obj}: version {version:?}, schema {schema:?}"),
             Change::Rename { from, .. } => write!(f, "rename {from} to {obj}"),
+            Change::RenameColumn { from, .. } => {
+                write!(f, "rename column {} to {obj}", display_ident(from))
+            }
             Change::AddColumn { column, .. } => {
                 let nn = if column.not_null { " not null" } else { "" };
                 write!(f, "add {obj} {}{nn}", column.ty)?;

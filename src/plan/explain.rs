@@ -41,7 +41,7 @@ fn phase_name(phase: u8) -> &'static str {
         12 => "extensions",
         13 => "types",
         14 => "sequences",
-        15 => "renames",
+        15 => "renames, before every other step",
         16 => "tables and columns",
         17 => "routines and views, in dependency order",
         18 => "indexes",
@@ -376,6 +376,9 @@ impl<'a> Explainer<'a> {
             }
             Change::Rename { from, to, .. } => format!(
                 "renamed before any other change, so {from} keeps its data and every later step uses {to}"
+            ),
+            Change::RenameColumn { table, from, to } => format!(
+                "renamed after {table} has its desired name and before any other change to it, so {from} keeps its data and later steps use {to}"
             ),
             Change::CreateTable(t) => {
                 let mut why = "created before the views, indexes and policies on it; its foreign keys are added once every table exists".to_owned();

@@ -555,6 +555,7 @@ pub fn hazards(
         | Change::DropExtension(_)
         | Change::AlterExtension { .. }
         | Change::Rename { .. }
+        | Change::RenameColumn { .. }
         | Change::CreateTable(_)
         | Change::SetDefault { .. }
         | Change::SetNotNull { .. }

@@ -83,6 +83,17 @@ pub enum PlanError {
 /// Phase, rank in the graph, object names.
 type SortKey = (u8, usize, Vec<String>);
 
+/// Where a change of a phase goes: renames first of all (table renames, then column renames),
+/// since every later step, drops included, names objects by their desired names; then the
+/// phases in order.
+fn order(change: &Change, phase: u8) -> u8 {
+    match change {
+        Change::Rename { .. } => 0,
+        Change::RenameColumn { .. } => 1,
+        _ => phase.saturating_add(2),
+    }
+}
+
 /// Phases of a plan, in order.
 fn phase(change: &Change, current: &Catalog) -> u8 {
     match change {
@@ -110,7 +121,7 @@ fn phase(change: &Change, current: &Catalog) -> u8 {
         | Change::AlterDomain { .. }
         | Change::AlterCompositeType { .. } => 13,
         Change::CreateSequence(_) | Change::AlterSequence { .. } => 14,
-        Change::Rename { .. } => 15,
+        Change::Rename { .. } | Change::RenameColumn { .. } => 15,
         Change::CreateTable(_)
         | Change::AddColumn { .. }
         | Change::AlterColumnType { .. }
@@ -342,8 +353,8 @@ fn objects(change: &Change) -> Vec<String> {
         ObjectRef::Other(k, n) => format!("{k} {n}"),
     };
     let mut out = vec![name(&change.object())];
-    if let Change::Rename { to, .. } = change {
-        out.push(to.to_string());
+    if let Change::Rename { from, .. } = change {
+        out.push(from.to_string());
     }
     out
 }
@@ -361,6 +372,10 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
     if !unsupported.is_empty() {
         return Err(PlanError::Unsupported(unsupported));
     }
+    // The target's catalog for fingerprints; the renamed one for every lookup.
+    let target = current;
+    let renamed = crate::diff::after_renames(current, desired, &opts.diff);
+    let current: &Catalog = &renamed;
     let current_graph = DepGraph::build(current);
     let desired_graph = DepGraph::build(desired);
     let (changes, rebuild) = expand_rebuilds(changes, current, desired, &current_graph);
@@ -375,7 +390,7 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
                 Some(n) => desired_ranks.get(&n).copied().unwrap_or(0),
                 None => 0,
             };
-            ((p, rank, objects(&c)), c)
+            ((order(&c, p), rank, objects(&c)), c)
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
@@ -388,7 +403,7 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
         keyed.iter().map(|(_, c)| c),
     );
     let mut steps = Vec::new();
-    for ((phase, _, _), change) in &keyed {
+    for (_, change) in &keyed {
         let concurrent = match change {
             Change::CreateIndex(i) | Change::DropIndex(i) => {
                 current.tables.contains_key(&i.table) && desired.tables.contains_key(&i.table)
@@ -412,7 +427,7 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
         }
         let transactional = statements.iter().all(|s| s.transactional);
         let objects = objects(change);
-        let why = explainer.why(change, *phase, concurrent);
+        let why = explainer.why(change, phase(change, current), concurrent);
         if transactional {
             let sql: Vec<String> = statements.into_iter().map(|s| s.sql).collect();
             steps.push(Step {
@@ -482,7 +497,7 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
             .collect::<String>()
     };
     let mut fingerprint = BTreeMap::new();
-    fingerprint.insert("current".to_owned(), script(current));
+    fingerprint.insert("current".to_owned(), script(target));
     fingerprint.insert("desired".to_owned(), script(desired));
     Ok(Plan {
         steps,
