@@ -77,6 +77,7 @@ fn rename_hints_keep_the_data() {
     for expected in [
         "ALTER TABLE \"public\".\"orders\" RENAME TO \"purchases\";",
         "ALTER TABLE \"public\".\"purchases\" RENAME COLUMN \"qty\" TO \"quantity\";",
+        "ALTER TABLE \"public\".\"purchases\" RENAME CONSTRAINT \"orders_pkey\" TO \"purchases_pkey\";",
         "ALTER INDEX \"public\".\"orders_qty\" RENAME TO \"purchases_quantity\";",
         "ALTER VIEW \"public\".\"big_orders\" RENAME TO \"large_purchases\";",
         "ALTER MATERIALIZED VIEW \"public\".\"order_totals\" RENAME TO \"purchase_totals\";",
@@ -86,6 +87,7 @@ fn rename_hints_keep_the_data() {
     assert!(!sql.contains("DROP TABLE"), "{sql}");
     assert!(!sql.contains("DROP COLUMN"), "{sql}");
     assert!(!sql.contains("DROP INDEX"), "{sql}");
+    assert!(!sql.contains("DROP CONSTRAINT"), "{sql}");
     assert!(
         p.steps
             .iter()

@@ -7,14 +7,14 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use super::ExitStatus;
-use super::plan_output::{self, Rendering, definition_diff::changed_definitions};
+use super::plan_output::{self, Rendering, definition_diff::definitions_of};
 use crate::catalog::Catalog;
 use crate::config::ConfigFile;
 use crate::db::{ConnectOptions, connect};
-use crate::diff::{DiffOptions, check_externals};
+use crate::diff::{DiffOptions, after_renames, check_externals};
 use crate::error::Error;
 use crate::introspect::{IntrospectOptions, introspect};
-use crate::plan::{Plan, PlanOptions, plan};
+use crate::plan::{Plan, PlanOptions, plan_with_changes};
 use crate::project::{LoadOptions, Project};
 
 /// Plan output format.
@@ -120,12 +120,27 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     } else {
         args.external.clone()
     };
-    let desired = load(paths, external.clone(), &config)?.catalog;
+    // Against a database whose schemas are all read, the target is read while the files load.
+    let overlapped = match (&args.from, &args.database_url) {
+        (None, Some(url)) if config.schemas.is_empty() => Some(load_while_reading(
+            url,
+            paths.clone(),
+            external.clone(),
+            &config,
+        )?),
+        _ => None,
+    };
+    let (desired, overlapped) = match overlapped {
+        Some((desired, target)) => (desired, Some(target)),
+        None => (load(paths, external.clone(), &config)?.catalog, None),
+    };
     let ignore: Vec<String> = args.ignore.iter().chain(&config.ignore).cloned().collect();
     let diff_opts = DiffOptions::new(&ignore, &config.schemas)
         .map_err(|e| Error::Usage(format!("bad --ignore pattern: {e}")))?;
     let mut note = None;
-    let current = if let Some(dir) = &args.from {
+    let current = if let Some(target) = overlapped {
+        check_target(&desired, target)?
+    } else if let Some(dir) = &args.from {
         load(vec![dir.clone()], external, &config)?.catalog
     } else if let Some(url) = &args.database_url {
         let mut client = connect(&ConnectOptions::with_process_env(Some(url.clone())))?;
@@ -146,7 +161,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         ));
         read_target(&mut client, &desired, &config.schemas)?
     };
-    let p = plan(
+    let (p, changes) = plan_with_changes(
         &current,
         &desired,
         &PlanOptions {
@@ -163,7 +178,8 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     }
     match args.format {
         PlanFormat::Human | PlanFormat::Markdown => {
-            let definitions = changed_definitions(&current, &desired, &diff_opts);
+            let renamed = after_renames(&current, &desired, &diff_opts);
+            let definitions = definitions_of(&changes, &renamed);
             let r = Rendering {
                 plan: &p,
                 definitions: &definitions,
@@ -189,6 +205,49 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     } else {
         ExitStatus::Success
     })
+}
+
+/// Loads the desired state on this thread while another connects to the target and reads all
+/// its schemas: the two take about as long and do not depend on each other.
+fn load_while_reading(
+    url: &str,
+    paths: Vec<PathBuf>,
+    external: Vec<PathBuf>,
+    config: &ConfigFile,
+) -> Result<(Catalog, Catalog), Error> {
+    let url = url.to_owned();
+    let read = move || -> Result<Catalog, Error> {
+        let mut client = connect(&ConnectOptions::with_process_env(Some(url)))?;
+        Ok(introspect(
+            &mut client,
+            &IntrospectOptions {
+                schemas: Vec::new(),
+                threads: 0,
+            },
+        )?)
+    };
+    std::thread::scope(|s| {
+        let reader = std::thread::Builder::new()
+            .stack_size(crate::project::DEEP_STACK)
+            .spawn_scoped(s, read)
+            .map_err(Error::Output)?;
+        let desired = load(paths, external, config);
+        let target = match reader.join() {
+            Ok(target) => target,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        Ok((desired?.catalog, target?))
+    })
+}
+
+/// Checks the declared external tables against the target's catalog.
+fn check_target(desired: &Catalog, current: Catalog) -> Result<Catalog, Error> {
+    let problems = check_externals(desired, &current);
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+        return Err(Error::Usage(lines.join("\n")));
+    }
+    Ok(current)
 }
 
 /// Introspects the target (managed schemas plus those of the external tables) and checks the

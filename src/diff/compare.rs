@@ -156,11 +156,71 @@ pub(super) fn apply_renames<'a>(
             to: new,
         });
     }
+    let mut renamed_tables: BTreeSet<QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Rename {
+                kind: RenameKind::Table,
+                to,
+                ..
+            } => Some(to.clone()),
+            _ => None,
+        })
+        .collect();
     for (table, from, to) in columns {
         rename_column(&mut cat, &table, &from, &to);
+        renamed_tables.insert(table.clone());
         changes.push(Change::RenameColumn { table, from, to });
     }
+    for table in renamed_tables {
+        for (from, to) in constraint_renames(&cat, desired, &table) {
+            if let Some(t) = cat.tables.get_mut(&table)
+                && let Some(mut c) = t.constraints.remove(&from)
+            {
+                c.name = to.clone();
+                t.constraints.insert(to.clone(), c);
+            }
+            changes.push(Change::RenameConstraint {
+                table: table.clone(),
+                from,
+                to,
+            });
+        }
+    }
     (Cow::Owned(cat), changes)
+}
+
+/// Constraints of a renamed table (or a table with renamed columns) whose name changes but
+/// whose definition does not: PostgreSQL keeps `orders_pkey` when `orders` becomes
+/// `purchases`, while the desired state names it `purchases_pkey`. Renaming the constraint
+/// (and the index behind it) beats dropping and rebuilding it.
+fn constraint_renames(
+    cat: &Catalog,
+    desired: &Catalog,
+    table: &QualifiedName,
+) -> Vec<(String, String)> {
+    let (Some(cur), Some(des)) = (cat.tables.get(table), desired.tables.get(table)) else {
+        return Vec::new();
+    };
+    let mut taken = BTreeSet::new();
+    let mut out = Vec::new();
+    for (name, c) in &cur.constraints {
+        if des.constraints.contains_key(name) {
+            continue;
+        }
+        let same = des.constraints.values().find(|d| {
+            !cur.constraints.contains_key(&d.name)
+                && !taken.contains(&d.name)
+                && d.kind == c.kind
+                && d.deferrable == c.deferrable
+                && d.initially_deferred == c.initially_deferred
+        });
+        if let Some(d) = same {
+            taken.insert(d.name.clone());
+            out.push((name.clone(), d.name.clone()));
+        }
+    }
+    out
 }
 
 /// Column rename hints that apply: the table exists now (under its current or hinted old

@@ -60,6 +60,7 @@ impl Change {
             Change::AlterExtension { .. } => "alter-extension",
             Change::Rename { .. } => "rename",
             Change::RenameColumn { .. } => "rename-column",
+            Change::RenameConstraint { .. } => "rename-constraint",
             Change::CreateTable(_) => "create-table",
             Change::DropTable(_) => "drop-table",
             Change::AddColumn { .. } => "add-column",
@@ -123,6 +124,9 @@ impl Change {
                 RenameKind::Index => ObjectRef::Index(to.clone()),
             },
             Change::RenameColumn { table, to, .. } => ObjectRef::Column(table.clone(), to.clone()),
+            Change::RenameConstraint { table, to, .. } => {
+                ObjectRef::Constraint(table.clone(), to.clone())
+            }
             Change::CreateTable(t) => ObjectRef::Table(t.name.clone()),
             Change::DropTable(t)
             | Change::SetLogged { table: t, .. }
@@ -222,6 +226,9 @@ impl fmt::Display for Change {
                 version, schema, ..
             } => write!(f, "alter {obj}: version {version:?}, schema {schema:?}"),
             Change::Rename { from, .. } => write!(f, "rename {from} to {obj}"),
+            Change::RenameConstraint { from, .. } => {
+                write!(f, "rename constraint {} to {obj}", display_ident(from))
+            }
             Change::RenameColumn { from, .. } => {
                 write!(f, "rename column {} to {obj}", display_ident(from))
             }

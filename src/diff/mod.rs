@@ -235,6 +235,16 @@ pub enum Change {
         /// Desired column name.
         to: String,
     },
+    /// `ALTER TABLE … RENAME CONSTRAINT old TO new`: a constraint of a renamed table (or of
+    /// renamed columns) whose definition is unchanged but whose name follows the new names.
+    RenameConstraint {
+        /// Table (its desired name).
+        table: QualifiedName,
+        /// Current constraint name.
+        from: String,
+        /// Desired constraint name.
+        to: String,
+    },
     /// `CREATE TABLE` with columns and non-foreign-key constraints.
     CreateTable(Box<Table>),
     /// `DROP TABLE`.

@@ -380,6 +380,9 @@ impl<'a> Explainer<'a> {
             Change::RenameColumn { table, from, to } => format!(
                 "renamed after {table} has its desired name and before any other change to it, so {from} keeps its data and later steps use {to}"
             ),
+            Change::RenameConstraint { table, from, to } => format!(
+                "renamed after {table} has its desired name: {from} is unchanged but for its name, so it is renamed to {to} rather than dropped and built again"
+            ),
             Change::CreateTable(t) => {
                 let mut why = "created before the views, indexes and policies on it; its foreign keys are added once every table exists".to_owned();
                 if let Some(cycle) = self.cycle_through(&t.name) {

@@ -556,6 +556,7 @@ pub fn hazards(
         | Change::AlterExtension { .. }
         | Change::Rename { .. }
         | Change::RenameColumn { .. }
+        | Change::RenameConstraint { .. }
         | Change::CreateTable(_)
         | Change::SetDefault { .. }
         | Change::SetNotNull { .. }

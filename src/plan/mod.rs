@@ -89,7 +89,7 @@ type SortKey = (u8, usize, Vec<String>);
 fn order(change: &Change, phase: u8) -> u8 {
     match change {
         Change::Rename { .. } => 0,
-        Change::RenameColumn { .. } => 1,
+        Change::RenameColumn { .. } | Change::RenameConstraint { .. } => 1,
         _ => phase.saturating_add(2),
     }
 }
@@ -121,7 +121,7 @@ fn phase(change: &Change, current: &Catalog) -> u8 {
         | Change::AlterDomain { .. }
         | Change::AlterCompositeType { .. } => 13,
         Change::CreateSequence(_) | Change::AlterSequence { .. } => 14,
-        Change::Rename { .. } | Change::RenameColumn { .. } => 15,
+        Change::Rename { .. } | Change::RenameColumn { .. } | Change::RenameConstraint { .. } => 15,
         Change::CreateTable(_)
         | Change::AddColumn { .. }
         | Change::AlterColumnType { .. }
@@ -361,7 +361,18 @@ fn objects(change: &Change) -> Vec<String> {
 
 /// Plans the changes that turn `current` into `desired`.
 pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<Plan, PlanError> {
+    plan_with_changes(current, desired, opts).map(|(p, _)| p)
+}
+
+/// [`plan`], also returning the diff's changes (before views to rebuild are expanded), for
+/// renderings that show them, such as the diffs of changed definitions.
+pub fn plan_with_changes(
+    current: &Catalog,
+    desired: &Catalog,
+    opts: &PlanOptions,
+) -> Result<(Plan, Vec<Change>), PlanError> {
     let changes = diff(current, desired, &opts.diff);
+    let diffed = changes.clone();
     let unsupported: Vec<String> = changes
         .iter()
         .filter_map(|c| match c {
@@ -376,8 +387,22 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
     let target = current;
     let renamed = crate::diff::after_renames(current, desired, &opts.diff);
     let current: &Catalog = &renamed;
-    let current_graph = DepGraph::build(current);
-    let desired_graph = DepGraph::build(desired);
+    // Both graphs and both fingerprints are independent: build them on two threads.
+    let ((current_graph, desired_graph), fingerprint) = std::thread::scope(|s| {
+        let worker = std::thread::Builder::new()
+            .stack_size(crate::project::DEEP_STACK)
+            .spawn_scoped(s, || fingerprint(target, desired));
+        let graphs = (DepGraph::build(current), DepGraph::build(desired));
+        let fingerprint = match worker {
+            Ok(handle) => match handle.join() {
+                Ok(f) => f,
+                Err(panic) => std::panic::resume_unwind(panic),
+            },
+            // No thread to be had: compute it here.
+            Err(_) => fingerprint(target, desired),
+        };
+        (graphs, fingerprint)
+    });
     let (changes, rebuild) = expand_rebuilds(changes, current, desired, &current_graph);
     let current_ranks = ranks(&current_graph);
     let desired_ranks = ranks(&desired_graph);
@@ -488,6 +513,18 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
             *summary.hazards.entry(h.kind.name().to_owned()).or_default() += 1;
         }
     }
+    Ok((
+        Plan {
+            steps,
+            fingerprint,
+            summary,
+        },
+        diffed,
+    ))
+}
+
+/// SHA-256 of the scripts of the target's and the desired catalogs (the apply drift check).
+fn fingerprint(target: &Catalog, desired: &Catalog) -> BTreeMap<String, String> {
     let script = |c: &Catalog| {
         let text = crate::ddl::script(c, &crate::ddl::ScriptOptions { externals: false });
         let digest = Sha256::digest(text.as_bytes());
@@ -499,11 +536,7 @@ pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<
     let mut fingerprint = BTreeMap::new();
     fingerprint.insert("current".to_owned(), script(target));
     fingerprint.insert("desired".to_owned(), script(desired));
-    Ok(Plan {
-        steps,
-        fingerprint,
-        summary,
-    })
+    fingerprint
 }
 
 impl Plan {

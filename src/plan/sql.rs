@@ -273,6 +273,12 @@ pub fn render(
             quote_ident(from),
             quote_ident(to)
         ))],
+        Change::RenameConstraint { table, from, to } => vec![tx(format!(
+            "{} RENAME CONSTRAINT {} TO {};",
+            alter_table(table),
+            quote_ident(from),
+            quote_ident(to)
+        ))],
         Change::CreateTable(t) => vec![tx(ddl::create_table(t, false))],
         Change::DropTable(t) => vec![tx(format!("DROP TABLE {};", qualified(t)))],
         Change::AddColumn { table, column } => vec![tx(format!(

@@ -116,3 +116,69 @@ pub fn write(out: &mut dyn Write, r: &Rendering<'_>) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::hazard::{Hazard, HazardKind};
+    use crate::plan::{Plan, Step, Summary};
+
+    fn one_step_plan() -> Plan {
+        let step = Step {
+            sql: "DROP TABLE \"public\".\"t\";".to_owned(),
+            objects: vec!["public.t".to_owned()],
+            hazards: vec![Hazard {
+                kind: HazardKind::DataLoss,
+                message: "every row of public.t is deleted".to_owned(),
+            }],
+            transactional: true,
+            why: "dropped last".to_owned(),
+        };
+        let mut summary = Summary {
+            steps: 1,
+            ..Summary::default()
+        };
+        summary.by_kind.insert("drop-table".to_owned(), 1);
+        summary.hazards.insert("data-loss".to_owned(), 1);
+        Plan {
+            steps: vec![step],
+            fingerprint: Default::default(),
+            summary,
+        }
+    }
+
+    fn render(color: bool, explain: bool) -> String {
+        let plan = one_step_plan();
+        let mut out = Vec::new();
+        write(
+            &mut out,
+            &Rendering {
+                plan: &plan,
+                definitions: &[],
+                note: None,
+                explain,
+                color,
+            },
+        )
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn colours_only_when_asked() {
+        let plain = render(false, false);
+        assert!(!plain.contains('\x1b'), "{plain}");
+        assert!(plain.contains("hazard data-loss: every row"), "{plain}");
+        let coloured = render(true, false);
+        assert!(
+            coloured.contains("\x1b[1;31mdata-loss\x1b[0m"),
+            "{coloured}"
+        );
+    }
+
+    #[test]
+    fn why_only_with_explain() {
+        assert!(!render(false, false).contains("why:"));
+        assert!(render(false, true).contains("   why: dropped last\n"));
+    }
+}
