@@ -14,6 +14,16 @@ const LONG_PLAN: usize = 20;
 /// Plans with more changed definitions than this fold each diff into its own section.
 const MANY_DEFINITIONS: usize = 3;
 
+/// GitHub refuses comments over 65,536 characters: the SQL block stops after this many
+/// characters, and the rest of the comment keeps within what is left.
+const MAX_SQL: usize = 40_000;
+
+/// At most this many severe hazards are listed in the warning, and this many definition diffs.
+const MAX_LISTED: usize = 25;
+
+/// At most this many characters of definition diffs.
+const MAX_DIFFS: usize = 15_000;
+
 /// A code fence longer than any run of backticks in `text`.
 fn fence(text: &str) -> String {
     let mut longest = 0;
@@ -122,8 +132,12 @@ fn write_severe(out: &mut dyn Write, r: &Rendering<'_>) -> std::io::Result<()> {
         "> This plan has hazards that need an explicit decision:"
     )?;
     writeln!(out, ">")?;
-    for item in items {
+    let total = items.len();
+    for item in items.into_iter().take(MAX_LISTED) {
         writeln!(out, "{item}")?;
+    }
+    if total > MAX_LISTED {
+        writeln!(out, "> - … and {} more", total - MAX_LISTED)?;
     }
     writeln!(out)?;
     Ok(())
@@ -155,6 +169,13 @@ fn steps_sql(r: &Rendering<'_>) -> String {
         }
         sql.push_str(s.sql.trim_end());
         sql.push('\n');
+        if sql.len() > MAX_SQL && i + 1 < r.plan.steps.len() {
+            sql.push_str(&format!(
+                "\n-- … {} more steps: see `schema-plan --format sql` for the whole plan\n",
+                r.plan.steps.len() - i - 1
+            ));
+            break;
+        }
     }
     sql
 }
@@ -170,8 +191,18 @@ fn write_definitions(out: &mut dyn Write, r: &Rendering<'_>) -> std::io::Result<
         color: false,
         indent: "",
     };
-    for d in r.definitions {
+    let mut written = 0;
+    for (n, d) in r.definitions.iter().enumerate() {
+        if n == MAX_LISTED || written > MAX_DIFFS {
+            writeln!(
+                out,
+                "… and {} more changed definitions (see `schema-plan` for all of them).",
+                r.definitions.len() - n
+            )?;
+            break;
+        }
         let text = unified(d, style);
+        written += text.len();
         let f = fence(&text);
         if fold {
             writeln!(
@@ -192,12 +223,64 @@ fn write_definitions(out: &mut dyn Write, r: &Rendering<'_>) -> std::io::Result<
 
 #[cfg(test)]
 mod tests {
+    use super::super::definition_diff::DefinitionChange;
     use super::*;
 
     #[test]
     fn fences_outgrow_backticks_in_the_text() {
         assert_eq!(fence("select 1"), "```");
         assert_eq!(fence("a ```` b"), "`````");
+    }
+
+    #[test]
+    fn huge_plans_fit_in_a_comment() {
+        use crate::plan::hazard::{Hazard, HazardKind};
+        use crate::plan::{Plan, Step, Summary};
+        let steps: Vec<Step> = (0..5000)
+            .map(|i| Step {
+                sql: format!("DROP TABLE \"public\".\"table_number_{i}\";"),
+                objects: vec![format!("public.table_number_{i}")],
+                hazards: vec![Hazard {
+                    kind: HazardKind::DataLoss,
+                    message: format!("every row of public.table_number_{i} is deleted"),
+                }],
+                transactional: true,
+                why: "dropped".to_owned(),
+            })
+            .collect();
+        let definitions: Vec<DefinitionChange> = (0..500)
+            .map(|i| DefinitionChange {
+                object: format!("public.v{i}"),
+                what: "view",
+                old: format!("SELECT {i}\nFROM t\n"),
+                new: format!("SELECT {}\nFROM t\n", i + 1),
+            })
+            .collect();
+        let plan = Plan {
+            summary: Summary {
+                steps: steps.len(),
+                ..Summary::default()
+            },
+            steps,
+            fingerprint: Default::default(),
+        };
+        let mut out = Vec::new();
+        write(
+            &mut out,
+            &Rendering {
+                plan: &plan,
+                definitions: &definitions,
+                note: None,
+                explain: true,
+                color: false,
+            },
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.len() < 65_536, "{} characters", text.len());
+        assert!(text.contains("> - … and 4975 more"), "{text}");
+        assert!(text.contains("more steps: see `schema-plan --format sql`"));
+        assert!(text.contains("more changed definitions"));
     }
 
     #[test]
