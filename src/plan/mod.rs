@@ -371,7 +371,19 @@ pub fn plan_with_changes(
     desired: &Catalog,
     opts: &PlanOptions,
 ) -> Result<(Plan, Vec<Change>), PlanError> {
-    let changes = diff(current, desired, &opts.diff);
+    // The target's catalog for the diff and fingerprints; the renamed one for every lookup.
+    let target = current;
+    let renamed = crate::diff::after_renames(current, desired, &opts.diff);
+    let current: &Catalog = &renamed;
+    // The diff, both graphs and both fingerprints are independent: three threads.
+    let (changes, (current_graph, desired_graph), fingerprint) = std::thread::scope(|s| {
+        let differ = on_thread(s, || diff(target, desired, &opts.diff));
+        let printer = on_thread(s, || fingerprint(target, desired));
+        let graphs = (DepGraph::build(current), DepGraph::build(desired));
+        let changes = joined(differ, || diff(target, desired, &opts.diff));
+        let fingerprint = joined(printer, || fingerprint(target, desired));
+        (changes, graphs, fingerprint)
+    });
     let diffed = changes.clone();
     let unsupported: Vec<String> = changes
         .iter()
@@ -383,26 +395,6 @@ pub fn plan_with_changes(
     if !unsupported.is_empty() {
         return Err(PlanError::Unsupported(unsupported));
     }
-    // The target's catalog for fingerprints; the renamed one for every lookup.
-    let target = current;
-    let renamed = crate::diff::after_renames(current, desired, &opts.diff);
-    let current: &Catalog = &renamed;
-    // Both graphs and both fingerprints are independent: build them on two threads.
-    let ((current_graph, desired_graph), fingerprint) = std::thread::scope(|s| {
-        let worker = std::thread::Builder::new()
-            .stack_size(crate::project::DEEP_STACK)
-            .spawn_scoped(s, || fingerprint(target, desired));
-        let graphs = (DepGraph::build(current), DepGraph::build(desired));
-        let fingerprint = match worker {
-            Ok(handle) => match handle.join() {
-                Ok(f) => f,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            // No thread to be had: compute it here.
-            Err(_) => fingerprint(target, desired),
-        };
-        (graphs, fingerprint)
-    });
     let (changes, rebuild) = expand_rebuilds(changes, current, desired, &current_graph);
     let current_ranks = ranks(&current_graph);
     let desired_ranks = ranks(&desired_graph);
@@ -521,6 +513,29 @@ pub fn plan_with_changes(
         },
         diffed,
     ))
+}
+
+/// Runs `f` on a scoped thread with a deep stack (expression trees nest as deep as the SQL).
+fn on_thread<'scope, T: Send + 'scope>(
+    s: &'scope std::thread::Scope<'scope, '_>,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> Option<std::thread::ScopedJoinHandle<'scope, T>> {
+    std::thread::Builder::new()
+        .stack_size(crate::project::DEEP_STACK)
+        .spawn_scoped(s, f)
+        .ok()
+}
+
+/// The result of a thread started by [`on_thread`], or of `fallback` when none could start.
+fn joined<T>(
+    handle: Option<std::thread::ScopedJoinHandle<'_, T>>,
+    fallback: impl FnOnce() -> T,
+) -> T {
+    match handle.map(std::thread::ScopedJoinHandle::join) {
+        Some(Ok(value)) => value,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        None => fallback(),
+    }
 }
 
 /// SHA-256 of the scripts of the target's and the desired catalogs (the apply drift check).
