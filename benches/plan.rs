@@ -8,7 +8,8 @@
 //!   output to a pipe), and with `--format json`;
 //! - `pg_dump --schema-only` of the database;
 //! - the phases in process: load (read, parse, catalog), introspect, diff, plan (ordering,
-//!   SQL, hazards, fingerprints; its own diff not counted), changed definitions, human
+//!   SQL, hazards, fingerprints: the time of `plan_with_changes` less that of the diff it runs
+//!   on a thread beside them), changed definitions, human
 //!   rendering. The binary overlaps load and introspect (two threads), so its end-to-end time
 //!   is less than the sum of the phases.
 //!
@@ -203,7 +204,7 @@ fn main() {
         secs(dump)
     );
     println!(
-        "phases in process (median of {runs}): load {}, introspect {}, diff {}, plan {} (without its diff), changed definitions {}, human rendering {}",
+        "phases in process (median of {runs}): load {}, introspect {}, diff {}, plan {} (beyond the diff it runs beside its graphs and fingerprints), changed definitions {}, human rendering {}",
         secs(median(load_t)),
         secs(median(intro_t)),
         secs(median(diff_t)),
