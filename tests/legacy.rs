@@ -318,14 +318,23 @@ fn legacy_database_plans_applies_and_replans_empty() {
     ]);
     assert_eq!(code, Some(0), "{stderr}");
     let allow = ["--allow-hazard", "security-weakened"];
-    let (code, stdout, stderr) =
-        schema_apply(&[&["--plan", file, "--database-url", &url, "--yes"][..], &allow].concat());
+    let (code, stdout, stderr) = schema_apply(
+        &[
+            &["--plan", file, "--database-url", &url, "--yes"][..],
+            &allow,
+        ]
+        .concat(),
+    );
     assert_eq!(code, Some(1), "{stdout}{stderr}");
     assert!(
         stderr.contains("data-loss") && stderr.contains("legacy_segment_code"),
         "{stderr}"
     );
-    assert_eq!(snapshot_rows(&mut client), before_rows, "a refused apply changed rows");
+    assert_eq!(
+        snapshot_rows(&mut client),
+        before_rows,
+        "a refused apply changed rows"
+    );
     let (code, stdout, stderr) = schema_apply(
         &[
             &["--plan", file, "--database-url", &url, "--yes"][..],
