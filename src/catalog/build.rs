@@ -213,6 +213,21 @@ fn rename_hint(comments: &str) -> Option<String> {
     })
 }
 
+/// A rename hint in the comment lines right above a column definition (inside the statement:
+/// only whitespace may precede the column on its own line).
+fn column_rename_hint(ctx: &Ctx<'_>, location: i32) -> Option<String> {
+    let at = ctx.base + usize::try_from(location).ok()?;
+    let before = ctx.text.get(ctx.span.start as usize..at)?;
+    let mut lines = before.lines().rev();
+    if !before.ends_with('\n') && !lines.next()?.trim().is_empty() {
+        return None;
+    }
+    let comments: Vec<&str> = lines
+        .take_while(|l| l.trim_start().starts_with("--"))
+        .collect();
+    rename_hint(&comments.join("\n"))
+}
+
 /// 0: definitions, 1: attachments, 2: annotations.
 fn phase(node: &NodeEnum) -> usize {
     match node {
@@ -583,6 +598,7 @@ impl Builder {
                 .map(|cc| strings(&cc.collname).join(".")),
             comment: None,
             span: Some(node_span(ctx, c.location)),
+            renamed_from: column_rename_hint(ctx, c.location),
         };
         let serial = match ty.as_str() {
             "serial" => Some("integer"),

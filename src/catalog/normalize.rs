@@ -110,6 +110,7 @@ pub fn forget_provenance(c: &mut Catalog) {
         t.rls_span = None;
         for col in &mut t.columns {
             col.span = None;
+            col.renamed_from = None;
         }
         for k in t.constraints.values_mut() {
             k.span = None;

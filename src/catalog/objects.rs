@@ -83,6 +83,9 @@ pub struct Column {
     pub comment: Option<String>,
     /// Where the column was declared.
     pub span: Option<Span>,
+    /// Rename hint from a comment on the line(s) right above the column in `CREATE TABLE`
+    /// (`-- schema: renamed from old_name`).
+    pub renamed_from: Option<String>,
 }
 
 /// Foreign-key referential action.

@@ -255,6 +255,7 @@ fn plan_against(
     let planned = super::plan::plan_against_target(
         client,
         &desired.catalog,
+        None,
         &super::plan::TargetOptions {
             schemas: &desired.schemas,
             diff: &desired.diff,

@@ -6,6 +6,7 @@ pub mod apply;
 pub mod dump;
 pub mod lint;
 pub mod plan;
+pub mod plan_output;
 
 use std::process::ExitCode;
 

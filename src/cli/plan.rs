@@ -7,16 +7,17 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use super::ExitStatus;
+use super::plan_output::{self, Rendering, definition_diff::definitions_of};
 use crate::catalog::Catalog;
 use crate::config::ConfigFile;
 use crate::db::{ConnectOptions, connect};
-use crate::diff::{DiffOptions, check_externals, diff};
+use crate::diff::{Change, DiffOptions, after_renames, check_externals, diff};
 use crate::elaborate::{ElaborateOptions, Report, Shadow, elaborate_with_fallback};
 use crate::error::Error;
 use crate::introspect::{IntrospectOptions, introspect};
 use crate::plan::backfill::{DataStep, DataSteps, parse_column, tables_to_check};
 use crate::plan::hazard::RowCounts;
-use crate::plan::{Plan, PlanOptions, plan, plan_changes};
+use crate::plan::{Plan, PlanOptions, plan_changes, plan_with_changes};
 use crate::project::{LoadOptions, Project};
 
 /// Plan output format.
@@ -28,6 +29,8 @@ pub enum PlanFormat {
     Sql,
     /// The plan JSON.
     Json,
+    /// A pull-request comment: summary, highlighted hazards, SQL and definition diffs.
+    Markdown,
 }
 
 /// `schema-plan` arguments.
@@ -75,6 +78,9 @@ pub struct PlanArgs {
     /// `[plan.backfill]` in schema.toml for that column.
     #[arg(long, value_name = "COLUMN=FILE")]
     pub backfill: Vec<String>,
+    /// Say for each step why it is where it is (human and markdown output).
+    #[arg(long)]
+    pub explain: bool,
 }
 
 /// Runs `schema-plan`.
@@ -128,7 +134,16 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     } else {
         args.external.clone()
     };
-    let desired = load(paths, external.clone(), &config)?.catalog;
+    // Against a database whose schemas are all read, the target is read while the files load.
+    let (desired, mut read_ahead) = match (&args.from, &args.database_url) {
+        (None, Some(url)) if config.schemas.is_empty() => {
+            let client = connect(&ConnectOptions::with_process_env(Some(url.clone())))?;
+            let (desired, client, target) =
+                load_while_reading(client, paths, external.clone(), &config)?;
+            (desired, Some((client, target)))
+        }
+        _ => (load(paths, external.clone(), &config)?.catalog, None),
+    };
     let ignore: Vec<String> = args.ignore.iter().chain(&config.ignore).cloned().collect();
     let diff_opts = DiffOptions::new(&ignore, &config.schemas)
         .map_err(|e| Error::Usage(format!("bad --ignore pattern: {e}")))?;
@@ -137,18 +152,25 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         None => Shadow::Embedded,
     };
     let mut note = None;
-    let p = if let Some(dir) = &args.from {
+    let planned = if let Some(dir) = &args.from {
         // Both sides were written by people: a different tree is a real change.
         let current = load(vec![dir.clone()], external, &config)?.catalog;
-        plan(
+        let (plan, changes) = plan_with_changes(
             &current,
             &desired,
             &PlanOptions {
-                diff: diff_opts,
+                diff: diff_opts.clone(),
                 rows: None,
                 data_steps,
             },
-        )?
+        )?;
+        TargetPlan {
+            plan,
+            changes,
+            current,
+            desired,
+            elaboration: None,
+        }
     } else {
         let target = TargetOptions {
             schemas: &config.schemas,
@@ -156,9 +178,12 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             data_steps: &data_steps,
             shadow: &shadow,
         };
-        let planned = if let Some(url) = &args.database_url {
+        if let Some((client, current)) = read_ahead.as_mut() {
+            let current = std::mem::take(current);
+            plan_against_target(client, &desired, Some(current), &target)?
+        } else if let Some(url) = &args.database_url {
             let mut client = connect(&ConnectOptions::with_process_env(Some(url.clone())))?;
-            plan_against_target(&mut client, &desired, &target)?
+            plan_against_target(&mut client, &desired, None, &target)?
         } else {
             let cluster = crate::shadow::Cluster::start(&crate::shadow::ClusterOptions::default())?;
             let db = cluster.create_database("plan")?;
@@ -173,16 +198,16 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
                     String::new()
                 }
             ));
-            plan_against_target(&mut client, &desired, &target)?
-        };
-        if let Some(line) = elaboration_note(&planned.elaboration) {
-            note = Some(match note {
-                Some(n) => format!("{n}\n{line}"),
-                None => line,
-            });
+            plan_against_target(&mut client, &desired, None, &target)?
         }
-        planned.plan
     };
+    if let Some(line) = planned.elaboration.as_ref().and_then(elaboration_note) {
+        note = Some(match note {
+            Some(n) => format!("{n}\n{line}"),
+            None => line,
+        });
+    }
+    let p = &planned.plan;
     if let Some(file) = &args.out {
         let file_json = crate::plan::file::PlanFile {
             plan: p.clone(),
@@ -197,8 +222,23 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         })?;
     }
     match args.format {
-        PlanFormat::Human => write_human(out, &p, note.as_deref())?,
-        PlanFormat::Sql => write_sql(out, &p)?,
+        PlanFormat::Human | PlanFormat::Markdown => {
+            let renamed = after_renames(&planned.current, &planned.desired, &diff_opts);
+            let definitions = definitions_of(&planned.changes, &renamed);
+            let r = Rendering {
+                plan: p,
+                definitions: &definitions,
+                note: note.as_deref(),
+                explain: args.explain,
+                color: args.format == PlanFormat::Human && super::color_enabled(),
+            };
+            if args.format == PlanFormat::Human {
+                plan_output::human::write(out, &r)?;
+            } else {
+                plan_output::markdown::write(out, &r)?;
+            }
+        }
+        PlanFormat::Sql => write_sql(out, p)?,
         PlanFormat::Json => writeln!(
             out,
             "{}",
@@ -224,26 +264,34 @@ pub(crate) struct TargetOptions<'a> {
     pub shadow: &'a Shadow,
 }
 
-/// A plan against a live target, with what it was computed from.
+/// A plan, with what it was computed from (for the renderings).
 pub(crate) struct TargetPlan {
     /// The plan.
     pub plan: Plan,
-    /// The target as introspected.
+    /// The diff's changes, before dependents to rebuild were added.
+    pub changes: Vec<Change>,
+    /// The target as introspected (or the other directory).
     pub current: Catalog,
-    /// What elaboration settled.
-    pub elaboration: Report,
+    /// The desired state, its definitions elaborated where the server printed them the same.
+    pub desired: Catalog,
+    /// What elaboration settled (against a database).
+    pub elaboration: Option<Report>,
 }
 
 /// The one way to plan against a live database, shared by `schema-plan` and `schema-apply`
-/// (on-the-spot plans and verification): introspect the target and check its externals,
-/// elaborate the desired definitions on it (or a shadow), find which tables gaining a NOT NULL
-/// column have rows, and plan.
+/// (on-the-spot plans and verification): introspect the target (unless `read_ahead` holds
+/// it) and check its externals, elaborate the desired definitions on it (or a shadow), find
+/// which tables gaining a NOT NULL column have rows, and plan.
 pub(crate) fn plan_against_target(
     client: &mut postgres::Client,
     desired: &Catalog,
+    read_ahead: Option<Catalog>,
     opts: &TargetOptions<'_>,
 ) -> Result<TargetPlan, Error> {
-    let current = read_target(client, desired, opts.schemas)?;
+    let current = match read_ahead {
+        Some(current) => check_target(desired, current)?,
+        None => read_target(client, desired, opts.schemas)?,
+    };
     let mut desired = desired.clone();
     let elaboration = elaborate_with_fallback(
         client,
@@ -257,7 +305,7 @@ pub(crate) fn plan_against_target(
     let plan = plan_changes(
         &current,
         &desired,
-        changes,
+        changes.clone(),
         &PlanOptions {
             diff: opts.diff.clone(),
             rows: Some(rows),
@@ -266,8 +314,10 @@ pub(crate) fn plan_against_target(
     )?;
     Ok(TargetPlan {
         plan,
+        changes,
         current,
-        elaboration,
+        desired,
+        elaboration: Some(elaboration),
     })
 }
 
@@ -351,6 +401,49 @@ pub(crate) fn data_steps(
     Ok(out)
 }
 
+/// Loads the desired state on this thread while another connects to the target and reads all
+/// its schemas: the two take about as long and do not depend on each other.
+fn load_while_reading(
+    mut client: postgres::Client,
+    paths: Vec<PathBuf>,
+    external: Vec<PathBuf>,
+    config: &ConfigFile,
+) -> Result<(Catalog, postgres::Client, Catalog), Error> {
+    let read = move || -> Result<(postgres::Client, Catalog), Error> {
+        let target = introspect(
+            &mut client,
+            &IntrospectOptions {
+                schemas: Vec::new(),
+                threads: 0,
+            },
+        )?;
+        Ok((client, target))
+    };
+    std::thread::scope(|s| {
+        let reader = std::thread::Builder::new()
+            .stack_size(crate::project::DEEP_STACK)
+            .spawn_scoped(s, read)
+            .map_err(Error::Output)?;
+        let desired = load(paths, external, config);
+        let target = match reader.join() {
+            Ok(target) => target,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        let (client, target) = target?;
+        Ok((desired?.catalog, client, target))
+    })
+}
+
+/// Checks the declared external tables against the target's catalog.
+fn check_target(desired: &Catalog, current: Catalog) -> Result<Catalog, Error> {
+    let problems = check_externals(desired, &current);
+    if !problems.is_empty() {
+        let lines: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
+        return Err(Error::Usage(lines.join("\n")));
+    }
+    Ok(current)
+}
+
 /// Introspects the target (managed schemas plus those of the external tables) and checks the
 /// declared external tables against it.
 pub(crate) fn read_target(
@@ -413,43 +506,6 @@ fn create_externals(client: &mut postgres::Client, desired: &Catalog) -> Result<
         ))
     })?;
     Ok(desired.externals.len())
-}
-
-fn write_human(out: &mut dyn Write, p: &Plan, note: Option<&str>) -> std::io::Result<()> {
-    if let Some(n) = note {
-        writeln!(out, "{n}\n")?;
-    }
-    if p.steps.is_empty() {
-        writeln!(out, "No changes: the database matches the desired schema.")?;
-        return Ok(());
-    }
-    writeln!(out, "Plan: {} steps", p.summary.steps)?;
-    writeln!(out, "  {:<28} {:>5}", "change", "count")?;
-    for (k, n) in &p.summary.by_kind {
-        writeln!(out, "  {k:<28} {n:>5}")?;
-    }
-    if !p.summary.hazards.is_empty() {
-        writeln!(out, "  {:<28} {:>5}", "hazard", "steps")?;
-        for (k, n) in &p.summary.hazards {
-            writeln!(out, "  {k:<28} {n:>5}")?;
-        }
-    }
-    for (i, s) in p.steps.iter().enumerate() {
-        let tx = if s.transactional {
-            ""
-        } else {
-            " (outside the transaction)"
-        };
-        writeln!(out, "\n{}. {}{tx}", i + 1, s.objects.join(", "))?;
-        writeln!(out, "   why: {}", s.why)?;
-        for h in &s.hazards {
-            writeln!(out, "   hazard {}: {}", h.kind, h.message)?;
-        }
-        for line in s.sql.lines() {
-            writeln!(out, "   | {line}")?;
-        }
-    }
-    Ok(())
 }
 
 fn write_sql(out: &mut dyn Write, p: &Plan) -> std::io::Result<()> {

@@ -121,7 +121,7 @@ fn hinted_name(hint: &str, new: &QualifiedName) -> QualifiedName {
 
 /// Turns rename hints into `Rename` changes and returns the current catalog as it will be
 /// after them, so the rest of the diff compares the renamed object with its desired state.
-fn apply_renames<'a>(
+pub(super) fn apply_renames<'a>(
     current: &'a Catalog,
     desired: &Catalog,
     opts: &DiffOptions,
@@ -142,22 +142,30 @@ fn apply_renames<'a>(
                 .materialized_views
                 .values()
                 .map(|v| (RenameKind::MaterializedView, &v.name, &v.meta)),
+        )
+        .chain(
+            desired
+                .indexes
+                .values()
+                .map(|i| (RenameKind::Index, &i.name, &i.meta)),
         );
     for (kind, new, meta) in hints {
         let Some(hint) = &meta.renamed_from else {
             continue;
         };
         let old = hinted_name(hint, new);
-        let same_kind = |c: &Catalog| match kind {
-            RenameKind::Table => c.tables.contains_key(&old),
-            RenameKind::View => c.views.contains_key(&old),
-            RenameKind::MaterializedView => c.materialized_views.contains_key(&old),
+        let same_kind = |c: &Catalog, name: &QualifiedName| match kind {
+            RenameKind::Table => c.tables.contains_key(name),
+            RenameKind::View => c.views.contains_key(name),
+            RenameKind::MaterializedView => c.materialized_views.contains_key(name),
+            RenameKind::Index => c.indexes.contains_key(name),
         };
         // The old name may be taken again by a relation of another kind (the view
         // `venue_analytics` renamed so that a table of that name can exist): the rename runs
         // first and frees it. Only a desired relation of the same kind keeps the old object.
-        if same_kind(current)
-            && !same_kind(desired)
+        if same_kind(current, &old)
+            && !same_kind(desired, &old)
+            && !same_kind(current, new)
             && current.relation(new).is_none()
             && !opts.ignores(&old)
             && !opts.ignores(new)
@@ -165,7 +173,8 @@ fn apply_renames<'a>(
             found.push((kind, old, new.clone()));
         }
     }
-    if found.is_empty() {
+    let columns = column_renames(current, desired, &found, opts);
+    if found.is_empty() && columns.is_empty() {
         return (Cow::Borrowed(current), Vec::new());
     }
     let mut cat = current.clone();
@@ -173,6 +182,12 @@ fn apply_renames<'a>(
     for (kind, old, new) in found {
         match kind {
             RenameKind::Table => rename_table(&mut cat, &old, &new),
+            RenameKind::Index => {
+                if let Some(mut i) = cat.indexes.remove(&old) {
+                    i.name = new.clone();
+                    cat.indexes.insert(new.clone(), i);
+                }
+            }
             RenameKind::View | RenameKind::MaterializedView => {
                 let map = if kind == RenameKind::View {
                     &mut cat.views
@@ -208,7 +223,164 @@ fn apply_renames<'a>(
             to: new,
         });
     }
+    let mut renamed_tables: BTreeSet<QualifiedName> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Rename {
+                kind: RenameKind::Table,
+                to,
+                ..
+            } => Some(to.clone()),
+            _ => None,
+        })
+        .collect();
+    for (table, from, to) in columns {
+        rename_column(&mut cat, &table, &from, &to);
+        renamed_tables.insert(table.clone());
+        changes.push(Change::RenameColumn { table, from, to });
+    }
+    for table in renamed_tables {
+        for (from, to) in constraint_renames(&cat, desired, &table) {
+            if let Some(t) = cat.tables.get_mut(&table)
+                && let Some(mut c) = t.constraints.remove(&from)
+            {
+                c.name = to.clone();
+                t.constraints.insert(to.clone(), c);
+            }
+            changes.push(Change::RenameConstraint {
+                table: table.clone(),
+                from,
+                to,
+            });
+        }
+    }
     (Cow::Owned(cat), changes)
+}
+
+/// Constraints of a renamed table (or a table with renamed columns) whose name changes but
+/// whose definition does not: PostgreSQL keeps `orders_pkey` when `orders` becomes
+/// `purchases`, while the desired state names it `purchases_pkey`. Renaming the constraint
+/// (and the index behind it) beats dropping and rebuilding it.
+fn constraint_renames(
+    cat: &Catalog,
+    desired: &Catalog,
+    table: &QualifiedName,
+) -> Vec<(String, String)> {
+    let (Some(cur), Some(des)) = (cat.tables.get(table), desired.tables.get(table)) else {
+        return Vec::new();
+    };
+    let mut taken = BTreeSet::new();
+    let mut out = Vec::new();
+    for (name, c) in &cur.constraints {
+        if des.constraints.contains_key(name) {
+            continue;
+        }
+        let same = des.constraints.values().find(|d| {
+            !cur.constraints.contains_key(&d.name)
+                && !taken.contains(&d.name)
+                && d.kind == c.kind
+                && d.deferrable == c.deferrable
+                && d.initially_deferred == c.initially_deferred
+        });
+        if let Some(d) = same {
+            taken.insert(d.name.clone());
+            out.push((name.clone(), d.name.clone()));
+        }
+    }
+    out
+}
+
+/// Column rename hints that apply: the table exists now (under its current or hinted old
+/// name), has the old column and not the new one, and the desired table no longer has the old.
+fn column_renames(
+    current: &Catalog,
+    desired: &Catalog,
+    relation_renames: &[(RenameKind, QualifiedName, QualifiedName)],
+    opts: &DiffOptions,
+) -> Vec<(QualifiedName, String, String)> {
+    let mut out = Vec::new();
+    for t in desired.tables.values() {
+        if opts.ignores(&t.name) {
+            continue;
+        }
+        let now = relation_renames
+            .iter()
+            .find(|(k, _, new)| *k == RenameKind::Table && *new == t.name)
+            .map_or(&t.name, |(_, old, _)| old);
+        let Some(cur) = current.tables.get(now) else {
+            continue;
+        };
+        for col in &t.columns {
+            let Some(old) = &col.renamed_from else {
+                continue;
+            };
+            if cur.column(old).is_some()
+                && cur.column(&col.name).is_none()
+                && t.column(old).is_none()
+            {
+                out.push((t.name.clone(), old.clone(), col.name.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Renames a column in a catalog as `ALTER TABLE … RENAME COLUMN` does: the column, the keys
+/// and indexes naming it, foreign keys referencing it and a sequence owned by it. (Expressions
+/// that use it keep their text; a restated CHECK or view is harmless.)
+fn rename_column(cat: &mut Catalog, table: &QualifiedName, from: &str, to: &str) {
+    let swap = |names: &mut Vec<String>| {
+        for n in names.iter_mut().filter(|n| *n == from) {
+            *n = to.to_owned();
+        }
+    };
+    if let Some(t) = cat.tables.get_mut(table) {
+        if let Some(c) = t.column_mut(from) {
+            c.name = to.to_owned();
+        }
+        for k in t.constraints.values_mut() {
+            match &mut k.kind {
+                ConstraintKind::PrimaryKey { columns, include }
+                | ConstraintKind::Unique {
+                    columns, include, ..
+                } => {
+                    swap(columns);
+                    swap(include);
+                }
+                ConstraintKind::ForeignKey { columns, .. } => swap(columns),
+                ConstraintKind::Check { .. } | ConstraintKind::Exclude { .. } => {}
+            }
+        }
+    }
+    for t in cat.tables.values_mut() {
+        for k in t.constraints.values_mut() {
+            if let ConstraintKind::ForeignKey {
+                ref_table,
+                ref_columns,
+                ..
+            } = &mut k.kind
+                && ref_table == table
+            {
+                swap(ref_columns);
+            }
+        }
+    }
+    for i in cat.indexes.values_mut().filter(|i| &i.table == table) {
+        for k in &mut i.keys {
+            if k.column.as_deref() == Some(from) {
+                k.column = Some(to.to_owned());
+            }
+        }
+        swap(&mut i.include);
+    }
+    for s in cat.sequences.values_mut() {
+        if let Some((t, c)) = &mut s.owned_by
+            && t == table
+            && c == from
+        {
+            *c = to.to_owned();
+        }
+    }
 }
 
 /// Renames a table in a catalog and every reference to it that a rename carries along in
@@ -897,7 +1069,8 @@ impl Differ<'_> {
             generated,
             collation,
             comment,
-            span: _, // source position never affects the plan
+            span: _,         // source position never affects the plan
+            renamed_from: _, // consumed by apply_renames
         } = new;
         if !same_type(&old.ty, ty) || old.collation != *collation {
             self.push(Change::AlterColumnType {

@@ -59,6 +59,8 @@ impl Change {
             Change::DropExtension(_) => "drop-extension",
             Change::AlterExtension { .. } => "alter-extension",
             Change::Rename { .. } => "rename",
+            Change::RenameColumn { .. } => "rename-column",
+            Change::RenameConstraint { .. } => "rename-constraint",
             Change::CreateTable(_) => "create-table",
             Change::DropTable(_) => "drop-table",
             Change::AddColumn { .. } => "add-column",
@@ -75,7 +77,6 @@ impl Change {
             Change::AddConstraint { .. } => "add-constraint",
             Change::DropConstraint { .. } => "drop-constraint",
             Change::ValidateConstraint { .. } => "validate-constraint",
-            Change::RenameConstraint { .. } => "rename-constraint",
             Change::RenameIndex { .. } => "rename-index",
             Change::CreateIndex(_) => "create-index",
             Change::DropIndex(_) => "drop-index",
@@ -121,7 +122,12 @@ impl Change {
                 RenameKind::Table => ObjectRef::Table(to.clone()),
                 RenameKind::View => ObjectRef::View(to.clone()),
                 RenameKind::MaterializedView => ObjectRef::MaterializedView(to.clone()),
+                RenameKind::Index => ObjectRef::Index(to.clone()),
             },
+            Change::RenameColumn { table, to, .. } => ObjectRef::Column(table.clone(), to.clone()),
+            Change::RenameConstraint { table, to, .. } => {
+                ObjectRef::Constraint(table.clone(), to.clone())
+            }
             Change::CreateTable(t) => ObjectRef::Table(t.name.clone()),
             Change::DropTable(t)
             | Change::SetLogged { table: t, .. }
@@ -143,9 +149,6 @@ impl Change {
                 ObjectRef::Constraint(table.clone(), constraint.name.clone())
             }
             Change::RenameIndex { to, .. } => ObjectRef::Index(to.clone()),
-            Change::RenameConstraint { table, to, .. } => {
-                ObjectRef::Constraint(table.clone(), to.clone())
-            }
             Change::DropConstraint { table, name } | Change::ValidateConstraint { table, name } => {
                 ObjectRef::Constraint(table.clone(), name.clone())
             }
@@ -225,6 +228,12 @@ impl fmt::Display for Change {
                 version, schema, ..
             } => write!(f, "alter {obj}: version {version:?}, schema {schema:?}"),
             Change::Rename { from, .. } => write!(f, "rename {from} to {obj}"),
+            Change::RenameConstraint { from, .. } => {
+                write!(f, "rename constraint {} to {obj}", display_ident(from))
+            }
+            Change::RenameColumn { from, .. } => {
+                write!(f, "rename column {} to {obj}", display_ident(from))
+            }
             Change::AddColumn { column, .. } => {
                 let nn = if column.not_null { " not null" } else { "" };
                 write!(f, "add {obj} {}{nn}", column.ty)?;
@@ -292,7 +301,6 @@ impl fmt::Display for Change {
                 write!(f, "add {} {obj}{nv}", constraint_kind(&constraint.kind))
             }
             Change::ValidateConstraint { .. } => write!(f, "validate {obj}"),
-            Change::RenameConstraint { from, .. } => write!(f, "rename constraint {from} to {obj}"),
             Change::RenameIndex { from, .. } => write!(f, "rename {from} to {obj}"),
             Change::ReplaceIndex { .. } => write!(f, "replace {obj} (build new, drop old)"),
             Change::ReplaceView { recreate, .. } => {

@@ -147,6 +147,8 @@ pub enum RenameKind {
     View,
     /// `ALTER MATERIALIZED VIEW … RENAME TO`.
     MaterializedView,
+    /// `ALTER INDEX … RENAME TO` (an index stays in its table's schema).
+    Index,
 }
 
 /// Where `ALTER TYPE … ADD VALUE` puts a new enum label.
@@ -225,6 +227,26 @@ pub enum Change {
         from: QualifiedName,
         /// Desired name (same schema unless the hint named another).
         to: QualifiedName,
+    },
+    /// `ALTER TABLE … RENAME COLUMN old TO new` (from a rename hint above the column).
+    RenameColumn {
+        /// Table (its desired name: table renames come first).
+        table: QualifiedName,
+        /// Current column name.
+        from: String,
+        /// Desired column name.
+        to: String,
+    },
+    /// `ALTER TABLE … RENAME CONSTRAINT old TO new`: a constraint whose definition is unchanged
+    /// but whose name differs (knex's names, a renamed table's or columns' names); the index
+    /// behind a key is renamed with it, nothing is rebuilt.
+    RenameConstraint {
+        /// Table (its desired name).
+        table: QualifiedName,
+        /// Current constraint name.
+        from: String,
+        /// Desired constraint name.
+        to: String,
     },
     /// `CREATE TABLE` with columns and non-foreign-key constraints.
     CreateTable(Box<Table>),
@@ -347,16 +369,6 @@ pub enum Change {
         from: QualifiedName,
         /// Desired name (same schema).
         to: QualifiedName,
-    },
-    /// `ALTER TABLE … RENAME CONSTRAINT`: a constraint whose definition is unchanged but whose
-    /// name differs (the index behind a key is renamed with it, nothing is rebuilt).
-    RenameConstraint {
-        /// Table.
-        table: QualifiedName,
-        /// Current name.
-        from: String,
-        /// Desired name.
-        to: String,
     },
     /// `ALTER TABLE … VALIDATE CONSTRAINT`.
     ValidateConstraint {
@@ -533,6 +545,17 @@ pub enum Change {
 /// Computes the changes that turn `current` into `desired`.
 pub fn diff(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> Vec<Change> {
     compare::diff(current, desired, opts)
+}
+
+/// The current catalog as it will be once the rename hints of `desired` are applied (borrowed
+/// when no hint applies). The planner looks objects up in it, since every change of
+/// [`diff`] after the renames names objects by their new names.
+pub fn after_renames<'a>(
+    current: &'a Catalog,
+    desired: &Catalog,
+    opts: &DiffOptions,
+) -> std::borrow::Cow<'a, Catalog> {
+    compare::apply_renames(current, desired, opts).0
 }
 
 /// Something wrong with an external table the project reads.

@@ -600,6 +600,7 @@ pub fn hazards(
         | Change::DropExtension(_)
         | Change::AlterExtension { .. }
         | Change::Rename { .. }
+        | Change::RenameColumn { .. }
         | Change::RenameConstraint { .. }
         | Change::RenameIndex { .. }
         | Change::CreateTable(_)

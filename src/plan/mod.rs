@@ -11,6 +11,7 @@
 //! [`hazard`].
 
 pub mod backfill;
+mod explain;
 pub mod file;
 pub mod hazard;
 pub mod sql;
@@ -22,7 +23,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, ConstraintKind, QualifiedName, View};
-use crate::diff::{Change, DiffOptions, ObjectRef, RenameKind, diff};
+use crate::diff::{Change, DiffOptions, ObjectRef, diff};
 use crate::graph::{DepGraph, NodeKind};
 use backfill::{DataStep, DataSteps};
 use hazard::{Hazard, HazardKind, RowCounts, hazards};
@@ -127,6 +128,19 @@ fn self_contained(f: &crate::catalog::Function, desired: &Catalog) -> bool {
             .all(|t| !user_types.contains(bare(t).as_str()))
 }
 
+/// Where a change of a phase goes: renames first of all (table renames, then column renames),
+/// since every later step, drops included, names objects by their desired names; then the
+/// phases in order.
+fn order(change: &Change, phase: u8) -> u8 {
+    match change {
+        Change::Rename { .. } => 0,
+        Change::RenameColumn { .. }
+        | Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. } => 1,
+        _ => phase.saturating_add(2),
+    }
+}
+
 /// Phases of a plan, in order.
 fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
     match change {
@@ -175,7 +189,10 @@ fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
         | Change::AlterDomain { .. }
         | Change::AlterCompositeType { .. } => 14,
         Change::CreateSequence(_) | Change::AlterSequence { .. } => 15,
-        Change::Rename { .. } | Change::RenameConstraint { .. } | Change::RenameIndex { .. } => 16,
+        Change::Rename { .. }
+        | Change::RenameColumn { .. }
+        | Change::RenameConstraint { .. }
+        | Change::RenameIndex { .. } => 16,
         Change::CreateTable(_)
         | Change::AddColumn { .. }
         | Change::AlterColumnType { .. }
@@ -492,71 +509,10 @@ fn objects(change: &Change) -> Vec<String> {
         ObjectRef::Other(k, n) => format!("{k} {n}"),
     };
     let mut out = vec![name(&change.object())];
-    if let Change::Rename { to, .. } = change {
-        out.push(to.to_string());
+    if let Change::Rename { from, .. } = change {
+        out.push(from.to_string());
     }
     out
-}
-
-fn why(change: &Change, rebuild: &BTreeMap<QualifiedName, String>) -> String {
-    let rebuilt = |n: &QualifiedName| rebuild.get(n).cloned();
-    match change {
-        Change::DropView { name, .. } => rebuilt(name).map_or_else(
-            || format!("dropped before what {name} depends on; dependents first"),
-            |r| format!("dropped before it is recreated: {r}"),
-        ),
-        Change::CreateView(v) => rebuilt(&v.name).map_or_else(
-            || format!("created after every object {} depends on", v.name),
-            |r| format!("recreated: {r}"),
-        ),
-        Change::CreateIndex(i) if rebuild.contains_key(&i.table) => {
-            format!("recreated with {}, which was rebuilt", i.table)
-        }
-        Change::DropPolicy { .. } | Change::DropTrigger { .. } => {
-            "dropped first: nothing depends on it".to_owned()
-        }
-        Change::DropConstraint { .. } | Change::DropIndex(_) => {
-            "dropped before the columns and tables it uses".to_owned()
-        }
-        Change::DropColumn { .. } | Change::DropTable(_) => {
-            "dropped after the views, indexes and constraints that use it".to_owned()
-        }
-        Change::CreateTable(_) => {
-            "created without foreign keys; they are added once every table exists".to_owned()
-        }
-        Change::AddConstraint { constraint, .. }
-            if matches!(constraint.kind, ConstraintKind::ForeignKey { .. }) =>
-        {
-            "foreign keys are added after every table exists".to_owned()
-        }
-        Change::ValidateConstraint { .. } => {
-            "validated after it was added NOT VALID, without blocking writes".to_owned()
-        }
-        Change::Rename { from, .. } => format!(
-            "renamed (hint `-- schema: renamed from {}`) before anything is created, so its data and dependents stay and its old name is free",
-            from.name
-        ),
-        Change::RenameConstraint { .. } => {
-            "same definition under another name: renamed in place, its index (if any) kept"
-                .to_owned()
-        }
-        Change::RenameIndex { .. } => {
-            "same definition under another name: renamed in place, not built again".to_owned()
-        }
-        Change::CreateFunction(f) | Change::ReplaceFunction(f) => {
-            format!("{} after the relations it uses", f.name)
-        }
-        Change::ReplaceView { view, .. } => {
-            format!("{} replaced in place after the objects it reads", view.name)
-        }
-        Change::CreatePolicy(_) | Change::AlterPolicy { .. } | Change::ReplacePolicy { .. } => {
-            "policies after row-level security is set on their table".to_owned()
-        }
-        Change::Comment { .. } | Change::Grant { .. } | Change::Revoke { .. } => {
-            "annotations after every object exists".to_owned()
-        }
-        other => format!("{} in dependency order", other.kind()),
-    }
 }
 
 /// `schema-apply` runs the transactional steps in one transaction and the others after it, so
@@ -574,11 +530,6 @@ fn defer_after_concurrent(steps: &mut [Step]) {
                 .push_str("; after the statement outside the transaction it depends on");
         }
     }
-}
-
-/// Plans the changes that turn `current` into `desired`.
-pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<Plan, PlanError> {
-    plan_changes(current, desired, diff(current, desired, &opts.diff), opts)
 }
 
 /// The steps of a column that the plan makes NOT NULL with a data step: for a new column,
@@ -705,13 +656,45 @@ fn data_step_of<'a>(change: &Change, steps: &'a DataSteps) -> Option<&'a DataSte
     steps.get(&key)
 }
 
-/// Plans `changes` (the diff of `current` and `desired`) into ordered steps.
-pub fn plan_changes(
+/// Plans the changes that turn `current` into `desired`.
+pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<Plan, PlanError> {
+    plan_with_changes(current, desired, opts).map(|(p, _)| p)
+}
+
+/// [`plan`], also returning the diff's changes (before views to rebuild are expanded), for
+/// renderings that show them, such as the diffs of changed definitions.
+pub fn plan_with_changes(
     current: &Catalog,
+    desired: &Catalog,
+    opts: &PlanOptions,
+) -> Result<(Plan, Vec<Change>), PlanError> {
+    let changes = diff(current, desired, &opts.diff);
+    let diffed = changes.clone();
+    plan_changes(current, desired, changes, opts).map(|p| (p, diffed))
+}
+
+/// Plans `changes` (the diff of `target` and `desired`) into ordered steps.
+pub fn plan_changes(
+    target: &Catalog,
     desired: &Catalog,
     changes: Vec<Change>,
     opts: &PlanOptions,
 ) -> Result<Plan, PlanError> {
+    // The target as it is for the fingerprints; with the hinted renames applied for every
+    // lookup, since every step after the renames names objects by their desired names.
+    let renamed = crate::diff::after_renames(target, desired, &opts.diff);
+    let current: &Catalog = &renamed;
+    // Both graphs and the fingerprints are independent: three threads.
+    let ((current_graph, desired_graph), prints) = std::thread::scope(|s| {
+        let printer = on_thread(s, || Fingerprints::of(target, desired));
+        let grapher = on_thread(s, || DepGraph::build(current));
+        let desired_graph = DepGraph::build(desired);
+        let current_graph = joined(grapher, || DepGraph::build(current));
+        (
+            (current_graph, desired_graph),
+            joined(printer, || Fingerprints::of(target, desired)),
+        )
+    });
     let unsupported: Vec<String> = changes
         .iter()
         .filter_map(|c| match c {
@@ -722,8 +705,6 @@ pub fn plan_changes(
     if !unsupported.is_empty() {
         return Err(PlanError::Unsupported(unsupported));
     }
-    let current_graph = DepGraph::build(current);
-    let desired_graph = DepGraph::build(desired);
     let (changes, rebuild) = expand_rebuilds(changes, current, desired, &current_graph);
     let changes = rebuild_policies(changes, current, desired);
     let changes = release_sequences_first(changes);
@@ -738,7 +719,7 @@ pub fn plan_changes(
                 Some(n) => desired_ranks.get(&n).copied().unwrap_or(0),
                 None => 0,
             };
-            ((p, rank, objects(&c)), c)
+            ((order(&c, p), rank, objects(&c)), c)
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
@@ -763,33 +744,26 @@ pub fn plan_changes(
             _ => None,
         })
         .collect();
-    let renamed_from: HashMap<&QualifiedName, &QualifiedName> = keyed
-        .iter()
-        .filter_map(|(_, c)| match c {
-            Change::Rename {
-                kind: RenameKind::Table,
-                from,
-                to,
-            } => Some((to, from)),
-            _ => None,
-        })
-        .collect();
-    // Whether a table of the plan (by its desired name) exists before the plan runs.
-    let existed = |t: &QualifiedName| {
-        current
-            .tables
-            .contains_key(renamed_from.get(t).copied().unwrap_or(t))
-    };
+    let explainer = explain::Explainer::new(
+        current,
+        desired,
+        &current_graph,
+        &desired_graph,
+        &rebuild,
+        keyed.iter().map(|(_, c)| c),
+    );
+    // Whether a table of the plan (by its desired name) exists before the plan runs (a table
+    // renamed by a hint does: `current` has it under its new name).
+    let existed = |t: &QualifiedName| current.tables.contains_key(t);
     let mut steps = Vec::new();
     for (_, change) in &keyed {
         // CONCURRENTLY only on plain tables that exist on both sides: PostgreSQL refuses it
         // on a partitioned table (whose index is built or dropped on every partition at once).
-        // A table renamed by the plan is found under its old name.
         let plain = |t: &QualifiedName| {
             existed(t)
                 && current
                     .tables
-                    .get(renamed_from.get(t).copied().unwrap_or(t))
+                    .get(t)
                     .is_some_and(|t| t.partition_by.is_none())
         };
         // A dropped index whose name the desired state gives to something else (a key's
@@ -872,7 +846,7 @@ pub fn plan_changes(
         }
         let transactional = statements.iter().all(|s| s.transactional);
         let objects = objects(change);
-        let why = why(change, &rebuild);
+        let why = explainer.why(change, phase(change, current, desired), concurrent);
         if transactional {
             let sql: Vec<String> = statements.into_iter().map(|s| s.sql).collect();
             steps.push(Step {
@@ -934,24 +908,75 @@ pub fn plan_changes(
             *summary.hazards.entry(h.kind.name().to_owned()).or_default() += 1;
         }
     }
-    let (current_digest, objects) = fingerprint(current);
-    let desired_sql = crate::ddl::script(desired, &crate::ddl::ScriptOptions { externals: false });
-    let externals_sql: String = desired
-        .externals
-        .values()
-        .map(|t| crate::ddl::create_table(t, false))
-        .collect();
     let mut fingerprint = BTreeMap::new();
-    fingerprint.insert("current".to_owned(), current_digest);
-    fingerprint.insert("desired".to_owned(), sha256_hex(desired_sql.as_bytes()));
+    fingerprint.insert("current".to_owned(), prints.current);
+    fingerprint.insert("desired".to_owned(), prints.desired);
     Ok(Plan {
         steps,
         fingerprint,
-        objects,
-        desired_sql,
-        externals_sql,
+        objects: prints.objects,
+        desired_sql: prints.desired_sql,
+        externals_sql: prints.externals_sql,
         summary,
     })
+}
+
+/// Runs `f` on a scoped thread with a deep stack (expression trees nest as deep as the SQL).
+fn on_thread<'scope, T: Send + 'scope>(
+    s: &'scope std::thread::Scope<'scope, '_>,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> Option<std::thread::ScopedJoinHandle<'scope, T>> {
+    std::thread::Builder::new()
+        .stack_size(crate::project::DEEP_STACK)
+        .spawn_scoped(s, f)
+        .ok()
+}
+
+/// The result of a thread started by [`on_thread`], or of `fallback` when none could start.
+fn joined<T>(
+    handle: Option<std::thread::ScopedJoinHandle<'_, T>>,
+    fallback: impl FnOnce() -> T,
+) -> T {
+    match handle.map(std::thread::ScopedJoinHandle::join) {
+        Some(Ok(value)) => value,
+        Some(Err(panic)) => std::panic::resume_unwind(panic),
+        None => fallback(),
+    }
+}
+
+/// What a plan records of the states it was computed from (the apply drift check and the
+/// plan file's desired state).
+struct Fingerprints {
+    /// SHA-256 of the target's script.
+    current: String,
+    /// SHA-256 of the desired script.
+    desired: String,
+    /// SHA-256 of each of the target's objects.
+    objects: BTreeMap<String, String>,
+    /// The desired state as one script.
+    desired_sql: String,
+    /// The declared external tables as `CREATE TABLE` statements.
+    externals_sql: String,
+}
+
+impl Fingerprints {
+    fn of(target: &Catalog, desired: &Catalog) -> Self {
+        let (current, objects) = fingerprint(target);
+        let desired_sql =
+            crate::ddl::script(desired, &crate::ddl::ScriptOptions { externals: false });
+        let externals_sql = desired
+            .externals
+            .values()
+            .map(|t| crate::ddl::create_table(t, false))
+            .collect();
+        Fingerprints {
+            current,
+            desired: sha256_hex(desired_sql.as_bytes()),
+            objects,
+            desired_sql,
+            externals_sql,
+        }
+    }
 }
 
 /// Lower-case hexadecimal SHA-256 of `bytes`.

@@ -258,6 +258,7 @@ pub fn render(
                 RenameKind::Table => "TABLE",
                 RenameKind::View => "VIEW",
                 RenameKind::MaterializedView => "MATERIALIZED VIEW",
+                RenameKind::Index => "INDEX",
             };
             let mut out = Vec::new();
             if from.schema != to.schema {
@@ -277,6 +278,18 @@ pub fn render(
             }
             out
         }
+        Change::RenameColumn { table, from, to } => vec![tx(format!(
+            "{} RENAME COLUMN {} TO {};",
+            alter_table(table),
+            quote_ident(from),
+            quote_ident(to)
+        ))],
+        Change::RenameConstraint { table, from, to } => vec![tx(format!(
+            "{} RENAME CONSTRAINT {} TO {};",
+            alter_table(table),
+            quote_ident(from),
+            quote_ident(to)
+        ))],
         Change::CreateTable(t) => vec![tx(ddl::create_table(t, false))],
         Change::DropTable(t) => vec![tx(format!("DROP TABLE {};", qualified(t)))],
         Change::AddColumn { table, column } => vec![tx(format!(
@@ -508,12 +521,6 @@ pub fn render(
             "ALTER INDEX {} RENAME TO {};",
             qualified(from),
             quote_ident(&to.name)
-        ))],
-        Change::RenameConstraint { table, from, to } => vec![tx(format!(
-            "{} RENAME CONSTRAINT {} TO {};",
-            alter_table(table),
-            quote_ident(from),
-            quote_ident(to)
         ))],
         Change::ValidateConstraint { table, name } => vec![tx(format!(
             "{} VALIDATE CONSTRAINT {};",

@@ -1,0 +1,236 @@
+//! `schema-plan` speed on the 2,000-table benchmark schema, next to `pg_dump --schema-only` of
+//! the same database in the same run.
+//!
+//! `cargo bench --bench plan` generates variant A of `../shared/bench/gen_schema.py -n 2000`
+//! and its 5%-changed variant B (`--b`), loads B with `psql -1` into a throwaway cluster, then
+//! reports the median of five runs of:
+//! - the release `schema-plan --database-url … A` end to end (process start to exit, human
+//!   output to a pipe), and with `--format json`;
+//! - `pg_dump --schema-only` of the database;
+//! - the phases in process: load (read, parse, catalog), introspect, diff, plan (ordering,
+//!   SQL, hazards, fingerprints: the time of `plan_with_changes` less that of the diff it runs
+//!   on a thread beside them), changed definitions, human
+//!   rendering. The binary overlaps load and introspect (two threads), so its end-to-end time
+//!   is less than the sum of the phases.
+//!
+//! Target (issue 4): end to end under 2 s and no more than pg_dump + 1 s.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use schema_tool::cli::plan_output::{self, Rendering, definition_diff::definitions_of};
+use schema_tool::diff::{DiffOptions, after_renames, diff};
+use schema_tool::elaborate::{ElaborateOptions, elaborate};
+use schema_tool::introspect::{IntrospectOptions, introspect};
+use schema_tool::plan::{PlanOptions, plan_with_changes};
+use schema_tool::project::{LoadOptions, Project};
+use schema_tool::shadow::{Cluster, ClusterOptions};
+
+/// `cargo bench` passes `--bench`; `cargo test --all-targets` runs this file without it, and
+/// then gets a quick smoke run (50 tables, one run each) instead of the measurement.
+fn measuring() -> bool {
+    std::env::args().any(|a| a == "--bench")
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.3} s", d.as_secs_f64())
+}
+
+/// Variant A and variant B (about 5% of the objects changed) of the generated schema.
+fn schema_files(tables: usize) -> (PathBuf, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("schema-tool-bench/plan{tables}"));
+    let (a, b) = (dir.join("a.sql"), dir.join("b.sql"));
+    if !a.exists() || !b.exists() {
+        std::fs::create_dir_all(&dir).expect("create bench dir");
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        // `shared/` beside the repository, or two levels up from a worktree in `wt/<name>`.
+        let generator = [
+            "../shared/bench/gen_schema.py",
+            "../../shared/bench/gen_schema.py",
+        ]
+        .iter()
+        .map(|p| root.join(p))
+        .find(|p| p.is_file())
+        .expect("../shared/bench/gen_schema.py");
+        let status = Command::new("python3")
+            .arg(&generator)
+            .args(["-n", &tables.to_string(), "-o"])
+            .arg(&a)
+            .arg("--b")
+            .arg(&b)
+            .arg("--manifest")
+            .arg(dir.join("changes.json"))
+            .status()
+            .expect("run python3");
+        assert!(status.success(), "gen_schema.py failed");
+    }
+    (a, b)
+}
+
+fn main() {
+    let (tables, runs) = if measuring() { (2000, 5) } else { (50, 1) };
+    let (a, b) = schema_files(tables);
+    let cluster = Cluster::start(&ClusterOptions::default()).expect("start a throwaway cluster");
+    let db = cluster.create_database("bench").expect("create database");
+    let conninfo = cluster.connection_string(&db);
+    let bindir = cluster.binaries().bindir().to_path_buf();
+
+    let started = Instant::now();
+    let status = Command::new(bindir.join("psql"))
+        .args(["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null"])
+        .args(["-d", &conninfo, "-f"])
+        .arg(&b)
+        .status()
+        .expect("run psql");
+    assert!(status.success(), "loading {} failed", b.display());
+    println!(
+        "loaded variant B ({}) in {:.1} s",
+        b.display(),
+        started.elapsed().as_secs_f64()
+    );
+
+    // End to end: the binary Cargo built with this bench's profile (release under `cargo bench`).
+    let binary = env!("CARGO_BIN_EXE_schema-plan");
+    let end_to_end = |format: &str| {
+        let mut times = Vec::new();
+        let mut bytes = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            let out = Command::new(binary)
+                .args(["--config", "/dev/null", "--format", format])
+                .args(["--database-url", &conninfo])
+                .arg(&a)
+                .env_remove("DATABASE_URL")
+                .stdin(Stdio::null())
+                .output()
+                .expect("run schema-plan");
+            times.push(t.elapsed());
+            assert!(
+                out.status.success(),
+                "schema-plan failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            bytes = out.stdout.len();
+        }
+        (median(times), bytes)
+    };
+    let (human_e2e, human_bytes) = end_to_end("human");
+    let (json_e2e, _) = end_to_end("json");
+
+    let mut dump_times = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let status = Command::new(bindir.join("pg_dump"))
+            .args(["--schema-only", "-f", "/dev/null", "-d", &conninfo])
+            .status()
+            .expect("run pg_dump");
+        assert!(status.success(), "pg_dump failed");
+        dump_times.push(t.elapsed());
+    }
+    let dump = median(dump_times);
+
+    // Phases in process.
+    let mut client = cluster.connect(&db).expect("connect");
+    let opts = DiffOptions::default();
+    let (mut load_t, mut intro_t, mut elab_t, mut diff_t, mut plan_t, mut defs_t, mut render_t) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut steps, mut changes, mut definitions) = (0, 0, 0);
+    for _ in 0..runs {
+        let t = Instant::now();
+        let mut desired = Project::load(&LoadOptions {
+            paths: vec![a.clone()],
+            ..LoadOptions::default()
+        })
+        .expect("load")
+        .catalog;
+        load_t.push(t.elapsed());
+        let t = Instant::now();
+        let current = introspect(&mut client, &IntrospectOptions::default()).expect("introspect");
+        intro_t.push(t.elapsed());
+        let t = Instant::now();
+        elaborate(
+            &mut client,
+            &mut desired,
+            &current,
+            &ElaborateOptions::default(),
+        )
+        .expect("elaborate");
+        elab_t.push(t.elapsed());
+        let t = Instant::now();
+        changes = diff(&current, &desired, &opts).len();
+        let d = t.elapsed();
+        diff_t.push(d);
+        let t = Instant::now();
+        let (p, diffed) = plan_with_changes(
+            &current,
+            &desired,
+            &PlanOptions {
+                diff: opts.clone(),
+                rows: None,
+                data_steps: Default::default(),
+            },
+        )
+        .expect("plan");
+        plan_t.push(t.elapsed().saturating_sub(d));
+        steps = p.steps.len();
+        let t = Instant::now();
+        let defs = definitions_of(&diffed, &after_renames(&current, &desired, &opts));
+        defs_t.push(t.elapsed());
+        definitions = defs.len();
+        let t = Instant::now();
+        let mut text = Vec::new();
+        plan_output::human::write(
+            &mut text,
+            &Rendering {
+                plan: &p,
+                definitions: &defs,
+                note: None,
+                explain: false,
+                color: false,
+            },
+        )
+        .expect("render");
+        render_t.push(t.elapsed());
+    }
+
+    println!(
+        "plan: {changes} changes, {steps} steps, {definitions} changed definitions, {human_bytes} bytes of human output"
+    );
+    println!(
+        "schema-plan end to end, human output: {} (median of {runs})",
+        secs(human_e2e)
+    );
+    println!(
+        "schema-plan end to end, --format json: {} (median of {runs})",
+        secs(json_e2e)
+    );
+    println!(
+        "pg_dump --schema-only:               {} (median of {runs})",
+        secs(dump)
+    );
+    println!(
+        "phases in process (median of {runs}): load {}, introspect {}, elaborate {}, diff {}, plan {} (beyond the diff it runs beside its graphs and fingerprints), changed definitions {}, human rendering {}",
+        secs(median(load_t)),
+        secs(median(intro_t)),
+        secs(median(elab_t)),
+        secs(median(diff_t)),
+        secs(median(plan_t)),
+        secs(median(defs_t)),
+        secs(median(render_t)),
+    );
+    if measuring() {
+        let verdict =
+            if human_e2e < Duration::from_secs(2) && human_e2e <= dump + Duration::from_secs(1) {
+                "met"
+            } else {
+                "NOT met"
+            };
+        println!("target (< 2 s and <= pg_dump + 1 s): {verdict}");
+    }
+}

@@ -1,0 +1,164 @@
+//! Rename hints end to end: `-- schema: renamed from old_name` above a table, column, view,
+//! materialized view or index plans `ALTER … RENAME` instead of drop and create, and the data
+//! survives applying the plan on a real PostgreSQL.
+
+mod common;
+
+use common::{error_chain, fresh_database};
+use postgres::Client;
+use schema_tool::catalog::Catalog;
+use schema_tool::introspect::{IntrospectOptions, introspect};
+use schema_tool::plan::{Plan, PlanOptions, plan};
+use schema_tool::project::Project;
+
+fn live(client: &mut Client) -> Catalog {
+    introspect(client, &IntrospectOptions::default())
+        .unwrap_or_else(|e| panic!("introspect: {}", error_chain(&e)))
+}
+
+fn make_plan(current: &Catalog, desired: &Catalog) -> Plan {
+    plan(current, desired, &PlanOptions::default()).unwrap_or_else(|e| panic!("plan: {e}"))
+}
+
+/// Applies a plan as `schema-apply` will: transactional steps together, the others alone.
+fn apply(client: &mut Client, p: &Plan) {
+    let mut tx = client.transaction().unwrap();
+    for s in p.steps.iter().filter(|s| s.transactional) {
+        tx.batch_execute(&s.sql)
+            .unwrap_or_else(|e| panic!("step failed: {}\n{}", error_chain(&e), s.sql));
+    }
+    tx.commit().unwrap();
+    for s in p.steps.iter().filter(|s| !s.transactional) {
+        client
+            .batch_execute(&s.sql)
+            .unwrap_or_else(|e| panic!("step failed: {}\n{}", error_chain(&e), s.sql));
+    }
+}
+
+fn sql_of(p: &Plan) -> String {
+    p.steps
+        .iter()
+        .map(|s| s.sql.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const BEFORE: &str = "
+create table orders (id int primary key, qty int not null, note text);
+create index orders_qty on orders (qty);
+insert into orders values (1, 10, 'first'), (2, 20, 'second');
+create view big_orders as select id, qty from orders where qty > 15;
+create materialized view order_totals as select sum(qty) as total from orders;
+";
+
+const AFTER: &str = "
+-- schema: renamed from orders
+create table purchases (
+  id int primary key,
+  -- schema: renamed from qty
+  quantity int not null,
+  note text
+);
+-- schema: renamed from orders_qty
+create index purchases_quantity on purchases (quantity);
+-- schema: renamed from big_orders
+create view large_purchases as select id, quantity as qty from purchases where quantity > 15;
+-- schema: renamed from order_totals
+create materialized view purchase_totals as select sum(quantity) as total from purchases;
+";
+
+#[test]
+fn rename_hints_keep_the_data() {
+    let (_, mut client) = fresh_database("renames");
+    client.batch_execute(BEFORE).unwrap();
+    let desired = Project::from_sql(AFTER, &[]).catalog;
+    let p = make_plan(&live(&mut client), &desired);
+    let sql = sql_of(&p);
+    for expected in [
+        "ALTER TABLE \"public\".\"orders\" RENAME TO \"purchases\";",
+        "ALTER TABLE \"public\".\"purchases\" RENAME COLUMN \"qty\" TO \"quantity\";",
+        "ALTER TABLE \"public\".\"purchases\" RENAME CONSTRAINT \"orders_pkey\" TO \"purchases_pkey\";",
+        "ALTER INDEX \"public\".\"orders_qty\" RENAME TO \"purchases_quantity\";",
+        "ALTER VIEW \"public\".\"big_orders\" RENAME TO \"large_purchases\";",
+        "ALTER MATERIALIZED VIEW \"public\".\"order_totals\" RENAME TO \"purchase_totals\";",
+    ] {
+        assert!(sql.contains(expected), "missing {expected}:\n{sql}");
+    }
+    assert!(!sql.contains("DROP TABLE"), "{sql}");
+    assert!(!sql.contains("DROP COLUMN"), "{sql}");
+    assert!(!sql.contains("DROP INDEX"), "{sql}");
+    assert!(!sql.contains("DROP CONSTRAINT"), "{sql}");
+    assert!(
+        p.steps
+            .iter()
+            .all(|s| s.hazards.iter().all(|h| h.kind.name() != "data-loss")),
+        "{sql}"
+    );
+    // Renames come before anything that uses the new names.
+    let rename_at = sql.find("RENAME COLUMN").unwrap();
+    if let Some(view) = sql.find("large_purchases\" AS") {
+        assert!(rename_at < view, "{sql}");
+    }
+    apply(&mut client, &p);
+
+    let rows: Vec<(i32, i32, String)> = client
+        .query("select id, quantity, note from purchases order by id", &[])
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![(1, 10, "first".to_owned()), (2, 20, "second".to_owned())]
+    );
+    let large: i64 = client
+        .query_one("select count(*) from large_purchases", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(large, 1);
+    let total: i64 = client
+        .query_one("select total from purchase_totals", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(total, 30, "the materialized view kept its data");
+    let index: i64 = client
+        .query_one(
+            "select count(*) from pg_indexes where indexname = 'purchases_quantity'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(index, 1);
+
+    // Planned again, the hints match nothing: no rename, no drop.
+    let again = make_plan(&live(&mut client), &desired);
+    let again_sql = sql_of(&again);
+    assert!(!again_sql.contains("RENAME"), "{again_sql}");
+    assert!(!again_sql.contains("DROP TABLE"), "{again_sql}");
+    assert!(!again_sql.contains("DROP COLUMN"), "{again_sql}");
+}
+
+#[test]
+fn a_hint_naming_a_missing_object_creates_the_new_one() {
+    let (_, mut client) = fresh_database("renames_missing");
+    client
+        .batch_execute("create table keep (id int primary key);")
+        .unwrap();
+    let desired = Project::from_sql(
+        "create table keep (
+           id int primary key,
+           -- schema: renamed from nowhere
+           added int
+         );
+         -- schema: renamed from ghost
+         create table fresh (id int);",
+        &[],
+    )
+    .catalog;
+    let p = make_plan(&live(&mut client), &desired);
+    let sql = sql_of(&p);
+    assert!(!sql.contains("RENAME"), "{sql}");
+    assert!(sql.contains("ADD COLUMN \"added\""), "{sql}");
+    assert!(sql.contains("CREATE TABLE \"public\".\"fresh\""), "{sql}");
+    apply(&mut client, &p);
+}
