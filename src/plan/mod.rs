@@ -686,13 +686,22 @@ pub fn plan_changes(
     let current: &Catalog = &renamed;
     // Both graphs and the fingerprints are independent: three threads.
     let ((current_graph, desired_graph), prints) = std::thread::scope(|s| {
-        let printer = on_thread(s, || Fingerprints::of(target, desired));
+        let target_printer = on_thread(s, || fingerprint(target));
+        let desired_printer = on_thread(s, || DesiredState::of(desired));
         let grapher = on_thread(s, || DepGraph::build(current));
         let desired_graph = DepGraph::build(desired);
         let current_graph = joined(grapher, || DepGraph::build(current));
+        let (current, objects) = joined(target_printer, || fingerprint(target));
+        let state = joined(desired_printer, || DesiredState::of(desired));
         (
             (current_graph, desired_graph),
-            joined(printer, || Fingerprints::of(target, desired)),
+            Fingerprints {
+                current,
+                desired: state.digest,
+                objects,
+                desired_sql: state.sql,
+                externals_sql: state.externals_sql,
+            },
         )
     });
     let unsupported: Vec<String> = changes
@@ -959,21 +968,39 @@ struct Fingerprints {
     externals_sql: String,
 }
 
-impl Fingerprints {
-    fn of(target: &Catalog, desired: &Catalog) -> Self {
-        let (current, objects) = fingerprint(target);
-        let desired_sql =
-            crate::ddl::script(desired, &crate::ddl::ScriptOptions { externals: false });
+/// The desired state as a plan file carries it.
+struct DesiredState {
+    /// Digest over its objects, as [`fingerprint`] computes it.
+    digest: String,
+    /// Every object's declaration, file by file (the loader reads them in any order).
+    sql: String,
+    /// The declared external tables as `CREATE TABLE` statements.
+    externals_sql: String,
+}
+
+impl DesiredState {
+    fn of(desired: &Catalog) -> Self {
+        let files = crate::ddl::layout::files(desired);
+        let digest = digest_of_objects(
+            &files
+                .iter()
+                .map(|(file, text)| (file.clone(), sha256_hex(text.as_bytes())))
+                .collect(),
+        );
+        let mut sql = String::new();
+        // External tables travel apart (`externals_sql`): they are declarations, not objects
+        // of the project.
+        for (file, text) in files.iter().filter(|(f, _)| !f.starts_with("external/")) {
+            sql.push_str(&format!("-- {file}\n{text}\n"));
+        }
         let externals_sql = desired
             .externals
             .values()
             .map(|t| crate::ddl::create_table(t, false))
             .collect();
-        Fingerprints {
-            current,
-            desired: sha256_hex(desired_sql.as_bytes()),
-            objects,
-            desired_sql,
+        DesiredState {
+            digest,
+            sql,
             externals_sql,
         }
     }
@@ -987,15 +1014,30 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// A catalog's fingerprint: the SHA-256 of its whole script, and of each object (keyed by the
-/// file `schema-dump` would write it to).
+/// A catalog's fingerprint: the SHA-256 of each object's declaration (keyed by the file
+/// `schema-dump` would write it to), and one digest over them all.
 pub fn fingerprint(c: &Catalog) -> (String, BTreeMap<String, String>) {
-    let text = crate::ddl::script(c, &crate::ddl::ScriptOptions { externals: false });
-    let objects = crate::ddl::layout::files(c)
+    let objects: BTreeMap<String, String> = crate::ddl::layout::files(c)
         .into_iter()
         .map(|(file, text)| (file, sha256_hex(text.as_bytes())))
         .collect();
-    (sha256_hex(text.as_bytes()), objects)
+    (digest_of_objects(&objects), objects)
+}
+
+/// One SHA-256 over per-object digests (file and digest of each, in file order).
+fn digest_of_objects(objects: &BTreeMap<String, String>) -> String {
+    let mut hasher = Sha256::new();
+    for (file, digest) in objects {
+        hasher.update(file.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(digest.as_bytes());
+        hasher.update(b"\n");
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl Plan {
