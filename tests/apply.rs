@@ -490,6 +490,38 @@ fn a_lock_held_for_longer_than_the_retries_fails_with_nothing_changed() {
     );
 }
 
+/// `--statement-timeout` bounds every statement, whatever it waits for: here a lock held
+/// longer than the statement timeout but shorter than the lock timeout. The transaction rolls
+/// back and nothing changes.
+#[test]
+fn a_statement_over_the_statement_timeout_fails_with_nothing_changed() {
+    let (db, mut client) = fresh_database("apply_statement_timeout");
+    seed(&mut client);
+    let before = state(&mut client);
+    let _holder = hold_lock(&db, "account");
+    let dir = schema_dir(ADD_COLUMN);
+    let o = apply(
+        &url(&db),
+        dir.path(),
+        &[
+            "--yes",
+            "--lock-timeout",
+            "30s",
+            "--statement-timeout",
+            "300ms",
+            "--retries",
+            "0",
+        ],
+    );
+    assert_code(&o, 1);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("statement timeout"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(state(&mut client), before);
+}
+
 #[test]
 fn two_applies_at_once_exactly_one_runs_the_other_waits_or_refuses() {
     let (db, mut client) = fresh_database("apply_two");
