@@ -172,8 +172,7 @@ fn main() {
             &desired,
             &PlanOptions {
                 diff: opts.clone(),
-                rows: None,
-                data_steps: Default::default(),
+                ..PlanOptions::default()
             },
         )
         .expect("plan");

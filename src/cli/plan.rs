@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::introspect::{IntrospectOptions, introspect};
 use crate::plan::backfill::{DataStep, DataSteps, parse_column, tables_to_check};
 use crate::plan::hazard::RowCounts;
-use crate::plan::{Plan, PlanOptions, plan_changes, plan_with_changes};
+use crate::plan::{Plan, PlanOptions, fingerprint, plan_changes, plan_with_changes};
 use crate::project::{LoadOptions, Project};
 
 /// Plan output format.
@@ -162,6 +162,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
                 diff: diff_opts.clone(),
                 rows: None,
                 data_steps,
+                target_fingerprint: None,
             },
         )?;
         TargetPlan {
@@ -293,13 +294,23 @@ pub(crate) fn plan_against_target(
         None => read_target(client, desired, opts.schemas)?,
     };
     let mut desired = desired.clone();
-    let elaboration = elaborate_with_fallback(
-        client,
-        opts.shadow,
-        &mut desired,
-        &current,
-        &ElaborateOptions::default(),
-    )?;
+    // Elaboration mostly waits for the server: the target's fingerprint is taken meanwhile.
+    let (elaboration, target_fingerprint) = std::thread::scope(|s| {
+        let printer = std::thread::Builder::new()
+            .stack_size(crate::project::DEEP_STACK)
+            .spawn_scoped(s, || fingerprint(&current))
+            .ok();
+        let elaboration = elaborate_with_fallback(
+            client,
+            opts.shadow,
+            &mut desired,
+            &current,
+            &ElaborateOptions::default(),
+        );
+        let print = printer.and_then(|p| p.join().ok());
+        (elaboration, print)
+    });
+    let elaboration = elaboration?;
     let changes = diff(&current, &desired, opts.diff);
     let rows = check_rows(client, &tables_to_check(&changes, &current));
     let plan = plan_changes(
@@ -310,6 +321,7 @@ pub(crate) fn plan_against_target(
             diff: opts.diff.clone(),
             rows: Some(rows),
             data_steps: opts.data_steps.clone(),
+            target_fingerprint,
         },
     )?;
     Ok(TargetPlan {

@@ -82,7 +82,13 @@ pub struct PlanOptions {
     pub rows: Option<RowCounts>,
     /// Data steps by the column they fill (see [`backfill`]).
     pub data_steps: DataSteps,
+    /// The target's [`fingerprint`], when the caller computed it already (for instance while
+    /// the server elaborated definitions); computed here otherwise.
+    pub target_fingerprint: Option<TargetFingerprint>,
 }
+
+/// A catalog's [`fingerprint`]: one digest, and one per object.
+pub type TargetFingerprint = (String, BTreeMap<String, String>);
 
 /// Why a plan cannot be made.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
@@ -686,7 +692,8 @@ pub fn plan_changes(
     let current: &Catalog = &renamed;
     // Both graphs and the fingerprints are independent: three threads.
     let ((current_graph, desired_graph), prints) = std::thread::scope(|s| {
-        let target_printer = on_thread(s, || fingerprint(target));
+        let known = opts.target_fingerprint.clone();
+        let target_printer = on_thread(s, || known.unwrap_or_else(|| fingerprint(target)));
         let desired_printer = on_thread(s, || DesiredState::of(desired));
         let grapher = on_thread(s, || DepGraph::build(current));
         let desired_graph = DepGraph::build(desired);
@@ -1016,7 +1023,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// A catalog's fingerprint: the SHA-256 of each object's declaration (keyed by the file
 /// `schema-dump` would write it to), and one digest over them all.
-pub fn fingerprint(c: &Catalog) -> (String, BTreeMap<String, String>) {
+pub fn fingerprint(c: &Catalog) -> TargetFingerprint {
     let objects: BTreeMap<String, String> = crate::ddl::layout::files(c)
         .into_iter()
         .map(|(file, text)| (file, sha256_hex(text.as_bytes())))
