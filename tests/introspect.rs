@@ -11,7 +11,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 
 use postgres::Client;
@@ -23,7 +22,7 @@ use schema_tool::introspect::{IntrospectOptions, QUERY_FILES, introspect, query_
 use schema_tool::parse::parse_file;
 use schema_tool::source::FileId;
 
-use common::{cluster, error_chain, fresh_database};
+use common::{cluster, compare_maps, error_chain, fresh_database};
 
 const DEFAULT_SCHEMA: &str = "public";
 
@@ -161,41 +160,8 @@ fn sql_files(dir: &Path) -> Vec<PathBuf> {
 
 // ----- comparison --------------------------------------------------------------------------
 
-/// Objects of one kind: the keys on one side only and the objects that differ.
-fn compare_maps<K: Ord + Debug, V: PartialEq + Debug>(
-    kind: &str,
-    file: &BTreeMap<K, V>,
-    live: &BTreeMap<K, V>,
-    out: &mut Vec<String>,
-) {
-    for (k, v) in file {
-        match live.get(k) {
-            None => out.push(format!("{kind} {k:?}: only in the files")),
-            Some(l) if l != v => out.push(format!("{kind} {k:?} differs:\n{}", debug_diff(v, l))),
-            Some(_) => {}
-        }
-    }
-    for k in live.keys().filter(|k| !file.contains_key(k)) {
-        out.push(format!("{kind} {k:?}: only in the database"));
-    }
-}
-
-/// The lines of the two objects' `{:#?}` that differ (`-` files, `+` database).
-fn debug_diff(file: &dyn Debug, live: &dyn Debug) -> String {
-    let a = format!("{file:#?}");
-    let b = format!("{live:#?}");
-    let diff = similar::TextDiff::from_lines(&a, &b);
-    let mut out = String::new();
-    for change in diff.iter_all_changes() {
-        let sign = match change.tag() {
-            similar::ChangeTag::Delete => "-",
-            similar::ChangeTag::Insert => "+",
-            similar::ChangeTag::Equal => continue,
-        };
-        out.push_str(&format!("    {sign}{}", change.value()));
-    }
-    out
-}
+/// How differences name the two sides.
+const SIDES: (&str, &str) = ("the files", "the database");
 
 /// Every difference between the catalog built from `sources` and the one read from the
 /// database, after normalisation; empty when the round trip holds.
@@ -234,22 +200,41 @@ fn round_trip(client: &mut Client, sources: &[Source]) -> Vec<String> {
     unspecified_from(&mut file, &live);
 
     let mut out = Vec::new();
-    compare_maps("schema", &file.schemas, &live.schemas, &mut out);
-    compare_maps("table", &file.tables, &live.tables, &mut out);
-    compare_maps("view", &file.views, &live.views, &mut out);
+    compare_maps("schema", &file.schemas, &live.schemas, SIDES, &mut out);
+    compare_maps("table", &file.tables, &live.tables, SIDES, &mut out);
+    compare_maps("view", &file.views, &live.views, SIDES, &mut out);
     compare_maps(
         "materialized view",
         &file.materialized_views,
         &live.materialized_views,
+        SIDES,
         &mut out,
     );
-    compare_maps("index", &file.indexes, &live.indexes, &mut out);
-    compare_maps("function", &file.functions, &live.functions, &mut out);
-    compare_maps("trigger", &file.triggers, &live.triggers, &mut out);
-    compare_maps("policy", &file.policies, &live.policies, &mut out);
-    compare_maps("sequence", &file.sequences, &live.sequences, &mut out);
-    compare_maps("type", &file.types, &live.types, &mut out);
-    compare_maps("extension", &file.extensions, &live.extensions, &mut out);
+    compare_maps("index", &file.indexes, &live.indexes, SIDES, &mut out);
+    compare_maps(
+        "function",
+        &file.functions,
+        &live.functions,
+        SIDES,
+        &mut out,
+    );
+    compare_maps("trigger", &file.triggers, &live.triggers, SIDES, &mut out);
+    compare_maps("policy", &file.policies, &live.policies, SIDES, &mut out);
+    compare_maps(
+        "sequence",
+        &file.sequences,
+        &live.sequences,
+        SIDES,
+        &mut out,
+    );
+    compare_maps("type", &file.types, &live.types, SIDES, &mut out);
+    compare_maps(
+        "extension",
+        &file.extensions,
+        &live.extensions,
+        SIDES,
+        &mut out,
+    );
     // Operators are kept as text but read back; other unmodelled statements are not.
     let read_back = |o: &&schema_tool::catalog::OtherObject| o.kind == "CREATE OPERATOR";
     let as_map = |others: &[schema_tool::catalog::OtherObject]| {
@@ -263,6 +248,7 @@ fn round_trip(client: &mut Client, sources: &[Source]) -> Vec<String> {
         "other",
         &as_map(&file.others),
         &as_map(&live.others),
+        SIDES,
         &mut out,
     );
     for o in file.others.iter().filter(|o| !read_back(o)) {

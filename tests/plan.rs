@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{error_chain, fresh_database};
+use common::{apply_plan, error_chain, fresh_database};
 use postgres::Client;
 use schema_tool::catalog::Catalog;
 use schema_tool::elaborate::{
@@ -41,21 +41,6 @@ fn plan_now(client: &mut Client, desired: &Catalog) -> Plan {
     make_plan(client, &current, desired)
 }
 
-/// Applies a plan as `schema-apply` will: transactional steps together, the others alone.
-fn apply(client: &mut Client, p: &Plan) {
-    let mut tx = client.transaction().unwrap();
-    for s in p.steps.iter().filter(|s| s.transactional) {
-        tx.batch_execute(&s.sql)
-            .unwrap_or_else(|e| panic!("step failed: {}\n{}", error_chain(&e), s.sql));
-    }
-    tx.commit().unwrap();
-    for s in p.steps.iter().filter(|s| !s.transactional) {
-        client
-            .batch_execute(&s.sql)
-            .unwrap_or_else(|e| panic!("step failed: {}\n{}", error_chain(&e), s.sql));
-    }
-}
-
 fn describe(p: &Plan) -> String {
     p.steps
         .iter()
@@ -68,7 +53,7 @@ fn describe(p: &Plan) -> String {
 /// empty (no perpetual differences).
 fn round_trip(client: &mut Client, desired: &Catalog) -> Plan {
     let first = plan_now(client, desired);
-    apply(client, &first);
+    apply_plan(client, &first).unwrap_or_else(|e| panic!("{e}"));
     let again = plan_now(client, desired);
     assert!(
         again.steps.is_empty(),
@@ -341,7 +326,7 @@ fn real_changes_survive_elaboration() {
         assert!(sql.contains(expected), "{expected} missing from:\n{sql}");
     }
     assert_eq!(p.steps.len(), 6, "{sql}");
-    apply(&mut client, &p);
+    apply_plan(&mut client, &p).unwrap_or_else(|e| panic!("{e}"));
     let again = plan_now(&mut client, &desired);
     assert!(again.steps.is_empty(), "{}", describe(&again));
 }
@@ -366,7 +351,7 @@ fn a_view_over_a_table_the_plan_creates_stays_a_change() {
     .unwrap();
     assert_eq!((report.in_doubt, report.rejected), (1, 1), "{report:?}");
     let p = plan(&current, &elaborated, &PlanOptions::default()).unwrap();
-    apply(&mut client, &p);
+    apply_plan(&mut client, &p).unwrap_or_else(|e| panic!("{e}"));
     assert!(plan_now(&mut client, &desired).steps.is_empty());
 }
 

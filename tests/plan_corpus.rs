@@ -19,7 +19,6 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Debug;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -32,7 +31,7 @@ use schema_tool::introspect::{IntrospectOptions, introspect};
 use schema_tool::plan::{Plan, PlanOptions, plan};
 use schema_tool::project::Project;
 
-use common::{cluster, error_chain};
+use common::{apply_plan, cluster, compare_maps, error_chain};
 
 const DEFAULT_SCHEMA: &str = "public";
 
@@ -294,22 +293,6 @@ fn describe(p: &Plan) -> String {
         .join("\n")
 }
 
-/// Applies a plan as `schema-apply` does: transactional steps together, the others alone.
-fn apply(client: &mut Client, p: &Plan) -> Result<(), String> {
-    let mut tx = client.transaction().map_err(|e| error_chain(&e))?;
-    for s in p.steps.iter().filter(|s| s.transactional) {
-        tx.batch_execute(&s.sql)
-            .map_err(|e| format!("{}\n    in: {}", error_chain(&e), s.sql))?;
-    }
-    tx.commit().map_err(|e| error_chain(&e))?;
-    for s in p.steps.iter().filter(|s| !s.transactional) {
-        client
-            .batch_execute(&s.sql)
-            .map_err(|e| format!("{}\n    in: {}", error_chain(&e), s.sql))?;
-    }
-    Ok(())
-}
-
 /// A message with names and literals blanked, so failures group by what went wrong.
 fn shape(message: &str) -> String {
     let mut out = String::new();
@@ -406,57 +389,83 @@ fn differences(x: &Catalog, y: &Catalog) -> Vec<String> {
     };
     let (x, y) = (prepare(x), prepare(y));
     let mut out = Vec::new();
-    compare_maps("schema", &x.schemas, &y.schemas, &mut out);
-    compare_maps("table", &x.tables, &y.tables, &mut out);
-    compare_maps("view", &x.views, &y.views, &mut out);
+    compare_maps(
+        "schema",
+        &x.schemas,
+        &y.schemas,
+        ("X (planned)", "Y (desired)"),
+        &mut out,
+    );
+    compare_maps(
+        "table",
+        &x.tables,
+        &y.tables,
+        ("X (planned)", "Y (desired)"),
+        &mut out,
+    );
+    compare_maps(
+        "view",
+        &x.views,
+        &y.views,
+        ("X (planned)", "Y (desired)"),
+        &mut out,
+    );
     compare_maps(
         "materialized view",
         &x.materialized_views,
         &y.materialized_views,
+        ("X (planned)", "Y (desired)"),
         &mut out,
     );
-    compare_maps("index", &x.indexes, &y.indexes, &mut out);
-    compare_maps("function", &x.functions, &y.functions, &mut out);
-    compare_maps("trigger", &x.triggers, &y.triggers, &mut out);
-    compare_maps("policy", &x.policies, &y.policies, &mut out);
-    compare_maps("sequence", &x.sequences, &y.sequences, &mut out);
-    compare_maps("type", &x.types, &y.types, &mut out);
-    compare_maps("extension", &x.extensions, &y.extensions, &mut out);
-    out
-}
-
-fn compare_maps<K: Ord + Debug, V: PartialEq + Debug>(
-    kind: &str,
-    x: &BTreeMap<K, V>,
-    y: &BTreeMap<K, V>,
-    out: &mut Vec<String>,
-) {
-    for (k, v) in x {
-        match y.get(k) {
-            None => out.push(format!("{kind} {k:?}: only in X (planned)")),
-            Some(w) if w != v => out.push(format!("{kind} {k:?} differs:\n{}", debug_diff(v, w))),
-            Some(_) => {}
-        }
-    }
-    for k in y.keys().filter(|k| !x.contains_key(k)) {
-        out.push(format!("{kind} {k:?}: only in Y (desired)"));
-    }
-}
-
-/// The lines of the two objects' `{:#?}` that differ (`-` X, `+` Y).
-fn debug_diff(x: &dyn Debug, y: &dyn Debug) -> String {
-    let a = format!("{x:#?}");
-    let b = format!("{y:#?}");
-    let diff = similar::TextDiff::from_lines(&a, &b);
-    let mut out = String::new();
-    for change in diff.iter_all_changes() {
-        let sign = match change.tag() {
-            similar::ChangeTag::Delete => "-",
-            similar::ChangeTag::Insert => "+",
-            similar::ChangeTag::Equal => continue,
-        };
-        out.push_str(&format!("      {sign}{}", change.value()));
-    }
+    compare_maps(
+        "index",
+        &x.indexes,
+        &y.indexes,
+        ("X (planned)", "Y (desired)"),
+        &mut out,
+    );
+    compare_maps(
+        "function",
+        &x.functions,
+        &y.functions,
+        ("X (planned)", "Y (desired)"),
+        &mut out,
+    );
+    compare_maps(
+        "trigger",
+        &x.triggers,
+        &y.triggers,
+        ("X (planned)", "Y (desired)"),
+        &mut out,
+    );
+    compare_maps(
+        "policy",
+        &x.policies,
+        &y.policies,
+        ("X (planned)", "Y (desired)"),
+        &mut out,
+    );
+    compare_maps(
+        "sequence",
+        &x.sequences,
+        &y.sequences,
+        ("X (planned)", "Y (desired)"),
+        &mut out,
+    );
+    compare_maps(
+        "type",
+        &x.types,
+        &y.types,
+        ("X (planned)", "Y (desired)"),
+        &mut out,
+    );
+    compare_maps(
+        "extension",
+        &x.extensions,
+        &y.extensions,
+        ("X (planned)", "Y (desired)"),
+        &mut out,
+    );
     out
 }
 
@@ -550,7 +559,7 @@ fn run_loaded(x: &mut Client, y: &mut Client, case: &Case, t: &mut std::time::In
         Err(e) => return fail(&plan_error_reason("plan error", &e), e.to_string()),
     };
     lap(3, t);
-    let applied = apply(x, &first);
+    let applied = apply_plan(x, &first);
     lap(4, t);
     if let Err(e) = applied {
         let head = e.lines().next().unwrap_or("").to_owned();

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{error_chain, fresh_database};
+use common::{apply_plan, error_chain, fresh_database};
 use postgres::Client;
 use schema_tool::catalog::Catalog;
 use schema_tool::introspect::{IntrospectOptions, introspect};
@@ -18,21 +18,6 @@ fn live(client: &mut Client) -> Catalog {
 
 fn make_plan(current: &Catalog, desired: &Catalog) -> Plan {
     plan(current, desired, &PlanOptions::default()).unwrap_or_else(|e| panic!("plan: {e}"))
-}
-
-/// Applies a plan as `schema-apply` will: transactional steps together, the others alone.
-fn apply(client: &mut Client, p: &Plan) {
-    let mut tx = client.transaction().unwrap();
-    for s in p.steps.iter().filter(|s| s.transactional) {
-        tx.batch_execute(&s.sql)
-            .unwrap_or_else(|e| panic!("step failed: {}\n{}", error_chain(&e), s.sql));
-    }
-    tx.commit().unwrap();
-    for s in p.steps.iter().filter(|s| !s.transactional) {
-        client
-            .batch_execute(&s.sql)
-            .unwrap_or_else(|e| panic!("step failed: {}\n{}", error_chain(&e), s.sql));
-    }
 }
 
 fn sql_of(p: &Plan) -> String {
@@ -99,7 +84,7 @@ fn rename_hints_keep_the_data() {
     if let Some(view) = sql.find("large_purchases\" AS") {
         assert!(rename_at < view, "{sql}");
     }
-    apply(&mut client, &p);
+    apply_plan(&mut client, &p).unwrap_or_else(|e| panic!("{e}"));
 
     let rows: Vec<(i32, i32, String)> = client
         .query("select id, quantity, note from purchases order by id", &[])
@@ -160,5 +145,5 @@ fn a_hint_naming_a_missing_object_creates_the_new_one() {
     assert!(!sql.contains("RENAME"), "{sql}");
     assert!(sql.contains("ADD COLUMN \"added\""), "{sql}");
     assert!(sql.contains("CREATE TABLE \"public\".\"fresh\""), "{sql}");
-    apply(&mut client, &p);
+    apply_plan(&mut client, &p).unwrap_or_else(|e| panic!("{e}"));
 }
