@@ -7,6 +7,8 @@
 //! and a comment: 2,000 steps. `cargo bench --bench apply` reports the median of five runs;
 //! under `cargo test` a 50-statement smoke run. Target: execute ≤ 1.1 × `psql -f`.
 
+mod common;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -16,14 +18,7 @@ use schema_tool::plan::{PlanOptions, plan};
 use schema_tool::project::Project;
 use schema_tool::shadow::{Cluster, ClusterOptions};
 
-fn measuring() -> bool {
-    std::env::args().any(|a| a == "--bench")
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
+use common::{measuring, median};
 
 fn schema(tables: usize) -> String {
     let mut sql = String::new();

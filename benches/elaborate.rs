@@ -8,8 +8,8 @@
 //! elaborations of the files' catalog against it, and what is left for the plan. Under
 //! `cargo test --all-targets` it is a smoke run on 50 tables.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
 use std::time::{Duration, Instant};
 
 use schema_tool::elaborate::{ElaborateOptions, elaborate};
@@ -18,50 +18,14 @@ use schema_tool::plan::{PlanOptions, plan};
 use schema_tool::project::{LoadOptions, Project};
 use schema_tool::shadow::{Cluster, ClusterOptions};
 
-fn measuring() -> bool {
-    std::env::args().any(|a| a == "--bench")
-}
-
-fn schema_file(tables: usize) -> PathBuf {
-    if let Some(path) = std::env::var_os("SCHEMA_TOOL_BENCH_SQL") {
-        return PathBuf::from(path);
-    }
-    let out = std::env::temp_dir().join(format!("schema-tool-bench/a{tables}/schema.sql"));
-    if !out.exists() {
-        std::fs::create_dir_all(out.parent().expect("has a parent")).expect("create bench dir");
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let generator = [
-            "../shared/bench/gen_schema.py",
-            "../../shared/bench/gen_schema.py",
-        ]
-        .iter()
-        .map(|p| root.join(p))
-        .find(|p| p.is_file())
-        .expect("../shared/bench/gen_schema.py");
-        let status = Command::new("python3")
-            .arg(&generator)
-            .args(["-n", &tables.to_string(), "-o"])
-            .arg(&out)
-            .status()
-            .expect("run python3");
-        assert!(status.success(), "gen_schema.py failed");
-    }
-    out
-}
+use common::{measuring, median, psql_load, schema_file};
 
 fn main() {
     let (tables, runs) = if measuring() { (2000, 3) } else { (50, 1) };
     let sql = schema_file(tables);
     let cluster = Cluster::start(&ClusterOptions::default()).expect("start a throwaway cluster");
     let db = cluster.create_database("bench").expect("create database");
-    let conninfo = cluster.connection_string(&db);
-    let status = Command::new(cluster.binaries().bindir().join("psql"))
-        .args(["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null"])
-        .args(["-d", &conninfo, "-f"])
-        .arg(&sql)
-        .status()
-        .expect("run psql");
-    assert!(status.success(), "loading {} failed", sql.display());
+    psql_load(&cluster, &db, &sql);
     let mut client = cluster.connect(&db).expect("connect");
     let live = introspect(&mut client, &IntrospectOptions::default()).expect("introspect");
     let desired = Project::load(&LoadOptions {
@@ -88,8 +52,7 @@ fn main() {
         times.push(t.elapsed());
         last = Some((report, elaborated));
     }
-    times.sort();
-    let median: Duration = times[times.len() / 2];
+    let median: Duration = median(times);
     let (report, elaborated) = last.expect("at least one run");
     let after = plan(&live, &elaborated, &PlanOptions::default()).expect("plan");
     println!("{tables} tables, {} objects", desired.object_count());

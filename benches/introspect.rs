@@ -7,51 +7,15 @@
 //! `introspect()` (default threads, and one parser thread for comparison) and of `pg_dump`.
 //! Target: introspection under 1 s and faster than pg_dump.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use schema_tool::introspect::{IntrospectOptions, introspect};
 use schema_tool::shadow::{Cluster, ClusterOptions};
 
-/// `cargo bench` passes `--bench`; `cargo test --all-targets` runs this file without it, and
-/// then gets a quick smoke run (50 tables, one run each) instead of the measurement.
-fn measuring() -> bool {
-    std::env::args().any(|a| a == "--bench")
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
-
-fn schema_file(tables: usize) -> PathBuf {
-    if let Some(path) = std::env::var_os("SCHEMA_TOOL_BENCH_SQL") {
-        return PathBuf::from(path);
-    }
-    let out = std::env::temp_dir().join(format!("schema-tool-bench/a{tables}/schema.sql"));
-    if !out.exists() {
-        std::fs::create_dir_all(out.parent().expect("has a parent")).expect("create bench dir");
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        // `shared/` beside the repository, or two levels up from a worktree in `wt/<name>`.
-        let generator = [
-            "../shared/bench/gen_schema.py",
-            "../../shared/bench/gen_schema.py",
-        ]
-        .iter()
-        .map(|p| root.join(p))
-        .find(|p| p.is_file())
-        .expect("../shared/bench/gen_schema.py");
-        let status = Command::new("python3")
-            .arg(&generator)
-            .args(["-n", &tables.to_string(), "-o"])
-            .arg(&out)
-            .status()
-            .expect("run python3");
-        assert!(status.success(), "gen_schema.py failed");
-    }
-    out
-}
+use common::{measuring, median, psql_load, schema_file};
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is accepted and ignored.
@@ -62,29 +26,8 @@ fn main() {
     let conninfo = cluster.connection_string(&db);
     let bindir = cluster.binaries().bindir().to_path_buf();
 
-    let started = Instant::now();
-    let status = Command::new(bindir.join("psql"))
-        .args([
-            "-X",
-            "-q",
-            "-1",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-o",
-            "/dev/null",
-            "-d",
-            &conninfo,
-            "-f",
-        ])
-        .arg(&sql)
-        .status()
-        .expect("run psql");
-    assert!(status.success(), "loading {} failed", sql.display());
-    println!(
-        "loaded {} in {:.1} s",
-        sql.display(),
-        started.elapsed().as_secs_f64()
-    );
+    let loaded = psql_load(&cluster, &db, &sql);
+    println!("loaded {} in {:.1} s", sql.display(), loaded.as_secs_f64());
 
     let mut client = cluster.connect(&db).expect("connect");
     let mut run = |threads: usize| {

@@ -15,7 +15,8 @@
 //!
 //! Target (issue 4): end to end under 2 s and no more than pg_dump + 1 s.
 
-use std::path::{Path, PathBuf};
+mod common;
+
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -27,50 +28,10 @@ use schema_tool::plan::{PlanOptions, plan_with_changes};
 use schema_tool::project::{LoadOptions, Project};
 use schema_tool::shadow::{Cluster, ClusterOptions};
 
-/// `cargo bench` passes `--bench`; `cargo test --all-targets` runs this file without it, and
-/// then gets a quick smoke run (50 tables, one run each) instead of the measurement.
-fn measuring() -> bool {
-    std::env::args().any(|a| a == "--bench")
-}
-
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort();
-    times[times.len() / 2]
-}
+use common::{measuring, median, psql_load, schema_files};
 
 fn secs(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
-}
-
-/// Variant A and variant B (about 5% of the objects changed) of the generated schema.
-fn schema_files(tables: usize) -> (PathBuf, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("schema-tool-bench/plan{tables}"));
-    let (a, b) = (dir.join("a.sql"), dir.join("b.sql"));
-    if !a.exists() || !b.exists() {
-        std::fs::create_dir_all(&dir).expect("create bench dir");
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        // `shared/` beside the repository, or two levels up from a worktree in `wt/<name>`.
-        let generator = [
-            "../shared/bench/gen_schema.py",
-            "../../shared/bench/gen_schema.py",
-        ]
-        .iter()
-        .map(|p| root.join(p))
-        .find(|p| p.is_file())
-        .expect("../shared/bench/gen_schema.py");
-        let status = Command::new("python3")
-            .arg(&generator)
-            .args(["-n", &tables.to_string(), "-o"])
-            .arg(&a)
-            .arg("--b")
-            .arg(&b)
-            .arg("--manifest")
-            .arg(dir.join("changes.json"))
-            .status()
-            .expect("run python3");
-        assert!(status.success(), "gen_schema.py failed");
-    }
-    (a, b)
 }
 
 fn main() {
@@ -81,18 +42,11 @@ fn main() {
     let conninfo = cluster.connection_string(&db);
     let bindir = cluster.binaries().bindir().to_path_buf();
 
-    let started = Instant::now();
-    let status = Command::new(bindir.join("psql"))
-        .args(["-X", "-q", "-1", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null"])
-        .args(["-d", &conninfo, "-f"])
-        .arg(&b)
-        .status()
-        .expect("run psql");
-    assert!(status.success(), "loading {} failed", b.display());
+    let loaded = psql_load(&cluster, &db, &b);
     println!(
         "loaded variant B ({}) in {:.1} s",
         b.display(),
-        started.elapsed().as_secs_f64()
+        loaded.as_secs_f64()
     );
 
     // End to end: the binary Cargo built with this bench's profile (release under `cargo bench`).
