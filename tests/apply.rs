@@ -615,8 +615,9 @@ fn ctrl_c_cancels_the_running_statement_and_rolls_back() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+    // The shell's own `kill`: a minimal Debian has no /bin/kill (procps).
+    let status = Command::new("/bin/sh")
+        .args(["-c", &format!("kill -INT {}", child.id())])
         .status()
         .unwrap();
     assert!(status.success());
