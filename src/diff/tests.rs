@@ -896,6 +896,27 @@ fn a_policy_over_a_dropped_column_is_dropped_first_and_created_again() {
 }
 
 #[test]
+fn a_policy_created_again_keeps_its_comment() {
+    let p = crate::plan::plan(
+        &cat("create table f (id int, val text);
+              create policy p on f using (val = 'x');
+              comment on policy p on f is 'only x';"),
+        &cat("create table f (id int);
+              create policy p on f using (id = 1);
+              comment on policy p on f is 'only x';"),
+        &Default::default(),
+    )
+    .unwrap();
+    let at = |needle: &str| {
+        p.steps
+            .iter()
+            .position(|s| s.sql.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}: {:?}", p.steps))
+    };
+    assert!(at("CREATE POLICY") < at("COMMENT ON POLICY"));
+}
+
+#[test]
 fn a_default_the_column_grammar_restricts_is_parenthesised() {
     let current = cat("create table e (id int);");
     let desired = cat(

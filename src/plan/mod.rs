@@ -464,6 +464,17 @@ fn rebuild_policies(changes: Vec<Change>, current: &Catalog, desired: &Catalog) 
     for (table, name) in rebuilt {
         if let Some(p) = desired.policies.get(&(table.clone(), name.clone())) {
             out.push(Change::CreatePolicy(Box::new(p.clone())));
+            // A new policy has no comment: give it the desired one again.
+            let target = ObjectRef::Policy(table.clone(), name.clone());
+            let has_comment = out
+                .iter()
+                .any(|c| matches!(c, Change::Comment { target: t, .. } if *t == target));
+            if p.meta.comment.is_some() && !has_comment {
+                out.push(Change::Comment {
+                    target,
+                    comment: p.meta.comment.clone(),
+                });
+            }
         }
         out.push(Change::DropPolicy { table, name });
     }
