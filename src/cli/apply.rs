@@ -15,6 +15,7 @@ use clap::Parser;
 use serde_json::json;
 
 use super::ExitStatus;
+use super::inputs::SchemaInputs;
 use crate::apply::execute::{Running, message};
 use crate::apply::settings::parse_hazards;
 use crate::apply::{
@@ -40,17 +41,9 @@ use crate::plan::{Plan, Step, fingerprint};
     after_help = "Exit status: 0 applied (or nothing to do, or a dry run), 1 refused, rolled back, interrupted or verification failed, 2 bad input or cannot connect.\n\nHazards allowed without --allow-hazard: access-exclusive-lock, validation-scan, rebuilds-dependents, non-transactional."
 )]
 pub struct ApplyArgs {
-    /// Schema files or directories of .sql files (default: `paths` in schema.toml, else schema/).
-    pub paths: Vec<PathBuf>,
-    /// Files or directories declaring external tables (repeatable; default: `external` in schema.toml).
-    #[arg(long, value_name = "PATH")]
-    pub external: Vec<PathBuf>,
-    /// Glob of objects neither planned nor reported (repeatable), e.g. `knex_migrations*`.
-    #[arg(long, value_name = "PATTERN")]
-    pub ignore: Vec<String>,
-    /// Configuration file (default: ./schema.toml when present).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    /// The desired state: schema paths, externals, ignores, configuration file.
+    #[command(flatten)]
+    pub schema: SchemaInputs,
     /// Database to apply to (libpq URI or keyword string).
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
@@ -193,20 +186,10 @@ fn desired_from_files(
     config: &ConfigFile,
     config_path: Option<&std::path::Path>,
 ) -> Result<Desired, Error> {
-    let paths = if !args.paths.is_empty() {
-        args.paths.clone()
-    } else if !config.paths.is_empty() {
-        config.paths.clone()
-    } else {
-        vec![PathBuf::from("schema")]
-    };
-    let external = if args.external.is_empty() {
-        config.external.clone()
-    } else {
-        args.external.clone()
-    };
+    let paths = args.schema.paths(config);
+    let external = args.schema.external(config);
     let catalog = super::plan::load(paths, external, config)?.catalog;
-    let ignore: Vec<String> = args.ignore.iter().chain(&config.ignore).cloned().collect();
+    let ignore = args.schema.ignore(config);
     let diff = DiffOptions::new(&ignore, &config.schemas)
         .map_err(|e| Error::Usage(format!("bad --ignore pattern: {e}")))?;
     Ok(Desired {
@@ -336,7 +319,7 @@ pub fn run_to(
     interrupt: &Interrupt,
     out: &mut dyn Write,
 ) -> Result<ExitStatus, Error> {
-    let (config, config_path) = ConfigFile::discover(args.config.as_deref())?;
+    let (config, config_path) = ConfigFile::discover(args.schema.config.as_deref())?;
     let settings = settings(&args, &config)?;
     let interactive = std::io::stdin().is_terminal();
     if !args.dry_run && !args.yes && !interactive {

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use super::ExitStatus;
+use super::inputs::SchemaInputs;
 use crate::config::{ConfigFile, LintSettings};
 use crate::error::Error;
 use crate::graph::DepGraph;
@@ -31,17 +32,9 @@ pub enum GraphFormat {
     after_help = "Exit status: 0 no errors, 1 errors found, 2 bad input (unreadable or unparsable SQL, bad flags)."
 )]
 pub struct LintArgs {
-    /// Schema files or directories of .sql files (default: `paths` in schema.toml, else schema/).
-    pub paths: Vec<PathBuf>,
-    /// Files or directories declaring external tables (repeatable; default: `external` in schema.toml).
-    #[arg(long, value_name = "PATH")]
-    pub external: Vec<PathBuf>,
-    /// Glob of objects not to report (repeatable), e.g. `knex_migrations*`.
-    #[arg(long, value_name = "PATTERN")]
-    pub ignore: Vec<String>,
-    /// Configuration file (default: ./schema.toml when present).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    /// The desired state: schema paths, externals, ignores, configuration file.
+    #[command(flatten)]
+    pub schema: SchemaInputs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -71,7 +64,7 @@ pub fn run(args: LintArgs) -> Result<ExitStatus, Error> {
 
 /// Runs `schema-lint`, writing to `out`.
 pub fn run_to(args: LintArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let (config, _path) = ConfigFile::discover(args.config.as_deref())?;
+    let (config, _path) = ConfigFile::discover(args.schema.config.as_deref())?;
     let mut settings = LintSettings::from_config(&config);
     if let Some(name) = &args.explain {
         let rule = registry::find(name).ok_or_else(|| {
@@ -99,18 +92,8 @@ pub fn run_to(args: LintArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         }
         return Ok(ExitStatus::Success);
     }
-    let paths = if !args.paths.is_empty() {
-        args.paths.clone()
-    } else if !config.paths.is_empty() {
-        config.paths.clone()
-    } else {
-        vec![PathBuf::from("schema")]
-    };
-    let external = if args.external.is_empty() {
-        config.external.clone()
-    } else {
-        args.external.clone()
-    };
+    let paths = args.schema.paths(&config);
+    let external = args.schema.external(&config);
     let opts = LoadOptions {
         paths,
         external,
@@ -151,7 +134,7 @@ pub fn run_to(args: LintArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         return Ok(ExitStatus::Success);
     }
     let mut diagnostics = crate::lint::lint(&project, &graph, &settings);
-    let ignore = ignore_set(args.ignore.iter().chain(&config.ignore))?;
+    let ignore = ignore_set(args.schema.ignore(&config).iter())?;
     diagnostics.retain(|d| d.objects.is_empty() || !d.objects.iter().all(|o| ignore.matches(o)));
     let summary = Summary::new(
         &diagnostics,

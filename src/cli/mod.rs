@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod dump;
+pub mod inputs;
 pub mod lint;
 pub mod plan;
 pub mod plan_output;

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use super::ExitStatus;
+use super::inputs::SchemaInputs;
 use super::plan_output::{self, Rendering, definition_diff::definitions_of};
 use crate::catalog::Catalog;
 use crate::config::ConfigFile;
@@ -42,17 +43,9 @@ pub enum PlanFormat {
     after_help = "Exit status: 0 planned, 1 changes found with --fail-on-changes, 2 bad input or environment.\n\nWith neither --database-url nor --from, the plan is made against an empty database in an embedded throwaway cluster."
 )]
 pub struct PlanArgs {
-    /// Schema files or directories of .sql files (default: `paths` in schema.toml, else schema/).
-    pub paths: Vec<PathBuf>,
-    /// Files or directories declaring external tables (repeatable; default: `external` in schema.toml).
-    #[arg(long, value_name = "PATH")]
-    pub external: Vec<PathBuf>,
-    /// Glob of objects neither planned nor reported (repeatable), e.g. `knex_migrations*`.
-    #[arg(long, value_name = "PATTERN")]
-    pub ignore: Vec<String>,
-    /// Configuration file (default: ./schema.toml when present).
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    /// The desired state: schema paths, externals, ignores, configuration file.
+    #[command(flatten)]
+    pub schema: SchemaInputs,
     /// Database to plan against (libpq URI or keyword string).
     #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
     pub database_url: Option<String>,
@@ -120,20 +113,10 @@ pub(crate) fn load(
 
 /// Runs `schema-plan`, writing to `out`.
 pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
-    let (config, config_path) = ConfigFile::discover(args.config.as_deref())?;
+    let (config, config_path) = ConfigFile::discover(args.schema.config.as_deref())?;
     let data_steps = data_steps(&args.backfill, &config, config_path.as_deref())?;
-    let paths = if !args.paths.is_empty() {
-        args.paths.clone()
-    } else if !config.paths.is_empty() {
-        config.paths.clone()
-    } else {
-        vec![PathBuf::from("schema")]
-    };
-    let external = if args.external.is_empty() {
-        config.external.clone()
-    } else {
-        args.external.clone()
-    };
+    let paths = args.schema.paths(&config);
+    let external = args.schema.external(&config);
     // Against a database whose schemas are all read, the target is read while the files load.
     let (desired, mut read_ahead) = match (&args.from, &args.database_url) {
         (None, Some(url)) if config.schemas.is_empty() => {
@@ -144,7 +127,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         }
         _ => (load(paths, external.clone(), &config)?.catalog, None),
     };
-    let ignore: Vec<String> = args.ignore.iter().chain(&config.ignore).cloned().collect();
+    let ignore = args.schema.ignore(&config);
     let diff_opts = DiffOptions::new(&ignore, &config.schemas)
         .map_err(|e| Error::Usage(format!("bad --ignore pattern: {e}")))?;
     let shadow = match &args.dev_url {
