@@ -22,23 +22,14 @@ use schema_tool::introspect::{IntrospectOptions, QUERY_FILES, introspect, query_
 use schema_tool::parse::parse_file;
 use schema_tool::source::FileId;
 
-use common::{cluster, compare_maps, error_chain, fresh_database};
+use common::{
+    cluster, compare_maps, corpus_dir, error_chain, fresh_database, setup_corpus_roles, sorted_dirs,
+};
 
 const DEFAULT_SCHEMA: &str = "public";
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/introspect")
-}
-
-/// `shared/corpus` beside the repository (`../shared`; `../../shared` from a worktree in
-/// `wt/<name>`).
-fn corpus_dir() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["../shared/corpus", "../../shared/corpus"]
-        .iter()
-        .map(|p| root.join(p))
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| root.join("../shared/corpus"))
 }
 
 /// One SQL source: its text, and the owning service when it declares external tables.
@@ -88,61 +79,10 @@ fn live_catalog(client: &mut Client) -> Catalog {
         .unwrap_or_else(|e| panic!("introspection failed: {}", error_chain(&e)))
 }
 
-/// Roles are cluster-wide: create the ones every suite needs once per test binary.
+/// Roles are cluster-wide: the corpora's and the focused fixtures', once per test binary.
 fn setup_roles() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let mut client = cluster().connect("postgres").expect("connect");
-        // Every case creates a database, which writes the template's pages to the WAL; a WAL
-        // budget large enough to avoid a checkpoint every few databases makes CREATE DATABASE
-        // about ten times faster on this throwaway cluster.
-        for statement in ["ALTER SYSTEM SET max_wal_size = '20GB'", "SELECT pg_reload_conf()"] {
-            client.batch_execute(statement).expect("raise max_wal_size");
-        }
-        let mut sql = std::fs::read_to_string(fixtures_dir().join("_roles.sql")).unwrap();
-        sql.push_str(&std::fs::read_to_string(corpus_dir().join("diff/sqldef/_setup_roles.sql")).unwrap_or_default());
-        for role in pg_schema_diff_roles() {
-            sql.push_str(&format!(
-                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {lit}) THEN CREATE ROLE {id}; END IF; END $$;\n",
-                lit = schema_tool::catalog::names::quote_literal(&role),
-                id = schema_tool::catalog::names::quote_ident(&role).replace('$', "$$"),
-            ));
-        }
-        client.batch_execute(&sql).unwrap_or_else(|e| panic!("roles: {}", error_chain(&e)));
-    });
-}
-
-fn pg_schema_diff_roles() -> Vec<String> {
-    let mut roles = Vec::new();
-    for dir in sorted_dirs(&corpus_dir().join("diff/pg-schema-diff")) {
-        let Ok(meta) = std::fs::read_to_string(dir.join("meta.json")) else {
-            continue;
-        };
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(&meta) else {
-            continue;
-        };
-        for r in json["roles"].as_array().into_iter().flatten() {
-            if let Some(r) = r.as_str() {
-                roles.push(r.to_owned());
-            }
-        }
-    }
-    roles.sort();
-    roles.dedup();
-    roles
-}
-
-fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
+    let fixtures = std::fs::read_to_string(fixtures_dir().join("_roles.sql")).unwrap();
+    setup_corpus_roles(&fixtures);
 }
 
 fn sql_files(dir: &Path) -> Vec<PathBuf> {

@@ -19,44 +19,23 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use postgres::Client;
 use schema_tool::catalog::Catalog;
-use schema_tool::catalog::names::{quote_ident, quote_literal};
+use schema_tool::catalog::names::quote_ident;
 use schema_tool::catalog::normalize::normalize;
 use schema_tool::elaborate::{ElaborateOptions, elaborate};
 use schema_tool::introspect::{IntrospectOptions, introspect};
 use schema_tool::plan::{Plan, PlanOptions, plan};
 use schema_tool::project::Project;
 
-use common::{apply_plan, cluster, compare_maps, error_chain};
+use common::{
+    apply_plan, cluster, compare_maps, corpus_dir, error_chain, setup_corpus_roles, sorted_dirs,
+};
 
 const DEFAULT_SCHEMA: &str = "public";
-
-/// `shared/corpus` beside the repository (`../shared`; `../../shared` from a worktree).
-fn corpus_dir() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["../shared/corpus", "../../shared/corpus"]
-        .iter()
-        .map(|p| root.join(p))
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| root.join("../shared/corpus"))
-}
-
-fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.is_dir())
-                .collect()
-        })
-        .unwrap_or_default();
-    out.sort();
-    out
-}
 
 fn read(path: &Path) -> Option<String> {
     std::fs::read_to_string(path).ok()
@@ -66,39 +45,6 @@ fn meta(dir: &Path) -> serde_json::Value {
     read(&dir.join("meta.json"))
         .and_then(|t| serde_json::from_str(&t).ok())
         .unwrap_or(serde_json::Value::Null)
-}
-
-/// Roles are cluster-wide: the ones the cases grant to, created once.
-fn setup_roles() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let mut client = cluster().connect("postgres").expect("connect");
-        // A WAL budget large enough to avoid a checkpoint every few databases.
-        for statement in ["ALTER SYSTEM SET max_wal_size = '20GB'", "SELECT pg_reload_conf()"] {
-            client.batch_execute(statement).expect("raise max_wal_size");
-        }
-        let mut roles: BTreeSet<String> = BTreeSet::new();
-        for dir in sorted_dirs(&corpus_dir().join("diff/pg-schema-diff")) {
-            for r in meta(&dir)["roles"].as_array().into_iter().flatten() {
-                if let Some(r) = r.as_str() {
-                    roles.insert(r.to_owned());
-                }
-            }
-        }
-        let mut sql =
-            read(&corpus_dir().join("diff/sqldef/_setup_roles.sql")).unwrap_or_default();
-        sql.push('\n');
-        for role in roles {
-            sql.push_str(&format!(
-                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {lit}) THEN CREATE ROLE {id}; END IF; END $$;\n",
-                lit = quote_literal(&role),
-                id = quote_ident(&role).replace('$', "$$"),
-            ));
-        }
-        client
-            .batch_execute(&sql)
-            .unwrap_or_else(|e| panic!("roles: {}", error_chain(&e)));
-    });
 }
 
 /// One (current, desired) pair.
@@ -644,7 +590,7 @@ struct Tally {
 /// and holds each corpus to a floor of passes.
 #[test]
 fn corpus_plan_round_trip() {
-    setup_roles();
+    setup_corpus_roles("");
     let started = std::time::Instant::now();
     let cases = cases();
     let only = std::env::var("PLAN_CORPUS_ONLY").ok();

@@ -231,6 +231,16 @@ impl<'a> Explainer<'a> {
         format!("{why} [phase: {}]", phase_name(phase))
     }
 
+    /// The views rebuilt because they read `table.column`.
+    fn rebuilt_over_column(&self, table: &QualifiedName, column: &str) -> Vec<String> {
+        let name = format!("{table}.{column}");
+        self.rebuild
+            .iter()
+            .filter(|(_, reason)| reason.contains(&name))
+            .map(|(view, _)| view.to_string())
+            .collect()
+    }
+
     fn reason(&self, change: &Change) -> String {
         let rebuilt = |n: &QualifiedName| self.rebuild.get(n).cloned();
         match change {
@@ -331,12 +341,7 @@ impl<'a> Explainer<'a> {
                 None => "dropped before the columns and tables it uses".to_owned(),
             },
             Change::DropColumn { table, column } => {
-                let views: Vec<String> = self
-                    .rebuild
-                    .iter()
-                    .filter(|(_, r)| r.contains(&format!("{table}.{column}")))
-                    .map(|(n, _)| n.to_string())
-                    .collect();
+                let views = self.rebuilt_over_column(table, column);
                 if views.is_empty() {
                     "dropped after the views, indexes and constraints that use it".to_owned()
                 } else {
@@ -396,12 +401,7 @@ impl<'a> Explainer<'a> {
                 why
             }
             Change::AlterColumnType { table, column, .. } => {
-                let views: Vec<String> = self
-                    .rebuild
-                    .iter()
-                    .filter(|(_, r)| r.contains(&format!("{table}.{column}")))
-                    .map(|(n, _)| n.to_string())
-                    .collect();
+                let views = self.rebuilt_over_column(table, column);
                 if views.is_empty() {
                     "table alterations come after types and sequences and before the views that read them".to_owned()
                 } else {

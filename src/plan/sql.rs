@@ -2,6 +2,7 @@
 //! grants. Every identifier goes through [`quote_ident`], every literal through
 //! [`quote_literal`]; expressions and type names are printed as the catalog stores them.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::catalog::names::{quote_ident, quote_literal};
@@ -148,6 +149,33 @@ fn drop_index(i: &Index, concurrently: bool) -> Statement {
     } else {
         tx(format!("DROP INDEX {};", qualified(&i.name)))
     }
+}
+
+/// `ALTER INDEX from RENAME TO to` (same schema).
+fn rename_index(from: &QualifiedName, to: &QualifiedName) -> Statement {
+    tx(format!(
+        "ALTER INDEX {} RENAME TO {};",
+        qualified(from),
+        quote_ident(&to.name)
+    ))
+}
+
+/// `<target> SET (k = 'v', …)` and `<target> RESET (k, …)` for storage parameters and view
+/// options, each only when it has something to do.
+fn set_and_reset(target: &str, set: &BTreeMap<String, String>, reset: &[String]) -> Vec<Statement> {
+    let mut out = Vec::new();
+    if !set.is_empty() {
+        let items: Vec<String> = set
+            .iter()
+            .map(|(k, v)| format!("{} = {}", quote_ident(k), quote_literal(v)))
+            .collect();
+        out.push(tx(format!("{target} SET ({});", items.join(", "))));
+    }
+    if !reset.is_empty() {
+        let items: Vec<String> = reset.iter().map(|k| quote_ident(k)).collect();
+        out.push(tx(format!("{target} RESET ({});", items.join(", "))));
+    }
+    out
 }
 
 /// `CREATE INDEX`, `CONCURRENTLY` when asked.
@@ -477,27 +505,7 @@ pub fn render(
             if *logged { "LOGGED" } else { "UNLOGGED" }
         ))],
         Change::SetTableOptions { table, set, reset } => {
-            let mut out = Vec::new();
-            if !set.is_empty() {
-                let items: Vec<String> = set
-                    .iter()
-                    .map(|(k, v)| format!("{} = {}", quote_ident(k), quote_literal(v)))
-                    .collect();
-                out.push(tx(format!(
-                    "{} SET ({});",
-                    alter_table(table),
-                    items.join(", ")
-                )));
-            }
-            if !reset.is_empty() {
-                let items: Vec<String> = reset.iter().map(|k| quote_ident(k)).collect();
-                out.push(tx(format!(
-                    "{} RESET ({});",
-                    alter_table(table),
-                    items.join(", ")
-                )));
-            }
-            out
+            set_and_reset(&alter_table(table), set, reset)
         }
         Change::SetRowSecurity { table, enabled } => vec![tx(format!(
             "{} {} ROW LEVEL SECURITY;",
@@ -517,11 +525,7 @@ pub fn render(
             alter_table(table),
             quote_ident(name)
         ))],
-        Change::RenameIndex { from, to } => vec![tx(format!(
-            "ALTER INDEX {} RENAME TO {};",
-            qualified(from),
-            quote_ident(&to.name)
-        ))],
+        Change::RenameIndex { from, to } => vec![rename_index(from, to)],
         Change::ValidateConstraint { table, name } => vec![tx(format!(
             "{} VALIDATE CONSTRAINT {};",
             alter_table(table),
@@ -535,11 +539,7 @@ pub fn render(
             vec![
                 create_index(&tmp, concurrent),
                 drop_index(from, concurrent),
-                tx(format!(
-                    "ALTER INDEX {} RENAME TO {};",
-                    qualified(&tmp.name),
-                    quote_ident(&to.name.name)
-                )),
+                rename_index(&tmp.name, &to.name),
             ]
         }
         Change::CreateView(v) => vec![tx(ddl::view(v))],
@@ -570,27 +570,7 @@ pub fn render(
             } else {
                 "VIEW"
             };
-            let mut out = Vec::new();
-            if !set.is_empty() {
-                let items: Vec<String> = set
-                    .iter()
-                    .map(|(k, v)| format!("{} = {}", quote_ident(k), quote_literal(v)))
-                    .collect();
-                out.push(tx(format!(
-                    "ALTER {kw} {} SET ({});",
-                    qualified(name),
-                    items.join(", ")
-                )));
-            }
-            if !reset.is_empty() {
-                let items: Vec<String> = reset.iter().map(|k| quote_ident(k)).collect();
-                out.push(tx(format!(
-                    "ALTER {kw} {} RESET ({});",
-                    qualified(name),
-                    items.join(", ")
-                )));
-            }
-            out
+            set_and_reset(&format!("ALTER {kw} {}", qualified(name)), set, reset)
         }
         Change::CreateFunction(f) => vec![tx(ddl::function(f))],
         Change::ReplaceFunction(f) => vec![tx(ddl::function(f).replacen(

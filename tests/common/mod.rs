@@ -104,3 +104,71 @@ pub fn debug_diff(a: &dyn std::fmt::Debug, b: &dyn std::fmt::Debug) -> String {
     }
     out
 }
+
+/// `shared/corpus` beside the repository (`../shared`; `../../shared` from a worktree in
+/// `wt/<name>`).
+pub fn corpus_dir() -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    ["../shared/corpus", "../../shared/corpus"]
+        .iter()
+        .map(|p| root.join(p))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| root.join("../shared/corpus"))
+}
+
+/// The directories directly under `dir`, sorted.
+pub fn sorted_dirs(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Prepares this binary's cluster for the diff corpora, once: the roles their cases grant to
+/// (sqldef's `_setup_roles.sql`, the `roles` of pg-schema-diff's `meta.json`), then `extra`
+/// SQL; and a WAL budget large enough that creating a database per case does not checkpoint
+/// every few databases (about ten times faster on a throwaway cluster).
+pub fn setup_corpus_roles(extra: &str) {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let mut client = cluster().connect("postgres").expect("connect");
+        for statement in ["ALTER SYSTEM SET max_wal_size = '20GB'", "SELECT pg_reload_conf()"] {
+            client.batch_execute(statement).expect("raise max_wal_size");
+        }
+        let mut roles = std::collections::BTreeSet::new();
+        for dir in sorted_dirs(&corpus_dir().join("diff/pg-schema-diff")) {
+            let meta = std::fs::read_to_string(dir.join("meta.json"))
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .unwrap_or(serde_json::Value::Null);
+            for r in meta["roles"].as_array().into_iter().flatten() {
+                if let Some(r) = r.as_str() {
+                    roles.insert(r.to_owned());
+                }
+            }
+        }
+        let mut sql = extra.to_owned();
+        sql.push('\n');
+        sql.push_str(
+            &std::fs::read_to_string(corpus_dir().join("diff/sqldef/_setup_roles.sql"))
+                .unwrap_or_default(),
+        );
+        sql.push('\n');
+        for role in roles {
+            sql.push_str(&format!(
+                "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {lit}) THEN CREATE ROLE {id}; END IF; END $$;\n",
+                lit = schema_tool::catalog::names::quote_literal(&role),
+                id = schema_tool::catalog::names::quote_ident(&role).replace('$', "$$"),
+            ));
+        }
+        client
+            .batch_execute(&sql)
+            .unwrap_or_else(|e| panic!("roles: {}", error_chain(&e)));
+    });
+}
