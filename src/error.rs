@@ -8,7 +8,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum Error {
     /// A file or directory could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         /// The path.
         path: PathBuf,
@@ -34,7 +34,7 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// A file could not be written.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write {
         /// The path.
         path: PathBuf,
@@ -58,7 +58,7 @@ pub enum Error {
     #[error("{}", chain(.0))]
     Elaborate(#[from] crate::elaborate::ElaborateError),
     /// Writing output failed.
-    #[error("cannot write output: {0}")]
+    #[error("cannot write output")]
     Output(#[from] std::io::Error),
 }
 
