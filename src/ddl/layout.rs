@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::catalog::{Catalog, QualifiedName, Table, View};
+use crate::catalog::{Catalog, Index, QualifiedName, Sequence, Table, Trigger, View};
 
 use super::{
     Target, add_constraint, annotations, column_comments, constraint_is_deferred, create_table,
@@ -65,8 +65,47 @@ impl Names {
     }
 }
 
+/// What hangs off each relation (indexes, triggers, owned sequences), gathered in one pass
+/// over the catalog so that writing a file never scans every object again.
+#[derive(Default)]
+struct Attached<'a> {
+    indexes: BTreeMap<&'a QualifiedName, Vec<&'a Index>>,
+    triggers: BTreeMap<&'a QualifiedName, Vec<&'a Trigger>>,
+    sequences: BTreeMap<&'a QualifiedName, Vec<&'a Sequence>>,
+}
+
+impl<'a> Attached<'a> {
+    fn of(c: &'a Catalog) -> Self {
+        let mut a = Attached::default();
+        for i in c.indexes.values() {
+            a.indexes.entry(&i.table).or_default().push(i);
+        }
+        for t in c.triggers.values() {
+            a.triggers.entry(&t.table).or_default().push(t);
+        }
+        for s in c.sequences.values() {
+            if let Some((table, _)) = &s.owned_by {
+                a.sequences.entry(table).or_default().push(s);
+            }
+        }
+        a
+    }
+
+    fn indexes(&self, relation: &QualifiedName) -> &[&'a Index] {
+        self.indexes.get(relation).map_or(&[], Vec::as_slice)
+    }
+
+    fn triggers(&self, relation: &QualifiedName) -> &[&'a Trigger] {
+        self.triggers.get(relation).map_or(&[], Vec::as_slice)
+    }
+
+    fn sequences(&self, table: &QualifiedName) -> &[&'a Sequence] {
+        self.sequences.get(table).map_or(&[], Vec::as_slice)
+    }
+}
+
 /// Everything that goes into a table's file after its `CREATE TABLE`.
-fn table_attachments(c: &Catalog, t: &Table, out: &mut String) {
+fn table_attachments(c: &Catalog, a: &Attached<'_>, t: &Table, out: &mut String) {
     for k in t
         .constraints
         .values()
@@ -74,14 +113,10 @@ fn table_attachments(c: &Catalog, t: &Table, out: &mut String) {
     {
         out.push_str(&add_constraint(&t.name, k));
     }
-    for s in c
-        .sequences
-        .values()
-        .filter(|s| s.owned_by.as_ref().is_some_and(|(o, _)| *o == t.name))
-    {
+    for s in a.sequences(&t.name) {
         out.push_str(&sequence_owned_by(s));
     }
-    relation_attachments(c, &t.name, out);
+    relation_attachments(a, &t.name, out);
     out.push_str(&row_level_security(t));
     for p in c.policies_on(&t.name) {
         out.push_str(&policy(p));
@@ -92,21 +127,21 @@ fn table_attachments(c: &Catalog, t: &Table, out: &mut String) {
 }
 
 /// Indexes and triggers of a relation, with their annotations.
-fn relation_attachments(c: &Catalog, name: &QualifiedName, out: &mut String) {
-    for i in c.indexes_on(name) {
+fn relation_attachments(a: &Attached<'_>, name: &QualifiedName, out: &mut String) {
+    for i in a.indexes(name) {
         out.push_str(&index(i));
         out.push_str(&annotations(&Target::index(i), &i.meta));
     }
-    for t in c.triggers.values().filter(|t| t.table == *name) {
+    for t in a.triggers(name) {
         out.push_str(&trigger(t));
         out.push_str(&annotations(&Target::trigger(t), &t.meta));
     }
 }
 
-fn view_file(c: &Catalog, v: &View) -> String {
+fn view_file(a: &Attached<'_>, v: &View) -> String {
     let mut out = view(v);
     out.push_str(&annotations(&Target::view(v), &v.meta));
-    relation_attachments(c, &v.name, &mut out);
+    relation_attachments(a, &v.name, &mut out);
     out
 }
 
@@ -114,6 +149,7 @@ fn view_file(c: &Catalog, v: &View) -> String {
 pub fn files(c: &Catalog) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     let mut names = Names::default();
+    let attached = Attached::of(c);
     let mut schemas = String::new();
     for s in c.schemas.values() {
         schemas.push_str(&schema(s));
@@ -155,24 +191,20 @@ pub fn files(c: &Catalog) -> BTreeMap<String, String> {
                 Some(owner) => format!("-- owner: {owner}\n"),
                 None => String::new(),
             };
-            for s in c
-                .sequences
-                .values()
-                .filter(|s| s.owned_by.as_ref().is_some_and(|(o, _)| *o == t.name))
-            {
+            for s in attached.sequences(&t.name) {
                 text.push_str(&sequence(s));
                 text.push_str(&annotations(&Target::sequence(s), &s.meta));
             }
             text.push_str(&create_table(t, true));
-            table_attachments(c, t, &mut text);
+            table_attachments(c, &attached, t, &mut text);
             files.insert(names.file(dir, &t.name), text);
         }
     }
     for v in c.views.values() {
-        files.insert(names.file("views", &v.name), view_file(c, v));
+        files.insert(names.file("views", &v.name), view_file(&attached, v));
     }
     for v in c.materialized_views.values() {
-        files.insert(names.file("matviews", &v.name), view_file(c, v));
+        files.insert(names.file("matviews", &v.name), view_file(&attached, v));
     }
     let mut by_name: BTreeMap<&QualifiedName, String> = BTreeMap::new();
     for f in c.functions.values() {
