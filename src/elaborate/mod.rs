@@ -18,10 +18,13 @@
 //! - [`probe`]: which definitions are in doubt, the views that print them, settling.
 //! - [`session`]: the rolled-back transaction, batches under savepoints, reading back.
 //! - [`shadow`]: the scratch database when the target cannot be used.
+//! - [`star`]: a view's `SELECT *` expanded from the desired catalog, settled without the
+//!   server.
 
 pub mod probe;
 pub mod session;
 pub mod shadow;
+pub mod star;
 #[cfg(test)]
 mod tests;
 

@@ -2,13 +2,13 @@
 //!
 //! [`collect`] walks the desired catalog beside the live one. For each pair of definitions
 //! (a column default, a CHECK, a view query, …) it either finds them equal already, equal after
-//! [`normalize_expr`] (then the desired definition becomes the live one at once), or in doubt:
+//! [`equivalent`] (then the desired definition becomes the live one at once), or in doubt:
 //! then it makes a [`Probe`], two temporary views that make the server print both definitions
 //! the same way. [`settle`] replaces the desired definition by the live one for every probe
 //! whose two print-backs are identical.
 
 use crate::catalog::names::quote_ident;
-use crate::catalog::normalize::normalize_expr;
+use crate::catalog::normalize::equivalent;
 use crate::catalog::{Catalog, ConstraintKind, Expr, QualifiedName, TypeKind, View};
 
 /// Where a definition sits in a catalog.
@@ -152,6 +152,8 @@ pub struct Collected {
 
 struct Collector<'a> {
     default_schema: &'a str,
+    /// The desired catalog, read while walking (for a view's `*`).
+    desired: &'a Catalog,
     out: Collected,
     /// Settled by normalisation: applied after the walk.
     direct: Vec<Slot>,
@@ -174,7 +176,7 @@ impl Collector<'_> {
         if d == l {
             return;
         }
-        if normalize_expr(d, self.default_schema) == normalize_expr(l, self.default_schema) {
+        if equivalent(d, l, self.default_schema) {
             self.direct.push(slot);
             return;
         }
@@ -202,10 +204,9 @@ impl Collector<'_> {
         if d.query == l.query && d.column_names == l.column_names {
             return;
         }
-        if d.column_names == l.column_names
-            && normalize_expr(&d.query, self.default_schema)
-                == normalize_expr(&l.query, self.default_schema)
-        {
+        let expanded = super::star::expand_star(self.desired, d, &l.query, self.default_schema);
+        let ours = expanded.as_ref().unwrap_or(&d.query);
+        if d.column_names == l.column_names && equivalent(ours, &l.query, self.default_schema) {
             self.direct.push(slot);
             return;
         }
@@ -230,6 +231,7 @@ impl Collector<'_> {
 pub fn collect(desired: &mut Catalog, live: &Catalog, default_schema: &str) -> Collected {
     let mut c = Collector {
         default_schema,
+        desired: &*desired,
         out: Collected::default(),
         direct: Vec::new(),
     };
@@ -388,10 +390,12 @@ pub fn collect(desired: &mut Catalog, live: &Catalog, default_schema: &str) -> C
             c.view(Slot::MaterializedView(name.clone()), v, lv);
         }
     }
-    let direct = std::mem::take(&mut c.direct);
-    c.out.settled = direct.iter().filter(|s| settle(desired, live, s)).count();
-    c.out.settled += qualified_opclasses(desired, live);
-    c.out
+    let Collector {
+        mut out, direct, ..
+    } = c;
+    out.settled = direct.iter().filter(|s| settle(desired, live, s)).count();
+    out.settled += qualified_opclasses(desired, live);
+    out
 }
 
 /// `pg_get_indexdef` qualifies an operator class outside `pg_catalog` (`public.gin_trgm_ops`);

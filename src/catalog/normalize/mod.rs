@@ -36,6 +36,11 @@
 //!    (its control file sets one), that the desired side does not state is whatever the
 //!    database has; a policy role written `CURRENT_USER`, `CURRENT_ROLE` or `SESSION_USER` is
 //!    the role the database recorded when the policy was created.
+//! 8. [`tree`] (inside [`normalize_expr`]): constructs PostgreSQL's parse analysis rewrites
+//!    (`BETWEEN`, `IN (constants)`, an integer cast to a column's numeric type, a single
+//!    table's qualifiers in a view) are rewritten the same way.
+
+pub mod tree;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -279,34 +284,61 @@ pub fn unqualify(c: &mut Catalog, schema: &str) {
         .collect::<BTreeMap<_, _>>();
 }
 
-/// Rules 2 and 3 on one expression or query: rewrites its canonical text token by token and
-/// parses it again. An expression whose rewritten text does not parse is kept as it was.
+/// Rules 2, 3 and 8 on one expression or query: rewrites its canonical text token by token,
+/// parses it again and applies the tree rules. An expression whose rewritten text does not
+/// parse is kept as it was.
 pub fn normalize_expr(e: &Expr, schema: &str) -> Expr {
+    normalize_rewritten(e, rewrite_text(e, schema))
+}
+
+/// Whether two expressions or queries are equal once normalised ([`normalize_expr`]), without
+/// parsing them again when the token rules alone make their texts equal.
+pub fn equivalent(a: &Expr, b: &Expr, schema: &str) -> bool {
+    let (ta, tb) = (rewrite_text(a, schema), rewrite_text(b, schema));
+    ta == tb || normalize_rewritten(a, ta) == normalize_rewritten(b, tb)
+}
+
+/// Rules 2 and 3 on the canonical text.
+fn rewrite_text(e: &Expr, schema: &str) -> String {
+    strip_literal_casts(&unqualify_sql(e.sql(), schema))
+}
+
+/// Parses the rewritten text again (when the token rules changed it) and applies the tree
+/// rules.
+fn normalize_rewritten(e: &Expr, rewritten: String) -> Expr {
     let text = e.sql();
-    let rewritten = strip_literal_casts(&unqualify_sql(text, schema));
-    if rewritten == text {
-        return e.clone();
-    }
-    let is_statement = matches!(
-        e.node().node,
-        Some(
-            NodeEnum::SelectStmt(_)
-                | NodeEnum::InsertStmt(_)
-                | NodeEnum::UpdateStmt(_)
-                | NodeEnum::DeleteStmt(_)
-        )
-    );
-    let parsed = if is_statement {
-        pg_query::parse(&rewritten, 0)
-            .ok()
-            .and_then(|r| r.protobuf.stmts.into_iter().next())
-            .and_then(|s| s.stmt)
-            .and_then(|n| n.node)
-            .map(Expr::from_enum)
+    let original = e.node();
+    let mut node = if rewritten == text {
+        original
     } else {
-        parse_expr(&rewritten)
+        let is_statement = matches!(
+            original.node,
+            Some(
+                NodeEnum::SelectStmt(_)
+                    | NodeEnum::InsertStmt(_)
+                    | NodeEnum::UpdateStmt(_)
+                    | NodeEnum::DeleteStmt(_)
+            )
+        );
+        let parsed = if is_statement {
+            pg_query::parse(&rewritten, 0)
+                .ok()
+                .and_then(|r| r.protobuf.stmts.into_iter().next())
+                .and_then(|s| s.stmt)
+                .map(|n| *n)
+        } else {
+            parse_expr(&rewritten).map(|e| e.node())
+        };
+        match parsed {
+            Some(n) => n,
+            None => return e.clone(),
+        }
     };
-    parsed.unwrap_or_else(|| e.clone())
+    if tree::rewrite(&mut node) || rewritten != text {
+        Expr::new(node)
+    } else {
+        e.clone()
+    }
 }
 
 struct Tok<'a> {
