@@ -240,6 +240,30 @@ fn schema_plan(args: &[&str]) -> std::process::Output {
 }
 
 #[test]
+fn a_type_change_without_a_cast_is_refused_with_the_way_out() {
+    // bigint to timestamp: PostgreSQL has no cast, and only the user knows whether the
+    // numbers are seconds or milliseconds; the plan says so instead of a failing statement.
+    let dir = tempfile::tempdir().unwrap();
+    let (from, to) = (dir.path().join("from"), dir.path().join("to"));
+    for (d, ty) in [(&from, "bigint"), (&to, "timestamp")] {
+        std::fs::create_dir(d).unwrap();
+        std::fs::write(
+            d.join("t.sql"),
+            format!("create table t (id int primary key, at {ty});"),
+        )
+        .unwrap();
+    }
+    let out = schema_plan(&["--from", from.to_str().unwrap(), to.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no cast from bigint to timestamp without time zone")
+            && stderr.contains("USING"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn from_dir_plans_without_a_database() {
     let out = schema_plan(&["--from", "fixtures/as-documented", "schema"]);
     let stderr = String::from_utf8_lossy(&out.stderr);

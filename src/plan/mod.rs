@@ -11,6 +11,7 @@
 //! [`hazard`].
 
 pub mod backfill;
+mod casts;
 mod explain;
 pub mod file;
 pub mod hazard;
@@ -732,13 +733,14 @@ pub fn plan_changes(
             },
         )
     });
-    let unsupported: Vec<String> = changes
+    let mut unsupported: Vec<String> = changes
         .iter()
         .filter_map(|c| match c {
             Change::Unsupported { object, reason } => Some(format!("{object}: {reason}")),
             _ => None,
         })
         .collect();
+    unsupported.extend(casts::unconvertible(&changes));
     if !unsupported.is_empty() {
         return Err(PlanError::Unsupported(unsupported));
     }
