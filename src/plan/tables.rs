@@ -40,6 +40,19 @@ pub(super) fn ancestors<'a>(catalog: &'a Catalog, table: &QualifiedName) -> Vec<
     out
 }
 
+/// The partitions of a table in `catalog`, at every level, by name: `DROP TABLE` takes
+/// them along.
+pub(super) fn partitions<'a>(
+    catalog: &'a Catalog,
+    table: &QualifiedName,
+) -> Vec<&'a QualifiedName> {
+    catalog
+        .tables
+        .keys()
+        .filter(|t| ancestors(catalog, t).contains(&table))
+        .collect()
+}
+
 /// How many parents (partition parents or `INHERITS` parents) stand above a table in
 /// `catalog`: a new table is created after the tables it is a partition or child of.
 pub(super) fn creation_depth(catalog: &Catalog, table: &QualifiedName) -> usize {
@@ -254,6 +267,7 @@ mod tests {
         assert!(!out.contains(&Change::DropTable(name("p1"))), "{out:?}");
         assert!(out.contains(&Change::DropTable(name("p"))));
         assert!(rank.contains_key(&name("p")) && !rank.contains_key(&name("p1")));
+        assert_eq!(partitions(&current, &name("p")), vec![&name("p1")]);
     }
 
     #[test]

@@ -106,3 +106,21 @@ fn partitions_are_created_after_their_parent_whatever_their_names() {
         "{sql:#?}"
     );
 }
+
+#[test]
+fn a_dropped_partitioned_table_takes_its_partitions_and_says_so() {
+    let p = planned(
+        "create table p (a int) partition by list (a);
+         create table p1 partition of p for values in (1);",
+        "",
+    );
+    assert_eq!(p.steps.len(), 1, "{:#?}", p.steps);
+    assert_eq!(p.steps[0].sql, "DROP TABLE \"public\".\"p\";");
+    assert!(
+        p.steps[0].hazards[0]
+            .message
+            .ends_with("every row of table public.p is deleted, with its partitions public.p1"),
+        "{:?}",
+        p.steps[0].hazards
+    );
+}
