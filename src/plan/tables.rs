@@ -3,10 +3,11 @@
 //!
 //! - A partition goes with its partitioned table: the plan drops only the topmost dropped
 //!   table of a partition tree.
-//! - Dropped tables go referencing tables first. A foreign key to a partitioned table
-//!   depends on each of its partitions, and one on a partition belongs to its tree, so the
-//!   order is computed over partition trees. Keys on a cycle among dropped trees are dropped
-//!   first, since no order of `DROP TABLE` satisfies them.
+//! - Dropped tables go referencing tables first, and `INHERITS` children before their
+//!   parents. A foreign key to a partitioned table depends on each of its partitions, and one
+//!   on a partition belongs to its tree, so the order is computed over partition trees. Keys
+//!   on a cycle among dropped trees are dropped first, since no order of `DROP TABLE`
+//!   satisfies them.
 //! - An index using a dropped column (of its table or of a partitioned ancestor, whose
 //!   columns its partitions share) goes with the column: an index replaced on such a column
 //!   is only created, and index drops on such tables stay inside the apply transaction,
@@ -108,52 +109,93 @@ pub(super) fn settle_drops(
             other => other,
         })
         .collect();
-    // Foreign keys between dropped trees, referencing tree → referenced tree.
-    let mut graph: DiGraphMap<usize, ()> = DiGraphMap::new();
+    // Between dropped trees: foreign keys (referencing → referenced) and inheritance
+    // (child → parent), each edge meaning "dropped before".
     let trees: Vec<QualifiedName> = dropped.iter().filter(|t| tree(t) == **t).cloned().collect();
     let index: BTreeMap<&QualifiedName, usize> =
         trees.iter().enumerate().map(|(i, t)| (t, i)).collect();
+    let mut graph: DiGraphMap<usize, ()> = DiGraphMap::new();
     for i in 0..trees.len() {
         graph.add_node(i);
     }
     let mut keys: Vec<(usize, usize, QualifiedName, String)> = Vec::new();
+    let mut inherited: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (name, table) in &current.tables {
-        let from = tree(name);
-        let Some(&a) = index.get(&from) else { continue };
+        let Some(&a) = index.get(&tree(name)) else {
+            continue;
+        };
         for (cname, con) in &table.constraints {
             let ConstraintKind::ForeignKey { ref_table, .. } = &con.kind else {
                 continue;
             };
-            let Some(&b) = index.get(&tree(ref_table)) else {
-                continue;
-            };
-            if a != b {
-                graph.add_edge(a, b, ());
-                keys.push((a, b, name.clone(), cname.clone()));
+            match index.get(&tree(ref_table)) {
+                Some(&b) if a != b => {
+                    graph.add_edge(a, b, ());
+                    keys.push((a, b, name.clone(), cname.clone()));
+                }
+                _ => {}
+            }
+        }
+        for parent in &table.inherits {
+            match index.get(&tree(parent)) {
+                Some(&b) if a != b => {
+                    graph.add_edge(a, b, ());
+                    inherited.insert((a, b));
+                }
+                _ => {}
             }
         }
     }
-    // Strongly connected components come referenced first: reversed, referencing first.
-    let mut components = petgraph::algo::tarjan_scc(&graph);
-    components.reverse();
+    // Keys between trees of one strongly connected component cannot be satisfied by any
+    // order of DROP TABLE: they are dropped first, and no longer order the tables.
     let mut component_of = vec![0; trees.len()];
-    let mut rank = HashMap::new();
-    let mut next = 0;
-    for (ci, mut members) in components.into_iter().enumerate() {
-        members.sort_by(|x, y| trees[*x].cmp(&trees[*y]));
+    for (ci, members) in petgraph::algo::tarjan_scc(&graph).into_iter().enumerate() {
         for m in members {
             component_of[m] = ci;
-            rank.insert(trees[m].clone(), next);
-            next += 1;
         }
     }
+    let mut before: BTreeSet<(usize, usize)> = inherited;
     for (a, b, table, name) in keys {
-        let drop = Change::DropConstraint { table, name };
-        if component_of[a] == component_of[b] && !out.contains(&drop) {
-            out.push(drop);
+        if component_of[a] == component_of[b] {
+            let drop = Change::DropConstraint { table, name };
+            if !out.contains(&drop) {
+                out.push(drop);
+            }
+        } else {
+            before.insert((a, b));
         }
     }
+    let order = kahn(trees.len(), &before);
+    let rank = order
+        .into_iter()
+        .enumerate()
+        .map(|(r, i)| (trees[i].clone(), r))
+        .collect();
     (out, rank)
+}
+
+/// Nodes `0..n` ordered so that `a` comes before `b` for each edge `(a, b)`, ties (and any
+/// nodes left on a cycle) by number.
+fn kahn(n: usize, edges: &BTreeSet<(usize, usize)>) -> Vec<usize> {
+    let mut waiting = vec![0usize; n];
+    for &(_, b) in edges {
+        waiting[b] += 1;
+    }
+    let mut ready: BTreeSet<usize> = (0..n).filter(|i| waiting[*i] == 0).collect();
+    let mut out = Vec::with_capacity(n);
+    let mut done = vec![false; n];
+    while let Some(i) = ready.pop_first() {
+        done[i] = true;
+        out.push(i);
+        for &(_, b) in edges.range((i, 0)..=(i, usize::MAX)) {
+            waiting[b] -= 1;
+            if waiting[b] == 0 {
+                ready.insert(b);
+            }
+        }
+    }
+    out.extend((0..n).filter(|i| !done[*i]));
+    out
 }
 
 /// Columns the changes drop, by table.
@@ -301,6 +343,24 @@ mod tests {
             !out.iter()
                 .any(|c| matches!(c, Change::DropConstraint { table, .. } if *table == name("b")))
         );
+    }
+
+    #[test]
+    fn inheriting_tables_are_dropped_before_their_parents_even_on_a_key_cycle() {
+        // z inherits a, and a references z: the key goes first, then z, then a.
+        let current = catalog(
+            "create table a (id int primary key, z_id int);
+             create table z (extra int) inherits (a);
+             alter table z add primary key (id);
+             alter table a add constraint a_z_fkey foreign key (z_id) references z;",
+        );
+        let changes = vec![Change::DropTable(name("a")), Change::DropTable(name("z"))];
+        let (out, rank) = settle_drops(changes, &current);
+        assert!(rank[&name("z")] < rank[&name("a")], "{rank:?}");
+        assert!(out.contains(&Change::DropConstraint {
+            table: name("a"),
+            name: "a_z_fkey".to_owned()
+        }));
     }
 
     #[test]
