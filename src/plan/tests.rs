@@ -105,6 +105,13 @@ fn partitions_are_created_after_their_parent_whatever_their_names() {
         sql[0].contains("\"Zed\" (") && sql[1].contains("PARTITION OF"),
         "{sql:#?}"
     );
+    assert!(
+        p.steps[1]
+            .why
+            .contains("; after public.\"Zed\", of which it is a partition ["),
+        "{}",
+        p.steps[1].why
+    );
 }
 
 #[test]
@@ -116,6 +123,11 @@ fn a_dropped_partitioned_table_takes_its_partitions_and_says_so() {
     );
     assert_eq!(p.steps.len(), 1, "{:#?}", p.steps);
     assert_eq!(p.steps[0].sql, "DROP TABLE \"public\".\"p\";");
+    assert!(
+        p.steps[0].why.contains("; its partitions go with it ["),
+        "{}",
+        p.steps[0].why
+    );
     assert!(
         p.steps[0].hazards[0]
             .message
