@@ -211,23 +211,28 @@ fn dropped_partition_trees_tied_by_foreign_keys_round_trip() {
 
 #[test]
 fn partition_indexes_taken_by_a_column_or_a_parent_index_round_trip() {
-    // p1's own index on id goes with the column id; q1's own index matches the index q
-    // gains, which PostgreSQL would attach instead of building: both are dropped inside the
-    // transaction, before the column drop and the new parent index.
+    // p1's own index on id goes with the column id: dropped inside the transaction, before
+    // the column. q1's own unique index matches the index q gains: PostgreSQL adopts it
+    // instead of building a copy, so it is not dropped. q1's other index does not match: it
+    // is dropped inside the transaction, before q's new index could adopt anything.
     let p = pair(
         "create table p (id int, foo text) partition by list (foo);
          create table p1 partition of p for values in ('a');
          create unique index p1_local on p1 (foo, id);
          create table q (id int, foo text) partition by list (foo);
          create table q1 partition of q for values in ('a');
-         create unique index q1_foo_id_idx on q1 (foo, id);",
+         create unique index q1_foo_id_idx on q1 (foo, id);
+         create index q1_id on q1 (id);",
         "create table p (foo text) partition by list (foo);
          create table p1 partition of p for values in ('a');
          create table q (id int, foo text) partition by list (foo);
          create table q1 partition of q for values in ('a');
          create unique index q_unique on q (foo, id);",
     );
-    assert!(p.steps.iter().all(|s| s.transactional), "{}", describe(&p));
+    let sql = describe(&p);
+    assert!(p.steps.iter().all(|s| s.transactional), "{sql}");
+    assert!(!sql.contains("q1_foo_id_idx"), "{sql}");
+    assert!(sql.contains("DROP INDEX \"public\".\"q1_id\""), "{sql}");
 }
 
 fn schema_plan(args: &[&str]) -> std::process::Output {

@@ -748,6 +748,7 @@ pub fn plan_changes(
     let changes = rebuild_policies(changes, current, desired);
     let changes = release_sequences_first(changes);
     let (changes, drop_ranks) = tables::settle_drops(changes, current);
+    let changes = tables::keep_adopted_indexes(changes, current, desired);
     let current_ranks = ranks(&current_graph);
     let desired_ranks = ranks(&desired_graph);
     let mut keyed: Vec<(SortKey, Change)> = changes

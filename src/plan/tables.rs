@@ -12,15 +12,18 @@
 //!   columns its partitions share) goes with the column: an index replaced on such a column
 //!   is only created, and index drops on such tables stay inside the apply transaction,
 //!   before the column drop.
-//! - A partition's own index is dropped inside the transaction when an index is built on a
-//!   partitioned ancestor in the same plan: otherwise PostgreSQL would attach the old index
-//!   to the new one, and a later `DROP INDEX` would fail.
+//! - A partition's own index that matches an index built on a partitioned ancestor in the
+//!   same plan is adopted by it (PostgreSQL attaches it instead of building a copy): it is
+//!   not dropped. Any other index drop on such a partition stays inside the transaction,
+//!   before the new index, so that PostgreSQL cannot attach it and a later `DROP INDEX`
+//!   cannot fail.
 //! - New tables are created parents first (partitions and `INHERITS` children after).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use petgraph::graphmap::DiGraphMap;
 
+use crate::catalog::build::partition_index::IndexShape;
 use crate::catalog::{Catalog, ConstraintKind, Index, QualifiedName};
 use crate::diff::Change;
 
@@ -196,6 +199,63 @@ fn kahn(n: usize, edges: &BTreeSet<(usize, usize)>) -> Vec<usize> {
     }
     out.extend((0..n).filter(|i| !done[*i]));
     out
+}
+
+/// The changes without the drops of partition indexes that a new index on a partitioned
+/// ancestor adopts: PostgreSQL attaches a partition's matching index instead of building a
+/// copy, and the attached index then belongs to the parent's, as the copy does on the
+/// desired side (where it is not listed). Dropping it would fail once it is attached, and
+/// dropping it first would only make PostgreSQL build the same index again.
+pub(super) fn keep_adopted_indexes(
+    changes: Vec<Change>,
+    current: &Catalog,
+    desired: &Catalog,
+) -> Vec<Change> {
+    let new_parent_indexes: Vec<(&QualifiedName, IndexShape)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateIndex(i) | Change::ReplaceIndex { to: i, .. } => Some(i),
+            _ => None,
+        })
+        .filter(|i| {
+            current
+                .tables
+                .get(&i.table)
+                .is_some_and(|t| t.partition_by.is_some())
+        })
+        .map(|i| (&i.table, IndexShape::of_index(i)))
+        .collect();
+    if new_parent_indexes.is_empty() {
+        return changes;
+    }
+    // Each new parent index adopts at most one index of each partition.
+    let mut taken: BTreeSet<(usize, QualifiedName)> = BTreeSet::new();
+    let mut adopted: BTreeSet<QualifiedName> = BTreeSet::new();
+    for c in &changes {
+        let Change::DropIndex(i) = c else { continue };
+        if desired.relation(&i.name).is_some() {
+            continue;
+        }
+        let (before, after) = (ancestors(current, &i.table), ancestors(desired, &i.table));
+        let shape = IndexShape::of_index(i);
+        let adopter = new_parent_indexes
+            .iter()
+            .enumerate()
+            .position(|(n, (t, s))| {
+                before.contains(t)
+                    && after.contains(t)
+                    && *s == shape
+                    && !taken.contains(&(n, i.table.clone()))
+            });
+        if let Some(n) = adopter {
+            taken.insert((n, i.table.clone()));
+            adopted.insert(i.name.clone());
+        }
+    }
+    changes
+        .into_iter()
+        .filter(|c| !matches!(c, Change::DropIndex(i) if adopted.contains(&i.name)))
+        .collect()
 }
 
 /// Columns the changes drop, by table.
@@ -408,6 +468,35 @@ mod tests {
         ))];
         let in_tx = index_drops_in_transaction(&changes, &current);
         assert_eq!(in_tx.into_iter().collect::<Vec<_>>(), vec![name("p1")]);
+    }
+
+    #[test]
+    fn a_matching_partition_index_is_adopted_by_the_new_parent_index_not_dropped() {
+        let current = catalog(
+            "create table p (a int, b int) partition by list (a);
+             create table p1 partition of p for values in (1);
+             create unique index p1_a_b on p1 (a, b);
+             create index p1_b on p1 (b);",
+        );
+        let desired = catalog(
+            "create table p (a int, b int) partition by list (a);
+             create table p1 partition of p for values in (1);
+             create unique index p_a_b on p (a, b);",
+        );
+        let changes = vec![
+            Change::DropIndex(Box::new(current.indexes[&name("p1_a_b")].clone())),
+            Change::DropIndex(Box::new(current.indexes[&name("p1_b")].clone())),
+            Change::CreateIndex(Box::new(desired.indexes[&name("p_a_b")].clone())),
+        ];
+        let out = keep_adopted_indexes(changes, &current, &desired);
+        let dropped: Vec<&QualifiedName> = out
+            .iter()
+            .filter_map(|c| match c {
+                Change::DropIndex(i) => Some(&i.name),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(dropped, vec![&name("p1_b")]);
     }
 
     #[test]
