@@ -353,12 +353,18 @@ impl<'a> Explainer<'a> {
             }
             Change::DropTable(t) => {
                 let readers = self.planned(view_readers(self.current_graph, t));
-                if readers.is_empty() {
-                    "dropped after the views, functions, foreign keys and indexes that use it"
+                let mut why = if readers.is_empty() {
+                    "dropped after the views, functions, foreign keys and indexes that use it, and the tables that reference it"
                         .to_owned()
                 } else {
                     format!("dropped after {}, which read it", list(&readers))
+                };
+                if self.current.tables.values().any(|p| {
+                    p.partition_of.as_ref().is_some_and(|(parent, _)| parent == t)
+                }) {
+                    why.push_str("; its partitions go with it");
                 }
+                why
             }
             Change::DropSequence(_) | Change::DropType(_) => {
                 "dropped after the tables and columns that used it".to_owned()
@@ -397,6 +403,9 @@ impl<'a> Explainer<'a> {
                 let mut why = "created before the views, indexes and policies on it; its foreign keys are added once every table exists".to_owned();
                 if let Some(cycle) = self.cycle_through(&t.name) {
                     why.push_str(&format!(" (it is part of the foreign-key cycle {cycle})"));
+                }
+                if let Some((parent, _)) = &t.partition_of {
+                    why.push_str(&format!("; after {parent}, of which it is a partition"));
                 }
                 why
             }

@@ -328,9 +328,16 @@ pub fn hazards(
     };
     match change {
         Change::DropTable(t) => {
+            let parts = super::tables::partitions(current, t);
+            let with = if parts.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
+                format!(", with its partitions {}", names.join(", "))
+            };
             out.push(Hazard::new(
                 H::DataLoss,
-                format!("every row of table {t} is deleted"),
+                format!("every row of table {t} is deleted{with}"),
             ));
         }
         Change::DropColumn { table, column } => {

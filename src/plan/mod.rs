@@ -11,10 +11,12 @@
 //! [`hazard`].
 
 pub mod backfill;
+mod casts;
 mod explain;
 pub mod file;
 pub mod hazard;
 pub mod sql;
+mod tables;
 #[cfg(test)]
 mod tests;
 
@@ -344,6 +346,15 @@ fn expand_rebuilds(
                     rebuild.entry(d.clone()).or_insert_with(|| {
                         format!("{d} depends on {}, which is recreated", v.name)
                     });
+                }
+            }
+            // A view that stays (or reads something else now) cannot outlive a table it
+            // reads: it is dropped before the table and created again.
+            Change::DropTable(table) => {
+                for d in view_dependents(graph, table, None) {
+                    rebuild
+                        .entry(d.clone())
+                        .or_insert_with(|| format!("{d} reads {table}, which is dropped"));
                 }
             }
             Change::AlterColumnType { table, column, .. }
@@ -722,43 +733,43 @@ pub fn plan_changes(
             },
         )
     });
-    let unsupported: Vec<String> = changes
+    let mut unsupported: Vec<String> = changes
         .iter()
         .filter_map(|c| match c {
             Change::Unsupported { object, reason } => Some(format!("{object}: {reason}")),
             _ => None,
         })
         .collect();
+    unsupported.extend(casts::unconvertible(&changes));
     if !unsupported.is_empty() {
         return Err(PlanError::Unsupported(unsupported));
     }
     let (changes, rebuild) = expand_rebuilds(changes, current, desired, &current_graph);
     let changes = rebuild_policies(changes, current, desired);
     let changes = release_sequences_first(changes);
+    let (changes, drop_ranks) = tables::settle_drops(changes, current);
+    let changes = tables::keep_adopted_indexes(changes, current, desired);
     let current_ranks = ranks(&current_graph);
     let desired_ranks = ranks(&desired_graph);
     let mut keyed: Vec<(SortKey, Change)> = changes
         .into_iter()
         .map(|c| {
             let p = phase(&c, current, desired);
-            let rank = match ranked_name(&c) {
-                Some(n) if p <= 10 => usize::MAX - current_ranks.get(&n).copied().unwrap_or(0),
-                Some(n) => desired_ranks.get(&n).copied().unwrap_or(0),
-                None => 0,
+            let rank = match (&c, ranked_name(&c)) {
+                (Change::DropTable(t), _) => drop_ranks.get(t).copied().unwrap_or(0),
+                (Change::CreateTable(t), _) => tables::creation_depth(desired, &t.name),
+                (_, Some(n)) if p <= 10 => usize::MAX - current_ranks.get(&n).copied().unwrap_or(0),
+                (_, Some(n)) => desired_ranks.get(&n).copied().unwrap_or(0),
+                (_, None) => 0,
             };
             ((order(&c, p), rank, objects(&c)), c)
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    // Tables losing columns: an index dropped CONCURRENTLY after the transaction would already
-    // be gone with a column it uses, so their indexes are dropped inside it, before the columns.
-    let losing_columns: BTreeSet<QualifiedName> = keyed
-        .iter()
-        .filter_map(|(_, c)| match c {
-            Change::DropColumn { table, .. } => Some(table.clone()),
-            _ => None,
-        })
-        .collect();
+    // Tables losing columns (and their partitions), and partitions whose parent gains an
+    // index: their index drops stay inside the transaction (see `tables`).
+    let drops_in_transaction =
+        tables::index_drops_in_transaction(keyed.iter().map(|(_, c)| c), current);
     // Tables a new foreign key references: their new unique indexes must exist when the key
     // is added inside the transaction, so they are not built CONCURRENTLY after it.
     let referenced: BTreeSet<QualifiedName> = keyed
@@ -812,7 +823,7 @@ pub fn plan_changes(
                 plain(&i.table)
                     && desired.tables.contains_key(&i.table)
                     && !name_reused(&i.name)
-                    && !losing_columns.contains(&i.table)
+                    && !drops_in_transaction.contains(&i.table)
             }
             Change::ReplaceIndex { to, .. } => plain(&to.table),
             _ => false,

@@ -73,3 +73,66 @@ fn a_renamed_table_is_an_existing_table() {
     let add = find("ADD COLUMN");
     assert_eq!(add.hazards[0].kind.name(), "needs-backfill");
 }
+
+#[test]
+fn a_view_over_a_dropped_table_is_dropped_before_it_and_created_again() {
+    // CREATE OR REPLACE VIEW after the new table would come too late: DROP TABLE refuses
+    // while the view still reads the old table.
+    let p = planned(
+        "create table old_t (id int); create view v as select id from old_t;",
+        "create table new_t (id int); create view v as select id from new_t;",
+    );
+    let sql: Vec<&str> = p.steps.iter().map(|s| s.sql.as_str()).collect();
+    let at = |prefix: &str| {
+        sql.iter()
+            .position(|s| s.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in {sql:#?}"))
+    };
+    assert!(at("DROP VIEW") < at("DROP TABLE"), "{sql:#?}");
+    assert!(at("CREATE TABLE") < at("CREATE VIEW"), "{sql:#?}");
+    assert!(!sql.iter().any(|s| s.starts_with("CREATE OR REPLACE")));
+}
+
+#[test]
+fn partitions_are_created_after_their_parent_whatever_their_names() {
+    let p = planned(
+        "",
+        "create table \"Zed\" (a int) partition by list (a);
+         create table \"A_1\" partition of \"Zed\" for values in (1);",
+    );
+    let sql: Vec<&str> = p.steps.iter().map(|s| s.sql.as_str()).collect();
+    assert!(
+        sql[0].contains("\"Zed\" (") && sql[1].contains("PARTITION OF"),
+        "{sql:#?}"
+    );
+    assert!(
+        p.steps[1]
+            .why
+            .contains("; after public.\"Zed\", of which it is a partition ["),
+        "{}",
+        p.steps[1].why
+    );
+}
+
+#[test]
+fn a_dropped_partitioned_table_takes_its_partitions_and_says_so() {
+    let p = planned(
+        "create table p (a int) partition by list (a);
+         create table p1 partition of p for values in (1);",
+        "",
+    );
+    assert_eq!(p.steps.len(), 1, "{:#?}", p.steps);
+    assert_eq!(p.steps[0].sql, "DROP TABLE \"public\".\"p\";");
+    assert!(
+        p.steps[0].why.contains("; its partitions go with it ["),
+        "{}",
+        p.steps[0].why
+    );
+    assert!(
+        p.steps[0].hazards[0]
+            .message
+            .ends_with("every row of table public.p is deleted, with its partitions public.p1"),
+        "{:?}",
+        p.steps[0].hazards
+    );
+}
