@@ -2750,4 +2750,4 @@ fn other_name(node: &NodeEnum) -> String {
 mod tests;
 
 mod operator;
-mod partition_index;
+pub(crate) mod partition_index;

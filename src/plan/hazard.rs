@@ -333,6 +333,16 @@ pub fn hazards(
                 format!("every row of table {t} is deleted"),
             ));
         }
+        Change::AttachPartition {
+            parent,
+            child,
+            bound,
+        } => out.extend(super::partition::attach_hazards(
+            current, parent, child, bound,
+        )),
+        Change::DetachPartition { parent, child } => {
+            out.extend(super::partition::detach_hazards(parent, child));
+        }
         Change::DropColumn { table, column } => {
             out.push(Hazard::new(
                 H::DataLoss,

@@ -14,6 +14,7 @@ pub mod backfill;
 mod explain;
 pub mod file;
 pub mod hazard;
+mod partition;
 pub mod sql;
 #[cfg(test)]
 mod tests;
@@ -180,6 +181,10 @@ fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
         // A dropped table takes its own constraints along; it goes before the keys of other
         // tables that its foreign keys need.
         Change::DropTable(_) => 3,
+        // Detached before the parent or the table itself changes; attached once both are as
+        // desired (columns included: a partition has exactly its parent's).
+        Change::DetachPartition { .. } => 2,
+        Change::AttachPartition { .. } => 18,
         Change::DropIndex(_) => 5,
         Change::DropColumn { .. } => 6,
         // Sequences, types, extensions and schemas go once the tables, routines and views no
@@ -317,8 +322,16 @@ fn expand_rebuilds(
     current: &Catalog,
     desired: &Catalog,
     graph: &DepGraph,
+    recreated_tables: &BTreeMap<QualifiedName, String>,
 ) -> (Vec<Change>, BTreeMap<QualifiedName, String>) {
     let mut rebuild: BTreeMap<QualifiedName, String> = BTreeMap::new();
+    for t in recreated_tables.keys() {
+        for d in view_dependents(graph, t, None) {
+            rebuild
+                .entry(d.clone())
+                .or_insert_with(|| format!("{d} reads {t}, which is dropped and created again"));
+        }
+    }
     for c in &changes {
         match c {
             Change::ReplaceView {
@@ -732,7 +745,9 @@ pub fn plan_changes(
     if !unsupported.is_empty() {
         return Err(PlanError::Unsupported(unsupported));
     }
-    let (changes, rebuild) = expand_rebuilds(changes, current, desired, &current_graph);
+    let parts = crate::diff::partition::partitioning(current, desired, &opts.diff);
+    let (changes, rebuild) =
+        expand_rebuilds(changes, current, desired, &current_graph, &parts.recreated);
     let changes = rebuild_policies(changes, current, desired);
     let changes = release_sequences_first(changes);
     let current_ranks = ranks(&current_graph);
@@ -742,6 +757,10 @@ pub fn plan_changes(
         .map(|c| {
             let p = phase(&c, current, desired);
             let rank = match ranked_name(&c) {
+                // A partitioned table before its partitions.
+                None if matches!(c, Change::CreateTable(_)) => {
+                    partition::depth(desired, &c.object())
+                }
                 Some(n) if p <= 10 => usize::MAX - current_ranks.get(&n).copied().unwrap_or(0),
                 Some(n) => desired_ranks.get(&n).copied().unwrap_or(0),
                 None => 0,
@@ -786,8 +805,10 @@ pub fn plan_changes(
     for (_, change) in &keyed {
         // CONCURRENTLY only on plain tables that exist on both sides: PostgreSQL refuses it
         // on a partitioned table (whose index is built or dropped on every partition at once).
+        // Nor on a table created again by the plan (empty, and new in the transaction).
         let plain = |t: &QualifiedName| {
             existed(t)
+                && !parts.is_recreated(t)
                 && current
                     .tables
                     .get(t)
@@ -813,6 +834,7 @@ pub fn plan_changes(
                     && desired.tables.contains_key(&i.table)
                     && !name_reused(&i.name)
                     && !losing_columns.contains(&i.table)
+                    && !parts.is_attached(&i.table)
             }
             Change::ReplaceIndex { to, .. } => plain(&to.table),
             _ => false,
@@ -850,6 +872,13 @@ pub fn plan_changes(
         }
         if let Change::DropPolicy { table, name } = change {
             replacement_policies(&mut hz, table, name, &keyed);
+        }
+        if let Change::DropTable(t) = change
+            && let Some(message) = partition::recreated_loss(&parts, current, t)
+        {
+            for h in hz.iter_mut().filter(|h| h.kind == HazardKind::DataLoss) {
+                h.message.clone_from(&message);
+            }
         }
         if let Change::AddColumn { table, column } = change {
             // A renamed table exists under its old name: the hazard model sees the new one.
