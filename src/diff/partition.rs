@@ -53,6 +53,40 @@ pub fn same_bound(a: &str, b: &str) -> bool {
     a == b || bare_literals(a) == bare_literals(b)
 }
 
+/// A partition key (`LIST (lower((name)::text))`) without what PostgreSQL adds when it prints
+/// one back: casts (`::text`), parentheses, double quotes, spaces and letter case.
+fn key_shape(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut chars = key.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == ':' && chars.peek() == Some(&':') {
+            chars.next();
+            // The type name: words, dots, quotes, spaces between words (`character varying`).
+            while let Some(&n) = chars.peek() {
+                if n.is_alphanumeric() || matches!(n, '_' | '.' | '"' | ' ') {
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            continue;
+        }
+        if !matches!(c, '(' | ')' | '"') && !c.is_whitespace() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Whether two `PARTITION BY` clauses are the same key (see [`key_shape`]).
+pub fn same_partition_key(a: Option<&String>, b: Option<&String>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(x), Some(y)) => x == y || key_shape(x) == key_shape(y),
+        _ => false,
+    }
+}
+
 /// Whether two `PARTITION OF` clauses (parent and bound) are the same.
 pub fn same_partition_of(
     a: Option<&(QualifiedName, String)>,
@@ -90,7 +124,7 @@ pub fn partitioning(current: &Catalog, desired: &Catalog, opts: &DiffOptions) ->
         .collect();
     let mut recreated: BTreeMap<QualifiedName, String> = BTreeMap::new();
     for (o, n) in &both {
-        if o.partition_by != n.partition_by {
+        if !same_partition_key(o.partition_by.as_ref(), n.partition_by.as_ref()) {
             let what = match (&o.partition_by, &n.partition_by) {
                 (None, Some(k)) => format!("it becomes partitioned (PARTITION BY {k})"),
                 (Some(_), None) => "it stops being partitioned".to_owned(),
@@ -227,5 +261,98 @@ pub fn compared_columns(
             effective_columns(current, old),
             effective_columns(desired, new),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::Project;
+
+    fn cat(sql: &str) -> Catalog {
+        Project::from_sql(sql, &[]).catalog
+    }
+
+    fn decided(current: &str, desired: &str) -> Partitioning {
+        partitioning(&cat(current), &cat(desired), &DiffOptions::default())
+    }
+
+    fn q(name: &str) -> QualifiedName {
+        QualifiedName::new("public", name)
+    }
+
+    #[test]
+    fn keys_printed_back_with_casts_are_the_same_key() {
+        let k = |s: &str| Some(s.to_owned());
+        assert!(same_partition_key(
+            k("LIST (lower(name))").as_ref(),
+            k("LIST (lower((name)::text))").as_ref()
+        ));
+        assert!(same_partition_key(
+            k("RANGE (\"At\")").as_ref(),
+            k("RANGE (\"At\")").as_ref()
+        ));
+        assert!(!same_partition_key(
+            k("RANGE (a)").as_ref(),
+            k("RANGE (b)").as_ref()
+        ));
+        assert!(!same_partition_key(
+            k("RANGE (a)").as_ref(),
+            k("LIST (a)").as_ref()
+        ));
+        assert!(!same_partition_key(k("LIST (a)").as_ref(), None));
+    }
+
+    #[test]
+    fn a_changed_key_recreates_the_table_and_its_partitions_and_future_partitions() {
+        let p = decided(
+            "create table t (a int, b int) partition by list (a);
+             create table t1 partition of t for values in (1);
+             create table t11 (a int, b int);
+             create table s (a int, b int);",
+            "create table t (a int, b int) partition by list (b);
+             create table t1 partition of t for values in (1);
+             create table s partition of t for values in (2);
+             create table t11 (a int, b int);",
+        );
+        let names: Vec<&str> = p.recreated.keys().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["s", "t", "t1"]);
+        assert!(p.recreated[&q("t")].contains("its partition key changes"));
+        assert!(p.recreated[&q("t1")].contains("public.t is created again"));
+        assert!(p.recreated[&q("s")].contains("becomes a partition of public.t"));
+        assert!(p.attached.is_empty() && p.detached.is_empty());
+    }
+
+    #[test]
+    fn moves_between_parents_keep_the_table() {
+        let p = decided(
+            "create table a (k int) partition by list (k);
+             create table b (k int) partition by list (k);
+             create table p1 partition of a for values in (1);
+             create table p2 (k int);",
+            "create table a (k int) partition by list (k);
+             create table b (k int) partition by list (k);
+             create table p1 partition of b for values in (1);
+             create table p2 partition of a for values in (2);",
+        );
+        assert!(p.recreated.is_empty());
+        assert_eq!(
+            p.detached.into_iter().collect::<Vec<_>>(),
+            [(q("p1"), q("a"))]
+        );
+        let attached: Vec<(QualifiedName, QualifiedName)> =
+            p.attached.into_iter().map(|(c, p, _)| (c, p)).collect();
+        assert_eq!(attached, [(q("p1"), q("b")), (q("p2"), q("a"))]);
+    }
+
+    #[test]
+    fn a_partition_of_a_dropped_parent_is_created_again() {
+        let p = decided(
+            "create table old (k int) partition by list (k);
+             create table p1 partition of old for values in (1);",
+            "create table new (k int) partition by list (k);
+             create table p1 partition of new for values in (1);",
+        );
+        assert!(p.recreated[&q("p1")].contains("public.old is dropped"));
     }
 }
