@@ -873,12 +873,8 @@ pub fn plan_changes(
         if let Change::DropPolicy { table, name } = change {
             replacement_policies(&mut hz, table, name, &keyed);
         }
-        if let Change::DropTable(t) = change
-            && let Some(message) = partition::recreated_loss(&parts, current, t)
-        {
-            for h in hz.iter_mut().filter(|h| h.kind == HazardKind::DataLoss) {
-                h.message.clone_from(&message);
-            }
+        if let Change::DropTable(t) = change {
+            partition::table_loss(&mut hz, &parts, current, t);
         }
         if let Change::AddColumn { table, column } = change {
             // A renamed table exists under its old name: the hazard model sees the new one.
@@ -902,7 +898,10 @@ pub fn plan_changes(
         }
         let transactional = statements.iter().all(|s| s.transactional);
         let objects = objects(change);
-        let why = explainer.why(change, phase(change, current, desired), concurrent);
+        let mut why = explainer.why(change, phase(change, current, desired), concurrent);
+        if let Some(w) = partition::recreated_why(&parts, change) {
+            why = format!("{w}; {why}");
+        }
         if transactional {
             let sql: Vec<String> = statements.into_iter().map(|s| s.sql).collect();
             steps.push(Step {

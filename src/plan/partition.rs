@@ -81,32 +81,66 @@ pub(super) fn detach_hazards(parent: &QualifiedName, child: &QualifiedName) -> V
     }]
 }
 
-/// The `data-loss` message of `DROP TABLE` for a table that the plan creates again, naming the
-/// partitions that go with it.
-pub(super) fn recreated_loss(
-    parts: &Partitioning,
-    current: &Catalog,
-    table: &QualifiedName,
-) -> Option<String> {
-    let reason = parts.recreated.get(table)?;
-    let mut partitions = Vec::new();
+/// Every partition under `table` in `current`, depth first.
+fn partitions_under(current: &Catalog, table: &QualifiedName) -> Vec<String> {
+    let mut out = Vec::new();
     let mut stack = vec![table.clone()];
     while let Some(p) = stack.pop() {
         for t in current.tables.values() {
-            if t.partition_of.as_ref().is_some_and(|(q, _)| *q == p) && partitions.len() < 1000 {
-                partitions.push(t.name.to_string());
+            if t.partition_of.as_ref().is_some_and(|(q, _)| *q == p) && out.len() < 1000 {
+                out.push(t.name.to_string());
                 stack.push(t.name.clone());
             }
         }
     }
+    out
+}
+
+/// Makes the `data-loss` hazard of `DROP TABLE table` say which partitions go with it and,
+/// for a table the plan creates again, that and why.
+pub(super) fn table_loss(
+    hazards: &mut [Hazard],
+    parts: &Partitioning,
+    current: &Catalog,
+    table: &QualifiedName,
+) {
+    let partitions = partitions_under(current, table);
     let with = if partitions.is_empty() {
         String::new()
     } else {
         format!(" with its partitions {}", partitions.join(", "))
     };
-    Some(format!(
-        "table {table}{with} is dropped and created again ({reason}): every row of it is lost; its indexes, triggers, policies, the foreign keys that reference it and the views that read it are created again around it"
-    ))
+    let message = match parts.recreated.get(table) {
+        Some(reason) => format!(
+            "table {table}{with} is dropped and created again ({reason}): every row of it is lost; its indexes, triggers, policies, the foreign keys that reference it and the views that read it are created again around it"
+        ),
+        None if !partitions.is_empty() => {
+            format!("every row of table {table}{with} is deleted")
+        }
+        None => return,
+    };
+    for h in hazards
+        .iter_mut()
+        .filter(|h| h.kind == HazardKind::DataLoss)
+    {
+        h.message.clone_from(&message);
+    }
+}
+
+/// The first words of the `why` of a step about a table the plan creates again.
+pub(super) fn recreated_why(parts: &Partitioning, change: &crate::diff::Change) -> Option<String> {
+    use crate::diff::Change;
+    match change {
+        Change::DropTable(t) => parts
+            .recreated
+            .get(t)
+            .map(|r| format!("dropped to be created again because {r}")),
+        Change::CreateTable(t) => parts
+            .recreated
+            .get(&t.name)
+            .map(|r| format!("created again because {r}")),
+        _ => None,
+    }
 }
 
 /// How many partitioned tables a table of `desired` is under (0 for one that is no partition),
@@ -337,6 +371,28 @@ mod tests {
                     .contains("it leaves the partitioned table public.m")
         }));
         at(&indexed, "CREATE TABLE \"public\".\"m_1\" (");
+    }
+
+    #[test]
+    fn a_dropped_partitioned_table_names_its_partitions_and_a_recreated_one_says_why() {
+        let p = planned(
+            "create table old (k int) partition by list (k);
+             create table old_1 partition of old for values in (1);
+             create table t (k int);",
+            "create table t (k int) partition by list (k);",
+        );
+        let old = &p.steps[at(&p, "DROP TABLE \"public\".\"old\"")];
+        assert_eq!(
+            old.hazards[0].message,
+            "every row of table public.old with its partitions public.old_1 is deleted"
+        );
+        let t = &p.steps[at(&p, "DROP TABLE \"public\".\"t\"")];
+        assert!(
+            t.why
+                .starts_with("dropped to be created again because it becomes partitioned"),
+            "{}",
+            t.why
+        );
     }
 
     #[test]
