@@ -112,7 +112,7 @@ pub(super) fn table_loss(
     };
     let message = match parts.recreated.get(table) {
         Some(reason) => format!(
-            "table {table}{with} is dropped and created again ({reason}): every row of it is lost; its indexes, triggers, policies, the foreign keys that reference it and the views that read it are created again around it"
+            "table {table}{with} is dropped and created again ({reason}): every row of it is lost; its indexes, triggers, policies and the views that read it are created again around it, and the foreign keys that reference it are added back (validating them fails, changing nothing, while rows still reference lost rows)"
         ),
         None if !partitions.is_empty() => {
             format!("every row of table {table}{with} is deleted")
