@@ -960,14 +960,14 @@ impl Differ<'_> {
     fn alter_table(&mut self, old: &Table, new: &Table) {
         let Table {
             name,
-            columns,
+            columns: _, // compared as PostgreSQL has them (`compared_columns`)
             constraints,
             rls_enabled,
             rls_forced,
             rls_span: _, // source position
             unlogged,
-            partition_by,
-            partition_of,
+            partition_by: _, // decided by `partitioning` (table created again)
+            partition_of: _, // decided by `partitioning` (attached, detached)
             inherits,
             options,
             external_owner: _, // only meaningful for external tables, which are never planned
@@ -981,7 +981,6 @@ impl Differ<'_> {
         };
         // A changed PARTITION BY makes the table one that is created again (`partitioning`);
         // a changed PARTITION OF, one that is detached and/or attached.
-        let _ = (partition_by, partition_of);
         let detach =
             self.parts
                 .detached
@@ -1008,7 +1007,6 @@ impl Differ<'_> {
         }
         // Columns: by name, so column order never matters; a partition's are compared as
         // PostgreSQL has them (`compared_columns`).
-        let _ = columns;
         let (old_columns, columns) = compared_columns(self.current, self.desired, old, new);
         let old_column = |n: &str| old_columns.iter().find(|c| c.name == n);
         for c in &old_columns {
