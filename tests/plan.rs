@@ -568,3 +568,100 @@ fn a_read_only_target_elaborates_in_a_shadow() {
     let p = plan(&current, &elaborated, &PlanOptions::default()).unwrap();
     assert!(p.steps.is_empty(), "{}", describe(&p));
 }
+
+/// Loads `base`, plans `desired`, applies, plans again (empty) and returns the connection.
+fn applied(base: &str, desired: &str) -> (Plan, Client) {
+    let (_, mut client) = fresh_database("plan_partition");
+    client.batch_execute(base).unwrap();
+    let desired = Project::from_sql(desired, &[]).catalog;
+    let p = round_trip(&mut client, &desired);
+    (p, client)
+}
+
+fn count(client: &mut Client, sql: &str) -> i64 {
+    client.query_one(sql, &[]).unwrap().get(0)
+}
+
+#[test]
+fn partition_moves_keep_their_rows() {
+    // m_1's bound grows (detach, attach again), s becomes a partition (attach), m_old stops
+    // being one (detach): the rows stay where they are.
+    let base = "create table m (id int, at date not null) partition by range (at);
+        create table m_1 partition of m for values from ('2024-01-01') to ('2024-07-01');
+        create table m_old partition of m for values from ('2023-01-01') to ('2024-01-01');
+        create table s (id int, at date not null);
+        insert into m values (1, '2024-02-01'), (2, '2023-05-01');
+        insert into s values (3, '2024-08-01');";
+    let desired = "create table m (id int, at date not null) partition by range (at);
+        create table m_1 partition of m for values from ('2024-01-01') to ('2024-08-01');
+        create table m_old (id int, at date not null);
+        create table s partition of m for values from ('2024-08-01') to ('2025-01-01');";
+    let (p, mut client) = applied(base, desired);
+    let sql = describe(&p);
+    for expected in [
+        "ALTER TABLE \"public\".\"m\" DETACH PARTITION \"public\".\"m_1\";",
+        "ALTER TABLE \"public\".\"m\" ATTACH PARTITION \"public\".\"m_1\" FOR VALUES FROM ('2024-01-01') TO ('2024-08-01');",
+        "ALTER TABLE \"public\".\"m\" DETACH PARTITION \"public\".\"m_old\";",
+        "ALTER TABLE \"public\".\"m\" ATTACH PARTITION \"public\".\"s\" FOR VALUES FROM ('2024-08-01') TO ('2025-01-01');",
+    ] {
+        assert!(sql.contains(expected), "{sql}");
+    }
+    assert!(!sql.contains("DROP TABLE"), "{sql}");
+    let attach = p
+        .steps
+        .iter()
+        .find(|s| s.sql.contains("ATTACH PARTITION \"public\".\"s\""))
+        .unwrap();
+    assert!(attach.hazards.iter().any(|h| {
+        h.kind.name() == "validation-scan"
+            && h.message
+                .contains("SHARE UPDATE EXCLUSIVE lock on public.m")
+    }));
+    assert_eq!(count(&mut client, "select count(*) from m"), 2);
+    assert_eq!(count(&mut client, "select count(*) from m_1"), 1);
+    assert_eq!(count(&mut client, "select count(*) from m_old"), 1);
+    assert_eq!(count(&mut client, "select count(*) from m where id = 3"), 1);
+}
+
+#[test]
+fn a_table_that_becomes_partitioned_is_created_again_around_its_dependents() {
+    let base = "create table t (id serial, k text not null, note text);
+        create view v as select id, k from t;
+        create materialized view mv as select k, count(*) as n from t group by k;
+        create index mv_k on mv (k);
+        create table c (id int, k text, unique (id, k));
+        alter table c add foreign key (id, k) references c (id, k);
+        insert into t (k) values ('a'), ('a'), ('b');";
+    let desired = "create table t (id serial, k text not null, note text, unique (id, k)) partition by list (k);
+        create table t_a partition of t for values in ('a');
+        create table t_rest partition of t default;
+        create view v as select id, k from t;
+        create materialized view mv as select k, count(*) as n from t group by k;
+        create index mv_k on mv (k);
+        create table c (id int, k text, unique (id, k));
+        alter table c add foreign key (id, k) references t (id, k);";
+    let (p, mut client) = applied(base, desired);
+    let drop = p
+        .steps
+        .iter()
+        .find(|s| s.sql == "DROP TABLE \"public\".\"t\";")
+        .unwrap_or_else(|| panic!("{}", describe(&p)));
+    assert!(drop.hazards.iter().any(|h| {
+        h.kind.name() == "data-loss"
+            && h.message
+                .contains("table public.t is dropped and created again")
+            && h.message.contains("every row of it is lost")
+    }));
+    // The rows are gone, the sequence kept its position, the views are back.
+    assert_eq!(count(&mut client, "select count(*) from t"), 0);
+    client
+        .batch_execute("insert into t (k) values ('a'), ('z')")
+        .unwrap();
+    assert_eq!(count(&mut client, "select max(id)::bigint from t"), 5);
+    assert_eq!(count(&mut client, "select count(*) from t_rest"), 1);
+    assert_eq!(count(&mut client, "select count(*) from v"), 2);
+    client
+        .batch_execute("refresh materialized view mv")
+        .unwrap();
+    assert_eq!(count(&mut client, "select count(*) from mv"), 2);
+}

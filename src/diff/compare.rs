@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::partition::{Partitioning, compared_columns, partitioning};
 use super::{
     AttributeChange, Change, DiffOptions, DomainChange, EnumPosition, ObjectRef, RenameKind,
 };
@@ -84,10 +85,14 @@ struct Differ<'a> {
     /// Materialized views dropped and created again: their indexes come back with them.
     replaced_matviews: BTreeSet<QualifiedName>,
     graphs: Option<(DepGraph, DepGraph)>,
+    /// Tables dropped and created again, attached or detached because their partitioning
+    /// changes.
+    parts: Partitioning,
 }
 
 pub(super) fn diff(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> Vec<Change> {
     let (current, renames) = apply_renames(current, desired, opts);
+    let parts = partitioning(&current, desired, opts);
     let mut d = Differ {
         opts,
         current: &current,
@@ -95,6 +100,7 @@ pub(super) fn diff(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> 
         out: renames,
         replaced_matviews: BTreeSet::new(),
         graphs: None,
+        parts,
     };
     d.schemas();
     d.extensions();
@@ -489,6 +495,22 @@ impl Differ<'_> {
         self.desired.externals.contains_key(name) || self.current.externals.contains_key(name)
     }
 
+    /// Whether a table of the current side is a partition of a table that is dropped and created
+    /// again, or (when it is created again itself) of one that is dropped: `DROP TABLE` of the
+    /// parent takes it along.
+    fn goes_with_parent(&self, t: &Table) -> bool {
+        t.partition_of.as_ref().is_some_and(|(p, _)| {
+            self.parts.is_recreated(p)
+                || (self.parts.is_recreated(&t.name) && self.parent_dropped(p))
+        })
+    }
+
+    /// Whether a table's children (indexes, triggers, policies) are dropped with it and created
+    /// again from the desired state.
+    fn recreated(&self, table: &QualifiedName) -> bool {
+        self.parts.is_recreated(table)
+    }
+
     /// Whether a table or materialized view is dropped by this diff (its children go with it).
     fn parent_dropped(&self, table: &QualifiedName) -> bool {
         let existed = self.current.tables.contains_key(table)
@@ -786,7 +808,33 @@ impl Differ<'_> {
                             .get(t)
                             .is_none_or(|t| t.column(c).is_none())
                     }) => {}
+                // One owned by a table that is dropped and created again goes with it.
+                (Some(o), None) if o.owned_by.as_ref().is_some_and(|(t, _)| self.recreated(t)) => {}
                 (Some(_), None) => self.push(Change::DropSequence(name.clone())),
+                // One that stays, owned by a table that is dropped and created again, is
+                // released before the drop (which would take it along, and its position with
+                // it) and given to the desired column afterwards.
+                (Some(o), Some(n))
+                    if o.owned_by.as_ref().is_some_and(|(t, _)| self.recreated(t)) =>
+                {
+                    let mut released = without_meta(o);
+                    released.owned_by = None;
+                    self.push(Change::AlterSequence {
+                        from: Box::new(without_meta(o)),
+                        to: Box::new(released.clone()),
+                    });
+                    let mut to = without_meta(n);
+                    if to.start.is_none() {
+                        to.start.clone_from(&o.start);
+                    }
+                    if to != released {
+                        self.push(Change::AlterSequence {
+                            from: Box::new(released),
+                            to: Box::new(to),
+                        });
+                    }
+                    self.meta(&target, &o.meta, &n.meta);
+                }
                 (Some(o), Some(n)) => {
                     let Sequence {
                         name: _,
@@ -832,7 +880,30 @@ impl Differ<'_> {
             }
             match (old, new) {
                 (None, Some(t)) => self.create_table(t),
-                (Some(_), None) => self.push(Change::DropTable(name.clone())),
+                (Some(o), None) => {
+                    if !self.goes_with_parent(o) {
+                        self.push(Change::DropTable(name.clone()));
+                    }
+                }
+                (Some(o), Some(n)) if self.parts.is_recreated(name) => {
+                    // Its foreign keys to other tables created again go first, or dropping
+                    // those would fail.
+                    for c in o.constraints.values() {
+                        if let ConstraintKind::ForeignKey { ref_table, .. } = &c.kind
+                            && ref_table != name
+                            && self.recreated(ref_table)
+                        {
+                            self.push(Change::DropConstraint {
+                                table: name.clone(),
+                                name: c.name.clone(),
+                            });
+                        }
+                    }
+                    if !self.goes_with_parent(o) {
+                        self.push(Change::DropTable(name.clone()));
+                    }
+                    self.create_table(n);
+                }
                 (Some(o), Some(n)) => self.alter_table(o, n),
                 (None, None) => {}
             }
@@ -889,14 +960,14 @@ impl Differ<'_> {
     fn alter_table(&mut self, old: &Table, new: &Table) {
         let Table {
             name,
-            columns,
+            columns: _, // compared as PostgreSQL has them (`compared_columns`)
             constraints,
             rls_enabled,
             rls_forced,
             rls_span: _, // source position
             unlogged,
-            partition_by,
-            partition_of,
+            partition_by: _, // decided by `partitioning` (table created again)
+            partition_of: _, // decided by `partitioning` (attached, detached)
             inherits,
             options,
             external_owner: _, // only meaningful for external tables, which are never planned
@@ -908,26 +979,46 @@ impl Differ<'_> {
                 "{what} changed; recreate the table by hand (the tool does not move data)"
             ),
         };
-        if old.partition_by != *partition_by {
-            self.push(unsupported("PARTITION BY"));
-        }
-        if old.partition_of != *partition_of {
-            self.push(unsupported("PARTITION OF (parent or bounds)"));
-        }
+        // A changed PARTITION BY makes the table one that is created again (`partitioning`);
+        // a changed PARTITION OF, one that is detached and/or attached.
+        let detach =
+            self.parts
+                .detached
+                .iter()
+                .filter(|(c, _)| c == name)
+                .map(|(child, parent)| Change::DetachPartition {
+                    parent: parent.clone(),
+                    child: child.clone(),
+                });
+        let attach = self
+            .parts
+            .attached
+            .iter()
+            .filter(|(c, _, _)| c == name)
+            .map(|(child, parent, bound)| Change::AttachPartition {
+                parent: parent.clone(),
+                child: child.clone(),
+                bound: bound.clone(),
+            });
+        let moves: Vec<Change> = detach.chain(attach).collect();
+        self.out.extend(moves);
         if old.inherits != *inherits {
             self.push(unsupported("INHERITS"));
         }
-        // Columns: by name, so column order never matters.
-        for c in &old.columns {
-            if new.column(&c.name).is_none() {
+        // Columns: by name, so column order never matters; a partition's are compared as
+        // PostgreSQL has them (`compared_columns`).
+        let (old_columns, columns) = compared_columns(self.current, self.desired, old, new);
+        let old_column = |n: &str| old_columns.iter().find(|c| c.name == n);
+        for c in &old_columns {
+            if !columns.iter().any(|d| d.name == c.name) {
                 self.push(Change::DropColumn {
                     table: name.clone(),
                     column: c.name.clone(),
                 });
             }
         }
-        for c in columns {
-            match old.column(&c.name) {
+        for c in &columns {
+            match old_column(&c.name) {
                 Some(o) => self.alter_column(name, o, c),
                 None => {
                     let mut added = c.clone();
@@ -981,9 +1072,13 @@ impl Differ<'_> {
                         not_valid,
                         span: _, // source position
                     } = c;
+                    // A foreign key to a table that is dropped and created again goes before
+                    // it and comes back after it.
+                    let to_recreated = matches!(kind, ConstraintKind::ForeignKey { ref_table, .. } if self.recreated(ref_table));
                     if o.kind != *kind
                         || o.deferrable != *deferrable
                         || o.initially_deferred != *initially_deferred
+                        || to_recreated
                     {
                         self.push(Change::DropConstraint {
                             table: name.clone(),
@@ -1250,6 +1345,7 @@ impl Differ<'_> {
                 && !self.is_external(&i.table)
                 && !self.parent_dropped(&i.table)
                 && !self.replaced_matviews.contains(&i.table)
+                && !self.recreated(&i.table)
         };
         let mut taken = BTreeSet::new();
         let mut out = Vec::new();
@@ -1298,14 +1394,29 @@ impl Differ<'_> {
             match (old, new) {
                 (None, Some(i)) => self.create_index(i),
                 (Some(i), None) => {
-                    if !self.parent_dropped(&i.table) && !self.replaced_matviews.contains(&i.table)
+                    if !self.parent_dropped(&i.table)
+                        && !self.replaced_matviews.contains(&i.table)
+                        && !self.recreated(&i.table)
                     {
                         let dropped = without_meta(i);
                         self.push(Change::DropIndex(Box::new(dropped)));
                     }
                 }
                 (Some(o), Some(n)) => {
-                    if self.replaced_matviews.contains(&n.table) {
+                    // An index whose table is dropped (or created again) goes with it, even
+                    // when the desired state gives its name to an index of another table.
+                    if self.replaced_matviews.contains(&n.table)
+                        || self.recreated(&n.table)
+                        || self.recreated(&o.table)
+                        || (o.table != n.table && self.parent_dropped(&o.table))
+                    {
+                        self.create_index(n);
+                        continue;
+                    }
+                    if self.adopted_on_attach(o) {
+                        // ATTACH PARTITION would make it the parent's: it is dropped before and
+                        // built again after, as the partition's own.
+                        self.push(Change::DropIndex(Box::new(without_meta(o))));
                         self.create_index(n);
                         continue;
                     }
@@ -1342,6 +1453,24 @@ impl Differ<'_> {
                 (None, None) => {}
             }
         }
+    }
+
+    /// Whether an index of the current side is on a table the plan attaches as a partition
+    /// and has the shape of an index of the desired parent: `ATTACH PARTITION` would adopt it
+    /// (it would belong to the parent's index from then on).
+    fn adopted_on_attach(&self, i: &Index) -> bool {
+        use crate::catalog::build::partition_index::IndexShape;
+        let shape = IndexShape::of_index(i);
+        self.parts
+            .attached
+            .iter()
+            .filter(|(child, _, _)| *child == i.table)
+            .any(|(_, parent, _)| {
+                self.desired
+                    .indexes
+                    .values()
+                    .any(|p| &p.table == parent && IndexShape::of_index(p) == shape)
+            })
     }
 
     fn create_index(&mut self, i: &Index) {
@@ -1437,10 +1566,11 @@ impl Differ<'_> {
             match (old, new) {
                 (None, Some(t)) => self.create_trigger(t),
                 (Some(_), None) => {
-                    if !self.parent_dropped(table) {
+                    if !self.parent_dropped(table) && !self.recreated(table) {
                         self.push(drop);
                     }
                 }
+                (Some(_), Some(n)) if self.recreated(table) => self.create_trigger(n),
                 (Some(o), Some(n)) => {
                     let Trigger {
                         name: _,
@@ -1491,8 +1621,9 @@ impl Differ<'_> {
             }
             match (old, new) {
                 (None, Some(p)) => self.create_policy(p),
+                (Some(_), Some(n)) if self.recreated(table) => self.create_policy(n),
                 (Some(_), None) => {
-                    if !self.parent_dropped(table) {
+                    if !self.parent_dropped(table) && !self.recreated(table) {
                         self.push(Change::DropPolicy {
                             table: table.clone(),
                             name: pname.clone(),

@@ -63,6 +63,8 @@ impl Change {
             Change::RenameConstraint { .. } => "rename-constraint",
             Change::CreateTable(_) => "create-table",
             Change::DropTable(_) => "drop-table",
+            Change::AttachPartition { .. } => "attach-partition",
+            Change::DetachPartition { .. } => "detach-partition",
             Change::AddColumn { .. } => "add-column",
             Change::DropColumn { .. } => "drop-column",
             Change::AlterColumnType { .. } => "alter-column-type",
@@ -130,6 +132,8 @@ impl Change {
             }
             Change::CreateTable(t) => ObjectRef::Table(t.name.clone()),
             Change::DropTable(t)
+            | Change::AttachPartition { child: t, .. }
+            | Change::DetachPartition { child: t, .. }
             | Change::SetLogged { table: t, .. }
             | Change::SetTableOptions { table: t, .. }
             | Change::SetRowSecurity { table: t, .. }
@@ -224,6 +228,10 @@ impl fmt::Display for Change {
             | Change::DropColumn { .. }
             | Change::DropConstraint { .. } => write!(f, "drop {obj}"),
             Change::DropIndex(i) => write!(f, "drop {obj} on {}", i.table),
+            Change::AttachPartition { parent, bound, .. } => {
+                write!(f, "attach {obj} to {parent} {bound}")
+            }
+            Change::DetachPartition { parent, .. } => write!(f, "detach {obj} from {parent}"),
             Change::AlterExtension {
                 version, schema, ..
             } => write!(f, "alter {obj}: version {version:?}, schema {schema:?}"),

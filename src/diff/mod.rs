@@ -18,6 +18,7 @@
 mod compare;
 pub(crate) use compare::identity_changes;
 mod display;
+pub mod partition;
 mod references;
 #[cfg(test)]
 mod tests;
@@ -252,6 +253,24 @@ pub enum Change {
     CreateTable(Box<Table>),
     /// `DROP TABLE`.
     DropTable(QualifiedName),
+    /// `ALTER TABLE parent ATTACH PARTITION child FOR VALUES …`: an existing table becomes a
+    /// partition and keeps its rows (PostgreSQL scans them for the bound).
+    AttachPartition {
+        /// The partitioned table.
+        parent: QualifiedName,
+        /// The table attached.
+        child: QualifiedName,
+        /// The bound (`FOR VALUES …` or `DEFAULT`).
+        bound: String,
+    },
+    /// `ALTER TABLE parent DETACH PARTITION child`: a partition becomes a table of its own and
+    /// keeps its rows.
+    DetachPartition {
+        /// The partitioned table.
+        parent: QualifiedName,
+        /// The partition detached.
+        child: QualifiedName,
+    },
     /// `ALTER TABLE … ADD COLUMN`.
     AddColumn {
         /// Table.
@@ -532,7 +551,7 @@ pub enum Change {
         owner: String,
     },
     /// A difference PostgreSQL cannot apply in place and the tool does not plan (an enum
-    /// label removed or reordered, a partitioning scheme changed, …): the planner reports it
+    /// label removed or reordered, a table's inheritance changed, …): the planner reports it
     /// as an error.
     Unsupported {
         /// Object.

@@ -351,6 +351,12 @@ impl<'a> Explainer<'a> {
                     )
                 }
             }
+            Change::DetachPartition { parent, .. } => format!(
+                "detached from {parent} before the tables and columns change, keeping its rows"
+            ),
+            Change::AttachPartition { parent, .. } => format!(
+                "attached to {parent} once both tables have their desired columns, keeping its rows"
+            ),
             Change::DropTable(t) => {
                 let readers = self.planned(view_readers(self.current_graph, t));
                 let mut why = if readers.is_empty() {

@@ -327,18 +327,20 @@ pub fn hazards(
         )
     };
     match change {
-        Change::DropTable(t) => {
-            let parts = super::tables::partitions(current, t);
-            let with = if parts.is_empty() {
-                String::new()
-            } else {
-                let names: Vec<String> = parts.iter().map(|p| p.to_string()).collect();
-                format!(", with its partitions {}", names.join(", "))
-            };
-            out.push(Hazard::new(
-                H::DataLoss,
-                format!("every row of table {t} is deleted{with}"),
-            ));
+        // The partitions that go with it are named by `partition::table_loss`.
+        Change::DropTable(t) => out.push(Hazard::new(
+            H::DataLoss,
+            format!("every row of table {t} is deleted"),
+        )),
+        Change::AttachPartition {
+            parent,
+            child,
+            bound,
+        } => out.extend(super::partition::attach_hazards(
+            current, parent, child, bound,
+        )),
+        Change::DetachPartition { parent, child } => {
+            out.extend(super::partition::detach_hazards(parent, child));
         }
         Change::DropColumn { table, column } => {
             out.push(Hazard::new(

@@ -15,6 +15,7 @@ mod casts;
 mod explain;
 pub mod file;
 pub mod hazard;
+mod partition;
 pub mod sql;
 mod tables;
 #[cfg(test)]
@@ -182,6 +183,10 @@ fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
         // A dropped table takes its own constraints along; it goes before the keys of other
         // tables that its foreign keys need.
         Change::DropTable(_) => 3,
+        // Detached before the parent or the table itself changes; attached once both are as
+        // desired (columns included: a partition has exactly its parent's).
+        Change::DetachPartition { .. } => 2,
+        Change::AttachPartition { .. } => 18,
         Change::DropIndex(_) => 5,
         Change::DropColumn { .. } => 6,
         // Sequences, types, extensions and schemas go once the tables, routines and views no
@@ -319,8 +324,16 @@ fn expand_rebuilds(
     current: &Catalog,
     desired: &Catalog,
     graph: &DepGraph,
+    recreated_tables: &BTreeMap<QualifiedName, String>,
 ) -> (Vec<Change>, BTreeMap<QualifiedName, String>) {
     let mut rebuild: BTreeMap<QualifiedName, String> = BTreeMap::new();
+    for t in recreated_tables.keys() {
+        for d in view_dependents(graph, t, None) {
+            rebuild
+                .entry(d.clone())
+                .or_insert_with(|| format!("{d} reads {t}, which is dropped and created again"));
+        }
+    }
     for c in &changes {
         match c {
             Change::ReplaceView {
@@ -744,7 +757,9 @@ pub fn plan_changes(
     if !unsupported.is_empty() {
         return Err(PlanError::Unsupported(unsupported));
     }
-    let (changes, rebuild) = expand_rebuilds(changes, current, desired, &current_graph);
+    let parts = crate::diff::partition::partitioning(current, desired, &opts.diff);
+    let (changes, rebuild) =
+        expand_rebuilds(changes, current, desired, &current_graph, &parts.recreated);
     let changes = rebuild_policies(changes, current, desired);
     let changes = release_sequences_first(changes);
     let (changes, drop_ranks) = tables::settle_drops(changes, current);
@@ -797,8 +812,10 @@ pub fn plan_changes(
     for (_, change) in &keyed {
         // CONCURRENTLY only on plain tables that exist on both sides: PostgreSQL refuses it
         // on a partitioned table (whose index is built or dropped on every partition at once).
+        // Nor on a table created again by the plan (empty, and new in the transaction).
         let plain = |t: &QualifiedName| {
             existed(t)
+                && !parts.is_recreated(t)
                 && current
                     .tables
                     .get(t)
@@ -824,6 +841,7 @@ pub fn plan_changes(
                     && desired.tables.contains_key(&i.table)
                     && !name_reused(&i.name)
                     && !drops_in_transaction.contains(&i.table)
+                    && !parts.is_attached(&i.table)
             }
             Change::ReplaceIndex { to, .. } => plain(&to.table),
             _ => false,
@@ -862,6 +880,9 @@ pub fn plan_changes(
         if let Change::DropPolicy { table, name } = change {
             replacement_policies(&mut hz, table, name, &keyed);
         }
+        if let Change::DropTable(t) = change {
+            partition::table_loss(&mut hz, &parts, current, t);
+        }
         if let Change::AddColumn { table, column } = change {
             // A renamed table exists under its old name: the hazard model sees the new one.
             hz.retain(|h| h.kind != HazardKind::NeedsBackfill);
@@ -884,7 +905,10 @@ pub fn plan_changes(
         }
         let transactional = statements.iter().all(|s| s.transactional);
         let objects = objects(change);
-        let why = explainer.why(change, phase(change, current, desired), concurrent);
+        let mut why = explainer.why(change, phase(change, current, desired), concurrent);
+        if let Some(w) = partition::recreated_why(&parts, change) {
+            why = format!("{w}; {why}");
+        }
         if transactional {
             let sql: Vec<String> = statements.into_iter().map(|s| s.sql).collect();
             steps.push(Step {

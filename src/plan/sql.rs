@@ -320,6 +320,14 @@ pub fn render(
         ))],
         Change::CreateTable(t) => vec![tx(ddl::create_table(t, false))],
         Change::DropTable(t) => vec![tx(format!("DROP TABLE {};", qualified(t)))],
+        Change::AttachPartition {
+            parent,
+            child,
+            bound,
+        } => vec![tx(super::partition::attach_sql(parent, child, bound))],
+        Change::DetachPartition { parent, child } => {
+            vec![tx(super::partition::detach_sql(parent, child))]
+        }
         Change::AddColumn { table, column } => vec![tx(format!(
             "{} ADD COLUMN {};",
             alter_table(table),

@@ -131,7 +131,7 @@ fn a_dropped_partitioned_table_takes_its_partitions_and_says_so() {
     assert!(
         p.steps[0].hazards[0]
             .message
-            .ends_with("every row of table public.p is deleted, with its partitions public.p1"),
+            .ends_with("every row of table public.p with its partitions public.p1 is deleted"),
         "{:?}",
         p.steps[0].hazards
     );

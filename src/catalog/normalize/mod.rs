@@ -482,7 +482,7 @@ fn midnight_as_date(literal: &str) -> String {
 
 /// Every string literal that spells a number or boolean as that constant (partition bounds:
 /// PostgreSQL prints `IN (1)` as `IN ('1')`), and midnight timestamps as dates.
-fn bare_literals(sql: &str) -> String {
+pub(crate) fn bare_literals(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut copied = 0;
     for t in tokens(sql).iter().filter(|t| t.kind == Token::Sconst) {
