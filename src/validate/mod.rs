@@ -1,0 +1,293 @@
+//! `schema-plan --validate`: proves a plan on a copy before it is applied.
+//!
+//! In a scratch database ([`scratch`]: an embedded throwaway cluster, or a temporary database
+//! on a `--dev-url` server, of the target's major version) the target's schema is restored from
+//! its introspected catalog ([`copy`], roles it names created `NOLOGIN` when missing), a few
+//! rows per table are copied from the target ([`sample`]), the plan is applied by the real
+//! executor ([`crate::apply::execute`], every hazard allowed: it is a copy), the copy is
+//! planned again against the desired state (which must give no steps), and every sampled row
+//! is looked for ([`survive`]). The target is only read. Row data is never printed: server
+//! messages are quoted without their `DETAIL`, which may hold values.
+
+pub mod copy;
+pub mod report;
+pub mod sample;
+pub mod scratch;
+pub mod survive;
+
+use std::time::{Duration, Instant};
+
+use postgres::Client;
+
+use crate::apply::{ExecError, Interrupt, Settings, StepRecord, execute};
+use crate::catalog::Catalog;
+use crate::elaborate::Shadow;
+use crate::plan::Plan;
+use crate::plan::hazard::HazardKind;
+
+pub use survive::TableOutcome;
+
+/// Why validation could not be carried out (as opposed to a plan that failed it).
+#[derive(Debug, thiserror::Error)]
+pub enum ValidateError {
+    /// The scratch server's major version is not the target's.
+    #[error(
+        "the scratch PostgreSQL is version {scratch} but the target is version {target}: use --dev-url with a server of version {target}"
+    )]
+    Version {
+        /// Target's major version.
+        target: u32,
+        /// Scratch server's major version.
+        scratch: u32,
+    },
+    /// The scratch database could not be created or reached.
+    #[error("cannot set up the scratch database: {0}")]
+    Scratch(String),
+    /// A query on the target or the copy failed.
+    #[error("validation query failed: {0}")]
+    Query(String),
+    /// Planning the copy again failed.
+    #[error("planning the copy again failed: {0}")]
+    Replan(String),
+}
+
+impl ValidateError {
+    pub(crate) fn query(e: postgres::Error) -> ValidateError {
+        ValidateError::Query(server_message(&e))
+    }
+}
+
+/// A server error's message and SQLSTATE, without `DETAIL` (which may quote row values).
+pub fn server_message(e: &postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => {
+            let mut m = format!("{} (SQLSTATE {})", db.message(), db.code().code());
+            if let Some(h) = db.hint() {
+                m.push_str(&format!("; hint: {h}"));
+            }
+            m
+        }
+        None => chain(e),
+    }
+}
+
+/// An error and its sources on one line.
+pub(crate) fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// How to validate.
+#[derive(Clone, Debug)]
+pub struct ValidateOptions {
+    /// Where the scratch database is created.
+    pub scratch: Shadow,
+    /// Rows sampled per table (before the rows their foreign keys need).
+    pub rows_per_table: usize,
+}
+
+/// A step that failed on the copy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedStep {
+    /// 1-based step number.
+    pub step: usize,
+    /// Its SQL.
+    pub sql: String,
+    /// The server's message (without `DETAIL`).
+    pub error: String,
+}
+
+/// A step the copy still needs after the plan ran.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Remaining {
+    /// Its SQL.
+    pub sql: String,
+    /// Objects it is about.
+    pub objects: Vec<String>,
+}
+
+/// The outcome of a validation.
+#[derive(Clone, Debug, Default)]
+pub struct Validation {
+    /// Where the copy was made.
+    pub server: String,
+    /// Steps applied (all of them when none failed).
+    pub applied: usize,
+    /// The step that failed, if one did.
+    pub failed: Option<FailedStep>,
+    /// Steps a new plan of the copy still has (must be none).
+    pub remaining: Vec<Remaining>,
+    /// What became of each sampled table's rows (empty when a step failed).
+    pub tables: Vec<TableOutcome>,
+    /// Objects named by a step with a reported `data-loss` hazard: lost or changed rows of
+    /// these tables are expected.
+    pub explained: Vec<String>,
+    /// Objects named by any step (`schema.table.column` for column changes and data steps):
+    /// changed values in these columns are expected.
+    pub touched: Vec<String>,
+    /// What the copy could not reproduce (rejected statements, unreadable tables, …).
+    pub notes: Vec<String>,
+    /// Wall time of the whole validation.
+    pub elapsed: Duration,
+}
+
+impl Validation {
+    /// Whether an outcome is what the plan said it would do: rows lost or changed in a table
+    /// a reported data-loss step names, or values changed only in columns a step changes (a
+    /// type change, a data step).
+    pub fn is_explained(&self, t: &TableOutcome) -> bool {
+        let name = t.table.to_string();
+        let data_loss = self
+            .explained
+            .iter()
+            .any(|o| *o == name || o.strip_prefix(&name).is_some_and(|r| r.starts_with('.')));
+        if data_loss {
+            return true;
+        }
+        t.lost == 0
+            && t.changed_columns.iter().all(|c| {
+                let column = format!("{name}.{}", crate::catalog::names::display_ident(c));
+                let plain = format!("{name}.{c}");
+                self.touched.iter().any(|o| *o == column || *o == plain)
+            })
+    }
+
+    /// Tables whose rows were lost or changed without a data-loss hazard saying so.
+    pub fn unexplained(&self) -> Vec<&TableOutcome> {
+        self.tables
+            .iter()
+            .filter(|t| !t.dropped && (t.lost > 0 || t.changed > 0) && !self.is_explained(t))
+            .collect()
+    }
+
+    /// Whether the plan passed: every step applied, nothing left to plan, no row lost
+    /// unexpectedly.
+    pub fn ok(&self) -> bool {
+        self.failed.is_none() && self.remaining.is_empty() && self.unexplained().is_empty()
+    }
+
+    /// Sampled rows in the tables that still exist, and how many of them survived unchanged.
+    pub fn rows(&self) -> (usize, usize, usize) {
+        let kept: Vec<&TableOutcome> = self.tables.iter().filter(|t| !t.dropped).collect();
+        let rows = kept.iter().map(|t| t.rows).sum();
+        let survived = kept.iter().map(|t| t.rows - t.lost).sum();
+        (rows, survived, kept.len())
+    }
+}
+
+/// Plans the copy again: the steps a plan of the copy against the desired state has, and the
+/// copy's catalog as read for it.
+pub type Replan<'a> = dyn FnMut(&mut Client) -> Result<(Plan, Catalog), String> + 'a;
+
+/// Validates `plan` (computed against `current`, the catalog read from `target`) on a copy.
+pub fn validate(
+    target: &mut Client,
+    current: &Catalog,
+    plan: &Plan,
+    opts: &ValidateOptions,
+    replan: &mut Replan<'_>,
+) -> Result<Validation, ValidateError> {
+    let started = Instant::now();
+    let mut v = Validation {
+        explained: plan
+            .steps
+            .iter()
+            .filter(|s| s.hazards.iter().any(|h| h.kind == HazardKind::DataLoss))
+            .flat_map(|s| s.objects.iter().cloned())
+            .collect(),
+        touched: plan
+            .steps
+            .iter()
+            .flat_map(|s| s.objects.iter().cloned())
+            .collect(),
+        ..Validation::default()
+    };
+    let major = scratch::major_version(target).map_err(ValidateError::query)?;
+    let mut scratch = scratch::Scratch::create(&opts.scratch, major)?;
+    v.server = scratch.description.clone();
+    let mut copy = scratch.connect()?;
+    let created = copy::create_roles(&mut copy, &copy::roles(current), &mut v.notes)?;
+    if scratch.shared_server() {
+        scratch.created_roles = created;
+    }
+    copy::load_schema(&mut copy, current, &mut v.notes)?;
+    let rows = sample::read(target, current, opts.rows_per_table, &mut v.notes)?;
+    let copied = sample::insert(&mut copy, current, &rows, &mut v.notes)?;
+    let names: Vec<_> = copied.keys().collect();
+    let before = survive::snapshot(&mut copy, &names).map_err(ValidateError::query)?;
+
+    let mut records: Vec<StepRecord> = Vec::new();
+    let settings = Settings {
+        retries: 0,
+        ..Settings::default()
+    };
+    let running = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let result = execute(
+        &mut copy,
+        &plan.steps,
+        &settings,
+        false,
+        None,
+        &Interrupt::default(),
+        &running,
+        &mut records,
+        &mut |_| {},
+    );
+    match result {
+        Ok(()) => v.applied = plan.steps.len(),
+        Err(ExecError::Failed { step, .. } | ExecError::LockTimeout { step, .. }) => {
+            let error = records
+                .get(step - 1)
+                .and_then(|r| match &r.status {
+                    crate::apply::StepStatus::Failed(m) => Some(strip_detail(m)),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            v.failed = Some(FailedStep {
+                step,
+                sql: plan
+                    .steps
+                    .get(step - 1)
+                    .map(|s| s.sql.clone())
+                    .unwrap_or_default(),
+                error,
+            });
+            v.applied = records
+                .iter()
+                .filter(|r| matches!(r.status, crate::apply::StepStatus::Done))
+                .count();
+            v.elapsed = started.elapsed();
+            return Ok(v);
+        }
+        Err(e) => return Err(ValidateError::Scratch(chain(&e))),
+    }
+    let (again, after) = replan(&mut copy).map_err(ValidateError::Replan)?;
+    v.remaining = again
+        .steps
+        .iter()
+        .map(|s| Remaining {
+            sql: s.sql.clone(),
+            objects: s.objects.clone(),
+        })
+        .collect();
+    v.tables = survive::check(&mut copy, &before, current, &after).map_err(ValidateError::query)?;
+    drop(copy);
+    drop(scratch);
+    v.elapsed = started.elapsed();
+    Ok(v)
+}
+
+/// The executor's message without its `detail:` lines (which may quote row values).
+fn strip_detail(message: &str) -> String {
+    message
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("detail:"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -1,0 +1,280 @@
+//! `schema-plan --validate`: the real binary proves plans on a copy of throwaway databases.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{cluster, error_chain, fresh_database};
+use postgres::Client;
+use serde_json::Value;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `schema-plan` from the repository root: (exit code, stdout, stderr).
+fn schema_plan(args: &[&str]) -> (Option<i32>, String, String) {
+    schema_plan_in(root(), args)
+}
+
+/// Runs `schema-plan` in `dir` (its own `schema.toml`, if any): (exit code, stdout, stderr).
+fn schema_plan_in(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_schema-plan"))
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .expect("run schema-plan");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A database loaded with `sql`, its URL, and a connection.
+fn loaded(prefix: &str, sql: &str) -> (String, Client) {
+    let (db, mut client) = fresh_database(prefix);
+    client
+        .batch_execute(sql)
+        .unwrap_or_else(|e| panic!("{}", error_chain(&e)));
+    (cluster().url(&db), client)
+}
+
+/// A directory holding `schema.sql` with `sql`.
+fn desired(sql: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("schema.sql"), sql).unwrap();
+    dir
+}
+
+fn validation(json: &str) -> Value {
+    let v: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    v["validation"].clone()
+}
+
+const USERS: &str =
+    "CREATE TABLE public.users (id int PRIMARY KEY, email varchar(40), score int);\n";
+const ROWS: &str = "INSERT INTO public.users VALUES (1, 'secret-a@example.com', 10), (2, 'secret-a@example.com', NULL), (3, 'c@example.com', 30);\n";
+
+#[test]
+fn a_plan_that_validates_keeps_rows_through_a_type_change() {
+    let (url, _client) = loaded("validate_ok", &format!("{USERS}{ROWS}"));
+    let dir = desired(
+        "CREATE TABLE public.users (id bigint PRIMARY KEY, email text, score int, note text);\n\
+         CREATE INDEX users_email ON public.users (email);\n",
+    );
+    let (path, dir) = (".", dir.path());
+    let (code, out, err) = schema_plan_in(dir, &[path, "--database-url", &url, "--validate"]);
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(
+        out.contains("Validated on a copy") && out.contains("re-plan empty"),
+        "{out}"
+    );
+    assert!(
+        out.contains("3 of 3 sampled rows in 1 tables survived"),
+        "{out}"
+    );
+    assert!(!out.contains("secret-a"), "row data printed:\n{out}");
+
+    let (code, json, err) = schema_plan_in(
+        dir,
+        &[
+            path,
+            "--database-url",
+            &url,
+            "--validate",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let v = validation(&json);
+    assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
+    assert_eq!(v["rows"]["survived"], 3, "{v:#}");
+    assert!(v["failed_step"].is_null());
+    assert_eq!(v["remaining_steps"].as_array().map(Vec::len), Some(0));
+}
+
+#[test]
+fn a_step_that_fails_on_the_copy_is_named_and_the_target_is_untouched() {
+    let (url, mut client) = loaded("validate_unique", &format!("{USERS}{ROWS}"));
+    let dir = desired(
+        "CREATE TABLE public.users (id int PRIMARY KEY, email varchar(40) UNIQUE, score int);\n",
+    );
+    let (path, dir) = (".", dir.path());
+    let (code, out, err) = schema_plan_in(dir, &[path, "--database-url", &url, "--validate"]);
+    assert_eq!(code, Some(1), "{out}\n{err}");
+    assert!(out.contains("Validation FAILED"), "{out}");
+    assert!(out.contains("step 1 failed"), "{out}");
+    assert!(out.contains("users_email_key"), "{out}");
+    assert!(!out.contains("secret-a"), "row data printed:\n{out}");
+    let constraints: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_constraint WHERE conrelid = 'public.users'::regclass AND contype = 'u'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(constraints, 0, "the target was changed");
+
+    let (code, json, _) = schema_plan_in(
+        dir,
+        &[
+            path,
+            "--database-url",
+            &url,
+            "--validate",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, Some(1));
+    let v = validation(&json);
+    assert_eq!(v["ok"], Value::Bool(false));
+    assert_eq!(v["failed_step"]["step"], 1, "{v:#}");
+    assert!(
+        v["failed_step"]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("23505")),
+        "{v:#}"
+    );
+}
+
+#[test]
+fn set_not_null_over_null_rows_fails_on_the_copy() {
+    let (url, _client) = loaded("validate_notnull", &format!("{USERS}{ROWS}"));
+    let dir = desired(
+        "CREATE TABLE public.users (id int PRIMARY KEY, email varchar(40), score int NOT NULL);\n",
+    );
+    let (path, dir) = (".", dir.path());
+    let (code, out, err) = schema_plan_in(dir, &[path, "--database-url", &url, "--validate"]);
+    assert_eq!(code, Some(1), "{out}\n{err}");
+    assert!(out.contains("Validation FAILED"), "{out}");
+    assert!(out.contains("failed after"), "{out}");
+}
+
+#[test]
+fn planned_data_loss_explains_the_rows_it_loses() {
+    let (url, _client) = loaded(
+        "validate_loss",
+        &format!(
+            "{USERS}{ROWS}CREATE TABLE public.old (id int);\nINSERT INTO public.old VALUES (1);\n"
+        ),
+    );
+    let dir = desired("CREATE TABLE public.users (id int PRIMARY KEY, score int);\n");
+    let (path, dir) = (".", dir.path());
+    let (code, out, err) = schema_plan_in(dir, &[path, "--database-url", &url, "--validate"]);
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(out.contains("Validated on a copy"), "{out}");
+    assert!(out.contains("public.old: dropped by the plan"), "{out}");
+}
+
+#[test]
+fn sampled_rows_bring_the_rows_their_foreign_keys_reference() {
+    let mut sql = String::from(
+        "CREATE TABLE public.parent (id int PRIMARY KEY, name text);\n\
+         CREATE TABLE public.child (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, parent_id int NOT NULL REFERENCES public.parent, twice int GENERATED ALWAYS AS (parent_id * 2) STORED);\n\
+         INSERT INTO public.parent SELECT g, 'p' || g FROM generate_series(1, 50) g;\n\
+         INSERT INTO public.child (parent_id) SELECT 51 - g FROM generate_series(1, 50) g;\n",
+    );
+    sql.push_str(
+        "ALTER TABLE public.child ADD CONSTRAINT child_parent_positive CHECK (parent_id > 0);\n",
+    );
+    let (url, _client) = loaded("validate_fk", &sql);
+    // Adding a second foreign key validates it over the copied rows.
+    let dir = desired(
+        "CREATE TABLE public.parent (id int PRIMARY KEY, name text);\n\
+         CREATE TABLE public.child (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, parent_id int NOT NULL REFERENCES public.parent (id), twice int GENERATED ALWAYS AS (parent_id * 2) STORED, CONSTRAINT child_parent_positive CHECK (parent_id > 0), CONSTRAINT child_parent_again FOREIGN KEY (parent_id) REFERENCES public.parent (id));\n",
+    );
+    let (path, dir) = (".", dir.path());
+    let (code, json, err) = schema_plan_in(
+        dir,
+        &[
+            path,
+            "--database-url",
+            &url,
+            "--validate",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{json}\n{err}");
+    let v = validation(&json);
+    assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
+    // 3 children, 3 sampled parents and the (up to 3) parents the children reference.
+    let sampled = v["rows"]["sampled"].as_u64().unwrap_or(0);
+    assert!(sampled >= 7, "{v:#}");
+    assert_eq!(v["notes"].as_array().map(Vec::len), Some(0), "{v:#}");
+}
+
+#[test]
+fn validate_conflicts_with_from() {
+    let dir = desired("CREATE TABLE public.t (id int);\n");
+    let (code, _, err) = schema_plan_in(dir.path(), &[".", "--from", ".", "--validate"]);
+    assert_eq!(code, Some(2), "{err}");
+}
+
+/// Builds the legacy database of issue 4 (`fixtures/legacy/load-order.txt`).
+fn legacy(client: &mut Client) {
+    let order = std::fs::read_to_string(root().join("fixtures/legacy/load-order.txt")).unwrap();
+    let mut tx = client.transaction().unwrap();
+    for file in order
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let sql = std::fs::read_to_string(root().join(file)).unwrap();
+        tx.batch_execute(&sql)
+            .unwrap_or_else(|e| panic!("{file}: {}", error_chain(&e)));
+    }
+    tx.commit().unwrap();
+}
+
+#[test]
+fn the_legacy_plan_validates_on_a_copy() {
+    let (db, mut client) = fresh_database("validate_legacy");
+    legacy(&mut client);
+    let url = cluster().url(&db);
+    let started = std::time::Instant::now();
+    let (code, json, err) = schema_plan(&[
+        "--config",
+        "fixtures/legacy/schema.toml",
+        "--database-url",
+        &url,
+        "--ignore",
+        "knex_migrations*",
+        "--backfill",
+        "public.event_analytics.tenant_id=fixtures/legacy/backfill/event_analytics_tenant_id.sql",
+        "--validate",
+        "--format",
+        "json",
+    ]);
+    let v = validation(&json);
+    eprintln!(
+        "legacy: schema-plan --validate took {} ms, validation {} ms",
+        started.elapsed().as_millis(),
+        v["elapsed_ms"]
+    );
+    assert_eq!(code, Some(0), "{v:#}\n{err}");
+    assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
+    assert!(v["rows"]["sampled"].as_u64().unwrap_or(0) > 0, "{v:#}");
+    let text = json.to_lowercase();
+    assert!(!text.contains("password"), "{json}");
+}
+
+#[test]
+fn the_analytics_schema_validates_from_an_empty_database() {
+    let started = std::time::Instant::now();
+    let (code, json, err) = schema_plan(&["--validate", "--format", "json"]);
+    let v = validation(&json);
+    eprintln!(
+        "analytics: schema-plan --validate took {} ms, validation {} ms",
+        started.elapsed().as_millis(),
+        v["elapsed_ms"]
+    );
+    assert_eq!(code, Some(0), "{v:#}\n{err}");
+    assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
+}
