@@ -74,7 +74,7 @@ fn a_plan_that_validates_keeps_rows_through_a_type_change() {
         "{out}"
     );
     assert!(
-        out.contains("3 of 3 sampled rows in 1 tables survived"),
+        out.contains("3 of 3 sampled rows in 1 table survived"),
         "{out}"
     );
     assert!(!out.contains("secret-a"), "row data printed:\n{out}");
@@ -254,9 +254,10 @@ fn the_legacy_plan_validates_on_a_copy() {
     ]);
     let v = validation(&json);
     eprintln!(
-        "legacy: schema-plan --validate took {} ms, validation {} ms",
+        "legacy: schema-plan --validate took {} ms, validation {} ms ({})",
         started.elapsed().as_millis(),
-        v["elapsed_ms"]
+        v["elapsed_ms"],
+        v["phases_ms"]
     );
     assert_eq!(code, Some(0), "{v:#}\n{err}");
     assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
@@ -271,10 +272,89 @@ fn the_analytics_schema_validates_from_an_empty_database() {
     let (code, json, err) = schema_plan(&["--validate", "--format", "json"]);
     let v = validation(&json);
     eprintln!(
-        "analytics: schema-plan --validate took {} ms, validation {} ms",
+        "analytics: schema-plan --validate took {} ms, validation {} ms ({})",
         started.elapsed().as_millis(),
-        v["elapsed_ms"]
+        v["elapsed_ms"],
+        v["phases_ms"]
     );
     assert_eq!(code, Some(0), "{v:#}\n{err}");
     assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
+}
+
+/// A table owned by a role, with row-level security, a policy and grants naming other roles.
+const SECURED: &str = "DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'validate_owner') THEN CREATE ROLE validate_owner NOLOGIN; END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'validate_reader') THEN CREATE ROLE validate_reader NOLOGIN; END IF;
+END $$;
+CREATE TABLE public.notes (id int PRIMARY KEY, tenant text NOT NULL, body text);
+ALTER TABLE public.notes OWNER TO validate_owner;
+GRANT SELECT ON public.notes TO validate_reader;
+ALTER TABLE public.notes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.notes FORCE ROW LEVEL SECURITY;
+CREATE POLICY notes_tenant ON public.notes TO validate_reader USING (tenant = current_setting('app.tenant', true));
+INSERT INTO public.notes VALUES (1, 'a', 'x'), (2, 'b', 'y');
+";
+
+const SECURED_DESIRED: &str = "CREATE TABLE public.notes (id int PRIMARY KEY, tenant text NOT NULL, body text, created date);
+ALTER TABLE public.notes OWNER TO validate_owner;
+GRANT SELECT ON public.notes TO validate_reader;
+ALTER TABLE public.notes ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.notes FORCE ROW LEVEL SECURITY;
+CREATE POLICY notes_tenant ON public.notes TO validate_reader USING (tenant = current_setting('app.tenant', true));
+";
+
+#[test]
+fn roles_policies_and_forced_row_security_are_copied_to_an_embedded_cluster() {
+    let (url, _client) = loaded("validate_rls", SECURED);
+    let dir = desired(SECURED_DESIRED);
+    let (path, dir) = (".", dir.path());
+    let (code, json, err) = schema_plan_in(
+        dir,
+        &[
+            path,
+            "--database-url",
+            &url,
+            "--validate",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{json}\n{err}");
+    let v = validation(&json);
+    assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
+    assert_eq!(v["rows"]["survived"], 2, "{v:#}");
+    assert_eq!(v["notes"].as_array().map(Vec::len), Some(0), "{v:#}");
+}
+
+#[test]
+fn dev_url_makes_the_copy_in_a_temporary_database_it_drops() {
+    let (url, mut client) = loaded("validate_devurl", SECURED);
+    let dir = desired(SECURED_DESIRED);
+    let (path, dir) = (".", dir.path());
+    let dev = cluster().url("postgres");
+    let (code, out, err) = schema_plan_in(
+        dir,
+        &[
+            path,
+            "--database-url",
+            &url,
+            "--dev-url",
+            &dev,
+            "--validate",
+        ],
+    );
+    assert_eq!(code, Some(0), "{out}\n{err}");
+    assert!(out.contains("a temporary database on"), "{out}");
+    assert!(
+        out.contains("2 of 2 sampled rows in 1 table survived"),
+        "{out}"
+    );
+    let left: i64 = client
+        .query_one(
+            "SELECT count(*) FROM pg_database WHERE datname LIKE 'schema_tool_validate_%'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0, "the temporary database was not dropped");
 }

@@ -143,6 +143,18 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         None => Shadow::Embedded,
     };
     let mut note = None;
+    // --validate: the embedded cluster starts while the plan is computed (a database on a
+    // --dev-url server is only created once it is needed, so that an error cannot leave it).
+    let scratch = args.validate.then(|| {
+        let shadow = shadow.clone();
+        let embedded = shadow == Shadow::Embedded;
+        let start = move || crate::validate::scratch::Scratch::create(&shadow);
+        if embedded {
+            Ok(std::thread::spawn(start))
+        } else {
+            Err(start)
+        }
+    });
     // The target and what keeps it alive, for --validate.
     let mut target_client: Option<postgres::Client> = None;
     let mut embedded: Option<crate::shadow::Cluster> = None;
@@ -208,8 +220,17 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             None => line,
         });
     }
-    let validation = match (&args.validate, target_client.as_mut()) {
-        (true, Some(client)) => {
+    let validation = match (scratch, target_client.as_mut()) {
+        (Some(scratch), Some(client)) => {
+            // The time --validate adds: waiting for the cluster, then the validation.
+            let started = std::time::Instant::now();
+            let scratch = match scratch {
+                Ok(thread) => match thread.join() {
+                    Ok(s) => s?,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                Err(start) => start()?,
+            };
             let target = TargetOptions {
                 schemas: &config.schemas,
                 diff: &diff_opts,
@@ -221,7 +242,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
                 &planned,
                 &desired,
                 &target,
-                &shadow,
+                (scratch, started),
                 args.validate_rows,
             )?)
         }
@@ -307,7 +328,7 @@ fn validate_on_copy(
     planned: &TargetPlan,
     desired: &Catalog,
     opts: &TargetOptions<'_>,
-    shadow: &Shadow,
+    (scratch, started): (crate::validate::scratch::Scratch, std::time::Instant),
     rows_per_table: usize,
 ) -> Result<crate::validate::Validation, Error> {
     let mut replan = |copy: &mut postgres::Client| {
@@ -315,13 +336,17 @@ fn validate_on_copy(
             .map(|again| (again.plan, again.current))
             .map_err(|e| e.to_string())
     };
-    Ok(crate::validate::validate(
+    Ok(crate::validate::validate_in(
+        scratch,
+        started,
         target,
         &planned.current,
         &planned.plan,
         &crate::validate::ValidateOptions {
-            scratch: shadow.clone(),
+            scratch: opts.shadow.clone(),
             rows_per_table,
+            schemas: read_schemas(desired, opts.schemas),
+            diff: opts.diff.clone(),
         },
         &mut replan,
     )?)
@@ -537,14 +562,7 @@ pub(crate) fn read_target(
     desired: &Catalog,
     managed: &[String],
 ) -> Result<Catalog, Error> {
-    let mut schemas: Vec<String> = managed.to_vec();
-    if !schemas.is_empty() {
-        for n in desired.externals.keys() {
-            if !schemas.contains(&n.schema) {
-                schemas.push(n.schema.clone());
-            }
-        }
-    }
+    let schemas = read_schemas(desired, managed);
     let mut current = introspect(
         client,
         &IntrospectOptions {
@@ -566,6 +584,20 @@ pub(crate) fn read_target(
         return Err(Error::Usage(lines.join("\n")));
     }
     Ok(current)
+}
+
+/// The schemas a target is read from: the managed ones plus those of the external tables
+/// (none: all of them).
+fn read_schemas(desired: &Catalog, managed: &[String]) -> Vec<String> {
+    let mut schemas: Vec<String> = managed.to_vec();
+    if !schemas.is_empty() {
+        for n in desired.externals.keys() {
+            if !schemas.contains(&n.schema) {
+                schemas.push(n.schema.clone());
+            }
+        }
+    }
+    schemas
 }
 
 /// Creates the declared external tables (and their schemas) in a scratch database.

@@ -90,6 +90,10 @@ pub struct ValidateOptions {
     pub scratch: Shadow,
     /// Rows sampled per table (before the rows their foreign keys need).
     pub rows_per_table: usize,
+    /// Schemas the target was read from (empty: all), to read the copy the same way.
+    pub schemas: Vec<String>,
+    /// What the diff compares, to check the copy is faithful.
+    pub diff: crate::diff::DiffOptions,
 }
 
 /// A step that failed on the copy.
@@ -135,6 +139,10 @@ pub struct Validation {
     pub notes: Vec<String>,
     /// Wall time of the whole validation.
     pub elapsed: Duration,
+    /// Wall time of each phase: `scratch` (start the cluster or create the database),
+    /// `schema` (roles, schema, read back), `rows` (sample and copy), `apply`, `replan`
+    /// (plan the copy again) and `rows-check`.
+    pub phases: Vec<(&'static str, Duration)>,
 }
 
 impl Validation {
@@ -185,7 +193,8 @@ impl Validation {
 /// copy's catalog as read for it.
 pub type Replan<'a> = dyn FnMut(&mut Client) -> Result<(Plan, Catalog), String> + 'a;
 
-/// Validates `plan` (computed against `current`, the catalog read from `target`) on a copy.
+/// Validates `plan` (computed against `current`, the catalog read from `target`) on a copy
+/// in a scratch database created where `opts` says.
 pub fn validate(
     target: &mut Client,
     current: &Catalog,
@@ -194,6 +203,20 @@ pub fn validate(
     replan: &mut Replan<'_>,
 ) -> Result<Validation, ValidateError> {
     let started = Instant::now();
+    let scratch = scratch::Scratch::create(&opts.scratch)?;
+    validate_in(scratch, started, target, current, plan, opts, replan)
+}
+
+/// [`validate`] in a scratch database created beforehand (at `started`).
+pub fn validate_in(
+    mut scratch: scratch::Scratch,
+    started: Instant,
+    target: &mut Client,
+    current: &Catalog,
+    plan: &Plan,
+    opts: &ValidateOptions,
+    replan: &mut Replan<'_>,
+) -> Result<Validation, ValidateError> {
     let mut v = Validation {
         explained: plan
             .steps
@@ -208,19 +231,28 @@ pub fn validate(
             .collect(),
         ..Validation::default()
     };
+    let mut lap = started;
+    let mut phase = |v: &mut Validation, name: &'static str| {
+        v.phases.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let major = scratch::major_version(target).map_err(ValidateError::query)?;
-    let mut scratch = scratch::Scratch::create(&opts.scratch, major)?;
+    scratch.check_version(major)?;
     v.server = scratch.description.clone();
     let mut copy = scratch.connect()?;
+    phase(&mut v, "scratch");
     let created = copy::create_roles(&mut copy, &copy::roles(current), &mut v.notes)?;
     if scratch.shared_server() {
         scratch.created_roles = created;
     }
     copy::load_schema(&mut copy, current, &mut v.notes)?;
+    faithful(&mut copy, current, opts, &mut v.notes)?;
+    phase(&mut v, "schema");
     let rows = sample::read(target, current, opts.rows_per_table, &mut v.notes)?;
     let copied = sample::insert(&mut copy, current, &rows, &mut v.notes)?;
     let names: Vec<_> = copied.keys().collect();
     let before = survive::snapshot(&mut copy, &names).map_err(ValidateError::query)?;
+    phase(&mut v, "rows");
 
     let mut records: Vec<StepRecord> = Vec::new();
     let settings = Settings {
@@ -239,6 +271,7 @@ pub fn validate(
         &mut records,
         &mut |_| {},
     );
+    phase(&mut v, "apply");
     match result {
         Ok(()) => v.applied = plan.steps.len(),
         Err(ExecError::Failed { step, .. } | ExecError::LockTimeout { step, .. }) => {
@@ -276,11 +309,43 @@ pub fn validate(
             objects: s.objects.clone(),
         })
         .collect();
+    phase(&mut v, "replan");
     v.tables = survive::check(&mut copy, &before, current, &after).map_err(ValidateError::query)?;
+    phase(&mut v, "rows-check");
     drop(copy);
     drop(scratch);
     v.elapsed = started.elapsed();
     Ok(v)
+}
+
+/// Reads the copy back and notes how it differs from the target, if it does: a difference
+/// the copy could not reproduce (a missing extension, a role that cannot be created) may show
+/// up again in the re-plan without being the plan's fault.
+fn faithful(
+    copy: &mut Client,
+    current: &Catalog,
+    opts: &ValidateOptions,
+    notes: &mut Vec<String>,
+) -> Result<(), ValidateError> {
+    let read = crate::introspect::introspect(
+        copy,
+        &crate::introspect::IntrospectOptions {
+            schemas: opts.schemas.clone(),
+            threads: 0,
+        },
+    )
+    .map_err(|e| ValidateError::Scratch(format!("cannot read the copy back: {}", chain(&e))))?;
+    let changes = crate::diff::diff(current, &read, &opts.diff);
+    for c in changes.iter().take(5) {
+        notes.push(format!("the copy differs from the target: {c}"));
+    }
+    if changes.len() > 5 {
+        notes.push(format!(
+            "the copy differs from the target in {} more ways",
+            changes.len() - 5
+        ));
+    }
+    Ok(())
 }
 
 /// The executor's message without its `detail:` lines (which may quote row values).

@@ -12,8 +12,10 @@ pub fn lines(v: &Validation) -> Vec<String> {
     let secs = v.elapsed.as_secs_f64();
     if v.ok() {
         out.push(format!(
-            "Validated on a copy ({}, {secs:.1} s): applied {} steps, re-plan empty, {survived} of {rows} sampled rows in {tables} tables survived.",
-            v.server, v.applied
+            "Validated on a copy ({}, {secs:.1} s): applied {} steps, re-plan empty, {survived} of {rows} sampled rows in {tables} {} survived.",
+            v.server,
+            v.applied,
+            if tables == 1 { "table" } else { "tables" }
         ));
     } else {
         out.push(format!(
@@ -110,6 +112,11 @@ pub fn json(v: &Validation) -> Value {
             "explained": v.is_explained(t),
         })).collect::<Vec<_>>(),
         "notes": v.notes,
-        "elapsed_ms": u64::try_from(v.elapsed.as_millis()).unwrap_or(u64::MAX),
+        "elapsed_ms": ms(v.elapsed),
+        "phases_ms": v.phases.iter().map(|(name, d)| (name.to_string(), json!(ms(*d)))).collect::<serde_json::Map<String, Value>>(),
     })
+}
+
+fn ms(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

@@ -18,6 +18,7 @@ pub struct Scratch {
     pub description: String,
     /// Roles this run created on a `--dev-url` server, dropped with the database.
     pub created_roles: Vec<String>,
+    major: u32,
 }
 
 enum Place {
@@ -36,20 +37,14 @@ pub fn major_version(client: &mut Client) -> Result<u32, postgres::Error> {
 }
 
 impl Scratch {
-    /// Creates the scratch database where `shadow` says, checking its major version against
-    /// `target_major`.
-    pub fn create(shadow: &Shadow, target_major: u32) -> Result<Scratch, ValidateError> {
-        let mismatch = |scratch: u32| ValidateError::Version {
-            target: target_major,
-            scratch,
-        };
+    /// Creates the scratch database where `shadow` says (starting the embedded cluster takes
+    /// a second or two: the command line does it while it plans). See [`Scratch::check_version`].
+    pub fn create(shadow: &Shadow) -> Result<Scratch, ValidateError> {
         match shadow {
             Shadow::Embedded => {
                 let cluster = Cluster::start(&ClusterOptions::default())
                     .map_err(|e| ValidateError::Scratch(super::chain(&e)))?;
-                if cluster.major_version() != target_major {
-                    return Err(mismatch(cluster.major_version()));
-                }
+                let major = cluster.major_version();
                 let name = cluster
                     .create_database("validate")
                     .map_err(|e| ValidateError::Scratch(super::chain(&e)))?;
@@ -62,6 +57,7 @@ impl Scratch {
                     name,
                     description,
                     created_roles: Vec::new(),
+                    major,
                 })
             }
             Shadow::DevUrl(url) => {
@@ -69,9 +65,6 @@ impl Scratch {
                 let mut admin =
                     connect(&opts).map_err(|e| ValidateError::Scratch(e.to_string()))?;
                 let major = major_version(&mut admin).map_err(ValidateError::query)?;
-                if major != target_major {
-                    return Err(mismatch(major));
-                }
                 let name = format!(
                     "schema_tool_validate_{}_{}",
                     std::process::id(),
@@ -97,8 +90,22 @@ impl Scratch {
                     name,
                     description,
                     created_roles: Vec::new(),
+                    major,
                 })
             }
+        }
+    }
+
+    /// Refuses a scratch server whose major version is not the target's: each version prints
+    /// definitions its own way, so the re-plan would not be empty.
+    pub fn check_version(&self, target_major: u32) -> Result<(), ValidateError> {
+        if self.major == target_major {
+            Ok(())
+        } else {
+            Err(ValidateError::Version {
+                target: target_major,
+                scratch: self.major,
+            })
         }
     }
 
