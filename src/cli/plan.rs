@@ -40,7 +40,7 @@ pub enum PlanFormat {
     name = "schema-plan",
     version,
     about = "Plan the migration from a live database (or another desired state) to the declarative schema",
-    after_help = "Exit status: 0 planned, 1 changes found with --fail-on-changes, 2 bad input or environment.\n\nWith neither --database-url nor --from, the plan is made against an empty database in an embedded throwaway cluster."
+    after_help = "Exit status: 0 planned, 1 changes found with --fail-on-changes or the plan failed --validate, 2 bad input or environment.\n\nWith neither --database-url nor --from, the plan is made against an empty database in an embedded throwaway cluster."
 )]
 pub struct PlanArgs {
     /// The desired state: schema paths, externals, ignores, configuration file.
