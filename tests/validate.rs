@@ -358,3 +358,39 @@ fn dev_url_makes_the_copy_in_a_temporary_database_it_drops() {
         .get(0);
     assert_eq!(left, 0, "the temporary database was not dropped");
 }
+
+#[test]
+fn rows_a_step_deletes_without_a_data_loss_hazard_fail_validation() {
+    let (url, _client) = loaded("validate_lost", &format!("{USERS}{ROWS}"));
+    let dir = desired(
+        "CREATE TABLE public.users (id int PRIMARY KEY, email varchar(40), score int, tenant text NOT NULL);\n",
+    );
+    // A careless data step: it fills the new column but also deletes a row.
+    let steps = tempfile::tempdir().unwrap();
+    let fill = steps.path().join("fill.sql");
+    std::fs::write(
+        &fill,
+        "DELETE FROM public.users WHERE id = 2;\nUPDATE public.users SET tenant = 'x';\n",
+    )
+    .unwrap();
+    let backfill = format!("public.users.tenant={}", fill.display());
+    let (path, dir) = (".", dir.path());
+    let (code, out, err) = schema_plan_in(
+        dir,
+        &[
+            path,
+            "--database-url",
+            &url,
+            "--backfill",
+            &backfill,
+            "--validate",
+        ],
+    );
+    assert_eq!(code, Some(1), "{out}\n{err}");
+    assert!(out.contains("Validation FAILED"), "{out}");
+    assert!(
+        out.contains("public.users: 1 of 3 sampled rows lost (matched on primary key (id)"),
+        "{out}"
+    );
+    assert!(!out.contains("secret-a"), "row data printed:\n{out}");
+}

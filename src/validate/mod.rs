@@ -356,3 +356,68 @@ fn strip_detail(message: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::QualifiedName;
+
+    fn outcome(table: &str, lost: usize, changed: &[&str]) -> TableOutcome {
+        TableOutcome {
+            table: QualifiedName::new("public", table),
+            rows: 3,
+            lost,
+            changed_columns: changed.iter().map(|c| (*c).to_owned()).collect(),
+            changed: usize::from(!changed.is_empty()),
+            dropped: false,
+            matched_on: "primary key (id)".to_owned(),
+        }
+    }
+
+    #[test]
+    fn losses_count_only_where_no_step_explains_them() {
+        let v = Validation {
+            explained: vec!["public.old.note".to_owned()],
+            touched: vec!["public.old.note".to_owned(), "public.t.tenant".to_owned()],
+            tables: vec![
+                outcome("old", 2, &[]),
+                outcome("t", 0, &["tenant"]),
+                outcome("u", 0, &[]),
+            ],
+            ..Validation::default()
+        };
+        assert!(v.ok());
+        assert_eq!(v.rows(), (9, 7, 3));
+
+        let lost = Validation {
+            tables: vec![outcome("t", 1, &["tenant"])],
+            ..v.clone()
+        };
+        assert!(
+            !lost.ok(),
+            "a data step explains changed values, not lost rows"
+        );
+        let changed = Validation {
+            tables: vec![outcome("u", 0, &["email"])],
+            ..v.clone()
+        };
+        assert!(!changed.ok());
+        // `public.o` is not a prefix match for `public.old`.
+        let prefix = Validation {
+            explained: vec!["public.old".to_owned()],
+            tables: vec![outcome("o", 1, &[])],
+            ..v
+        };
+        assert!(!prefix.ok());
+    }
+
+    #[test]
+    fn details_are_left_out_of_step_errors() {
+        assert_eq!(
+            strip_detail(
+                "ERROR: duplicate (SQLSTATE 23505)\n  detail: Key (email)=(x) is duplicated.\n  hint: h"
+            ),
+            "ERROR: duplicate (SQLSTATE 23505)\n  hint: h"
+        );
+    }
+}
