@@ -143,18 +143,13 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         None => Shadow::Embedded,
     };
     let mut note = None;
-    // --validate: the embedded cluster starts while the plan is computed (a database on a
-    // --dev-url server is only created once it is needed, so that an error cannot leave it).
-    let scratch = args.validate.then(|| {
-        let shadow = shadow.clone();
-        let embedded = shadow == Shadow::Embedded;
-        let start = move || crate::validate::scratch::Scratch::create(&shadow);
-        if embedded {
-            Ok(std::thread::spawn(start))
-        } else {
-            Err(start)
-        }
-    });
+    // --validate against a database: the embedded cluster starts while the plan is computed.
+    // A database on a --dev-url server is only created once it is needed, so that an error
+    // cannot leave it behind; without --database-url the planning cluster is reused.
+    let early_scratch =
+        (args.validate && args.database_url.is_some() && shadow == Shadow::Embedded).then(|| {
+            std::thread::spawn(|| crate::validate::scratch::Scratch::create(&Shadow::Embedded))
+        });
     // The target and what keeps it alive, for --validate.
     let mut target_client: Option<postgres::Client> = None;
     let mut embedded: Option<crate::shadow::Cluster> = None;
@@ -220,17 +215,26 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             None => line,
         });
     }
-    let validation = match (scratch, target_client.as_mut()) {
-        (Some(scratch), Some(client)) => {
+    // Kept until the output is written: dropping it stops a cluster or drops a database.
+    let mut scratch = None;
+    let validation = match (args.validate, target_client.as_mut()) {
+        (true, Some(client)) => {
             // The time --validate adds: waiting for the cluster, then the validation.
             let started = std::time::Instant::now();
-            let scratch = match scratch {
-                Ok(thread) => match thread.join() {
+            let ready = match (early_scratch, embedded.take()) {
+                (Some(thread), _) => match thread.join() {
                     Ok(s) => s?,
                     Err(panic) => std::panic::resume_unwind(panic),
                 },
-                Err(start) => start()?,
+                (None, Some(cluster)) if shadow == Shadow::Embedded => {
+                    crate::validate::scratch::Scratch::in_cluster(cluster)?
+                }
+                (None, cluster) => {
+                    embedded = cluster;
+                    crate::validate::scratch::Scratch::create(&shadow)?
+                }
             };
+            let scratch = scratch.insert(ready);
             let target = TargetOptions {
                 schemas: &config.schemas,
                 diff: &diff_opts,
@@ -248,7 +252,6 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         }
         _ => None,
     };
-    drop(embedded);
     let p = &planned.plan;
     if let Some(file) = &args.out {
         let file_json = crate::plan::file::PlanFile {
@@ -313,6 +316,8 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             )?;
         }
     }
+    drop(scratch);
+    drop(embedded);
     let failed = validation.as_ref().is_some_and(|v| !v.ok());
     Ok(if failed || (args.fail_on_changes && !p.steps.is_empty()) {
         ExitStatus::Failure
@@ -328,7 +333,7 @@ fn validate_on_copy(
     planned: &TargetPlan,
     desired: &Catalog,
     opts: &TargetOptions<'_>,
-    (scratch, started): (crate::validate::scratch::Scratch, std::time::Instant),
+    (scratch, started): (&mut crate::validate::scratch::Scratch, std::time::Instant),
     rows_per_table: usize,
 ) -> Result<crate::validate::Validation, Error> {
     let mut replan = |copy: &mut postgres::Client| {

@@ -203,13 +203,14 @@ pub fn validate(
     replan: &mut Replan<'_>,
 ) -> Result<Validation, ValidateError> {
     let started = Instant::now();
-    let scratch = scratch::Scratch::create(&opts.scratch)?;
-    validate_in(scratch, started, target, current, plan, opts, replan)
+    let mut scratch = scratch::Scratch::create(&opts.scratch)?;
+    validate_in(&mut scratch, started, target, current, plan, opts, replan)
 }
 
-/// [`validate`] in a scratch database created beforehand (at `started`).
+/// [`validate`] in a scratch database created beforehand (at `started`). The scratch is left
+/// to the caller to drop (stopping a cluster takes a moment: after the output is written).
 pub fn validate_in(
-    mut scratch: scratch::Scratch,
+    scratch: &mut scratch::Scratch,
     started: Instant,
     target: &mut Client,
     current: &Catalog,
@@ -313,7 +314,6 @@ pub fn validate_in(
     v.tables = survive::check(&mut copy, &before, current, &after).map_err(ValidateError::query)?;
     phase(&mut v, "rows-check");
     drop(copy);
-    drop(scratch);
     v.elapsed = started.elapsed();
     Ok(v)
 }

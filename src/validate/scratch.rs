@@ -109,6 +109,21 @@ impl Scratch {
         }
     }
 
+    /// A scratch database in a cluster already started (the one `schema-plan` planned in).
+    pub fn in_cluster(cluster: Cluster) -> Result<Scratch, ValidateError> {
+        let major = cluster.major_version();
+        let name = cluster
+            .create_database("validate")
+            .map_err(|e| ValidateError::Scratch(super::chain(&e)))?;
+        Ok(Scratch {
+            description: format!("an embedded throwaway PostgreSQL {major} cluster"),
+            place: Place::Embedded(Box::new(cluster)),
+            name,
+            created_roles: Vec::new(),
+            major,
+        })
+    }
+
     /// A new connection to the scratch database.
     pub fn connect(&self) -> Result<Client, ValidateError> {
         match &self.place {
