@@ -394,3 +394,42 @@ fn rows_a_step_deletes_without_a_data_loss_hazard_fail_validation() {
     );
     assert!(!out.contains("secret-a"), "row data printed:\n{out}");
 }
+
+#[test]
+fn partitions_and_inherited_columns_are_sampled() {
+    let schema = "CREATE TABLE public.measures (id int NOT NULL, at date NOT NULL, v numeric(10,2)) PARTITION BY RANGE (at);
+CREATE TABLE public.measures_2024 PARTITION OF public.measures FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE public.measures_2025 PARTITION OF public.measures FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE public.base (id int NOT NULL, name text NOT NULL);
+CREATE TABLE public.special (extra text) INHERITS (public.base);
+";
+    let (url, _client) = loaded(
+        "validate_parts",
+        &format!(
+            "{schema}INSERT INTO public.measures VALUES (1, '2024-03-01', 1.50), (2, '2025-03-01', 2.25);
+INSERT INTO public.special VALUES (1, 'n', 'e');
+INSERT INTO public.base VALUES (2, 'm');
+"
+        ),
+    );
+    let dir = desired(&format!(
+        "{schema}CREATE INDEX measures_at ON public.measures (at);\n"
+    ));
+    let (path, dir) = (".", dir.path());
+    let (code, json, err) = schema_plan_in(
+        dir,
+        &[
+            path,
+            "--database-url",
+            &url,
+            "--validate",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{json}\n{err}");
+    let v = validation(&json);
+    assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
+    assert_eq!(v["rows"]["sampled"], 4, "{v:#}");
+    assert_eq!(v["notes"].as_array().map(Vec::len), Some(0), "{v:#}");
+}

@@ -250,7 +250,7 @@ pub fn validate_in(
     faithful(&mut copy, current, opts, &mut v.notes)?;
     phase(&mut v, "schema");
     let rows = sample::read(target, current, opts.rows_per_table, &mut v.notes)?;
-    let copied = sample::insert(&mut copy, current, &rows, &mut v.notes)?;
+    let copied = sample::insert(&mut copy, &rows, &mut v.notes)?;
     let names: Vec<_> = copied.keys().collect();
     let before = survive::snapshot(&mut copy, &names).map_err(ValidateError::query)?;
     phase(&mut v, "rows");

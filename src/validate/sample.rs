@@ -163,7 +163,6 @@ pub fn primary_key(t: &Table) -> Option<Vec<String>> {
 /// actually copied; a table whose rows cannot be inserted is a note.
 pub fn insert(
     copy: &mut Client,
-    c: &Catalog,
     rows: &Rows,
     notes: &mut Vec<String>,
 ) -> Result<Rows, ValidateError> {
@@ -177,14 +176,18 @@ pub fn insert(
     while !pending.is_empty() {
         let mut left = Vec::new();
         for name in pending.iter().copied() {
-            let Some(t) = c.tables.get(name).or(c.externals.get(name)) else {
-                continue;
-            };
-            let cols: Vec<String> = t
-                .columns
+            // The copy's own columns, inherited ones included (the catalog holds only a
+            // table's local columns); generated ones are computed by the copy.
+            let cols: Vec<String> = tx
+                .query(
+                    "SELECT quote_ident(attname) FROM pg_catalog.pg_attribute \
+                     WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped \
+                     AND attgenerated = '' ORDER BY attnum",
+                    &[&qualified(name)],
+                )
+                .map_err(ValidateError::query)?
                 .iter()
-                .filter(|col| col.generated.is_none())
-                .map(|col| quote_ident(&col.name))
+                .map(|r| r.get(0))
                 .collect();
             let values: Vec<String> = cols.iter().map(|q| format!("(x.r).{q}")).collect();
             let sql = format!(
