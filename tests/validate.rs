@@ -170,6 +170,36 @@ fn planned_data_loss_explains_the_rows_it_loses() {
     assert_eq!(code, Some(0), "{out}\n{err}");
     assert!(out.contains("Validated on a copy"), "{out}");
     assert!(out.contains("public.old: dropped by the plan"), "{out}");
+
+    let (code, md, err) = schema_plan_in(
+        dir,
+        &[
+            path,
+            "--database-url",
+            &url,
+            "--validate",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        md.contains("### Validation") && md.contains("Validated on a copy"),
+        "{md}"
+    );
+    let (code, sql, err) = schema_plan_in(
+        dir,
+        &[
+            path,
+            "--database-url",
+            &url,
+            "--validate",
+            "--format",
+            "sql",
+        ],
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(sql.contains("\n-- Validated on a copy"), "{sql}");
 }
 
 #[test]
