@@ -292,6 +292,7 @@ fn the_legacy_plan_validates_on_a_copy() {
     assert_eq!(code, Some(0), "{v:#}\n{err}");
     assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
     assert!(v["rows"]["sampled"].as_u64().unwrap_or(0) > 0, "{v:#}");
+    assert_eq!(v["notes"].as_array().map(Vec::len), Some(0), "{v:#}");
     let text = json.to_lowercase();
     assert!(!text.contains("password"), "{json}");
 }
@@ -309,6 +310,7 @@ fn the_analytics_schema_validates_from_an_empty_database() {
     );
     assert_eq!(code, Some(0), "{v:#}\n{err}");
     assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
+    assert_eq!(v["notes"].as_array().map(Vec::len), Some(0), "{v:#}");
 }
 
 /// A table owned by a role, with row-level security, a policy and grants naming other roles.
