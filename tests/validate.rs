@@ -465,3 +465,35 @@ INSERT INTO public.base VALUES (2, 'm');
     assert_eq!(v["rows"]["sampled"], 4, "{v:#}");
     assert_eq!(v["notes"].as_array().map(Vec::len), Some(0), "{v:#}");
 }
+
+#[test]
+fn rows_are_found_under_the_names_a_rename_gives_them() {
+    let (url, _client) = loaded("validate_rename", &format!("{USERS}{ROWS}"));
+    let dir = desired(
+        "-- schema: renamed from users\n\
+         CREATE TABLE public.accounts (\n\
+           id bigint PRIMARY KEY,\n\
+           -- schema: renamed from email\n\
+           mail varchar(40),\n\
+           score int\n\
+         );\n",
+    );
+    let (path, dir) = (".", dir.path());
+    let (code, json, err) = schema_plan_in(
+        dir,
+        &[
+            path,
+            "--database-url",
+            &url,
+            "--validate",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, Some(0), "{json}\n{err}");
+    let v = validation(&json);
+    assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
+    assert_eq!(v["rows"]["survived"], 3, "{v:#}");
+    assert_eq!(v["tables"][0]["dropped"], Value::Bool(false), "{v:#}");
+    assert_eq!(v["tables"][0]["changed"], 0, "{v:#}");
+}

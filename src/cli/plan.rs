@@ -352,6 +352,7 @@ fn validate_on_copy(
             rows_per_table,
             schemas: read_schemas(desired, opts.schemas),
             diff: opts.diff.clone(),
+            renames: crate::validate::survive::Renames::of(&planned.changes),
         },
         &mut replan,
     )?)

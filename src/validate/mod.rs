@@ -94,6 +94,8 @@ pub struct ValidateOptions {
     pub schemas: Vec<String>,
     /// What the diff compares, to check the copy is faithful.
     pub diff: crate::diff::DiffOptions,
+    /// The plan's table and column renames (rows are looked for under the new names).
+    pub renames: survive::Renames,
 }
 
 /// A step that failed on the copy.
@@ -311,7 +313,8 @@ pub fn validate_in(
         })
         .collect();
     phase(&mut v, "replan");
-    v.tables = survive::check(&mut copy, &before, current, &after).map_err(ValidateError::query)?;
+    v.tables = survive::check(&mut copy, &before, current, &after, &opts.renames)
+        .map_err(ValidateError::query)?;
     phase(&mut v, "rows-check");
     drop(copy);
     v.elapsed = started.elapsed();

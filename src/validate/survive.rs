@@ -15,6 +15,50 @@ use crate::ddl::qualified;
 
 use super::sample::primary_key;
 
+/// The renames a plan makes, so that rows are looked for under their new names.
+#[derive(Clone, Debug, Default)]
+pub struct Renames {
+    /// Table: old name → new name.
+    pub tables: BTreeMap<QualifiedName, QualifiedName>,
+    /// Column: (table's new name, old column name) → new column name.
+    pub columns: BTreeMap<(QualifiedName, String), String>,
+}
+
+impl Renames {
+    /// The table and column renames among a diff's changes.
+    pub fn of(changes: &[crate::diff::Change]) -> Renames {
+        use crate::diff::{Change, RenameKind};
+        let mut out = Renames::default();
+        for c in changes {
+            match c {
+                Change::Rename {
+                    kind: RenameKind::Table,
+                    from,
+                    to,
+                } => {
+                    out.tables.insert(from.clone(), to.clone());
+                }
+                Change::RenameColumn { table, from, to } => {
+                    out.columns
+                        .insert((table.clone(), from.clone()), to.clone());
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    fn table(&self, name: &QualifiedName) -> QualifiedName {
+        self.tables.get(name).unwrap_or(name).clone()
+    }
+
+    fn column<'a>(&'a self, table: &QualifiedName, column: &'a str) -> &'a str {
+        self.columns
+            .get(&(table.clone(), column.to_owned()))
+            .map_or(column, String::as_str)
+    }
+}
+
 /// One row as a JSON object, column name → value.
 pub type Row = Map<String, Value>;
 
@@ -68,29 +112,37 @@ pub fn snapshot(copy: &mut Client, tables: &[&QualifiedName]) -> Result<Snapshot
     Ok(out)
 }
 
-/// Reads the rows of `after` (the table as it is now), the columns it shares with `before`
-/// cast back to their old type when it changed; without the casts when one of them fails.
+/// Reads the rows of `after` (the table as it is now), each column it shares with `before`
+/// (through a rename, if any) under its old name, cast back to its old type when that
+/// changed; without the casts when one of them fails.
 fn read_after(
     copy: &mut Client,
     before: &Table,
     after: &Table,
+    renames: &Renames,
 ) -> Result<Vec<Row>, postgres::Error> {
-    let shared: Vec<(&str, Option<&str>)> = after
+    // (name now, old name, old type when it changed)
+    let shared: Vec<(&str, &str, Option<&str>)> = before
         .columns
         .iter()
-        .filter_map(|a| {
-            let b = before.columns.iter().find(|b| b.name == a.name)?;
-            Some((a.name.as_str(), (b.ty != a.ty).then_some(b.ty.as_str())))
+        .filter_map(|b| {
+            let now = renames.column(&after.name, &b.name);
+            let a = after.columns.iter().find(|a| a.name == now)?;
+            Some((
+                a.name.as_str(),
+                b.name.as_str(),
+                (b.ty != a.ty).then_some(b.ty.as_str()),
+            ))
         })
         .collect();
     let select = |cast: bool| {
         let cols: Vec<String> = shared
             .iter()
-            .map(|(name, old)| {
-                let q = quote_ident(name);
-                match old {
-                    Some(ty) if cast => format!("t.{q}::{ty} AS {q}"),
-                    _ => format!("t.{q}"),
+            .map(|(now, old, ty)| {
+                let (q, alias) = (quote_ident(now), quote_ident(old));
+                match ty {
+                    Some(ty) if cast => format!("t.{q}::{ty} AS {alias}"),
+                    _ => format!("t.{q} AS {alias}"),
                 }
             })
             .collect();
@@ -104,7 +156,7 @@ fn read_after(
             qualified(&after.name)
         )
     };
-    let casts = shared.iter().any(|(_, old)| old.is_some());
+    let casts = shared.iter().any(|(_, _, ty)| ty.is_some());
     if casts {
         copy.batch_execute("SAVEPOINT survive")?;
         // Reading in a transaction so that a failed cast can be rolled back to the savepoint.
@@ -128,6 +180,7 @@ pub fn check(
     snapshot: &Snapshot,
     before: &Catalog,
     after: &Catalog,
+    renames: &Renames,
 ) -> Result<Vec<TableOutcome>, postgres::Error> {
     let mut out = Vec::new();
     copy.batch_execute("BEGIN READ ONLY")?;
@@ -135,7 +188,9 @@ pub fn check(
         if rows.is_empty() {
             continue;
         }
-        let find = |c: &Catalog| c.tables.get(name).or(c.externals.get(name)).cloned();
+        let find = |c: &Catalog, name: &QualifiedName| {
+            c.tables.get(name).or(c.externals.get(name)).cloned()
+        };
         let mut outcome = TableOutcome {
             table: name.clone(),
             rows: rows.len(),
@@ -145,20 +200,32 @@ pub fn check(
             dropped: false,
             matched_on: String::new(),
         };
-        let (Some(b), Some(a)) = (find(before), find(after)) else {
+        let (Some(b), Some(a)) = (find(before, name), find(after, &renames.table(name))) else {
             outcome.dropped = true;
             out.push(outcome);
             continue;
         };
-        let now = read_after(copy, &b, &a)?;
-        let shared: Vec<String> = a
+        let now = read_after(copy, &b, &a, renames)?;
+        // Shared columns by their old names; the key too.
+        let shared: Vec<String> = b
             .columns
             .iter()
-            .filter(|c| b.columns.iter().any(|x| x.name == c.name))
+            .filter(|c| {
+                let now = renames.column(&a.name, &c.name);
+                a.columns.iter().any(|x| x.name == now)
+            })
             .map(|c| c.name.clone())
             .collect();
-        let key: Vec<String> = match primary_key(&a) {
-            Some(pk) if pk.iter().all(|c| shared.contains(c)) => {
+        let old_name = |now: &String| {
+            shared
+                .iter()
+                .find(|c| renames.column(&a.name, c) == now)
+                .cloned()
+        };
+        let pk: Option<Vec<String>> =
+            primary_key(&a).and_then(|pk| pk.iter().map(old_name).collect());
+        let key: Vec<String> = match pk {
+            Some(pk) => {
                 outcome.matched_on = format!("primary key ({})", pk.join(", "));
                 pk
             }
