@@ -6,7 +6,7 @@
 //! are read in one read-only `REPEATABLE READ` transaction with `row_security = off` (a
 //! policy that would hide rows makes the read fail instead); row data is never printed.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use postgres::Client;
 
@@ -107,7 +107,17 @@ pub fn read(
                         .join(", ")
                 };
                 let sql = format!(
-                    "SELECT p::text FROM {} AS p WHERE ({}) IN (SELECT {} FROM unnest($1::text[]) AS s(txt), LATERAL (SELECT s.txt::{} AS r) AS x)",
+                    "SELECT n.nspname, c.relname, p::text FROM {}{} AS p \
+                     JOIN pg_catalog.pg_class c ON c.oid = p.tableoid \
+                     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                     WHERE ({}) IN (SELECT {} FROM unnest($1::text[]) AS s(txt), LATERAL (SELECT s.txt::{} AS r) AS x)",
+                    // A foreign key sees the rows of the table itself, or of a partitioned
+                    // table's partitions.
+                    if parent.partition_by.is_some() {
+                        ""
+                    } else {
+                        "ONLY "
+                    },
                     qualified(&parent.name),
                     list("p.", &ref_columns),
                     list("(x.r).", columns),
@@ -118,11 +128,21 @@ pub fn read(
                     .map_err(ValidateError::query)?;
                 match tx.query(sql.as_str(), &[&params]) {
                     Ok(found) => {
-                        let have = rows.entry(parent.name.clone()).or_default();
-                        let known: BTreeSet<String> = have.iter().cloned().collect();
                         for r in found {
-                            let text: String = r.get(0);
-                            if !known.contains(&text) {
+                            // Filed under the partition that holds it, where it is also
+                            // sampled and inserted.
+                            let leaf =
+                                QualifiedName::new(r.get::<_, String>(0), r.get::<_, String>(1));
+                            let key = if c.tables.contains_key(&leaf)
+                                || c.externals.contains_key(&leaf)
+                            {
+                                leaf
+                            } else {
+                                parent.name.clone()
+                            };
+                            let text: String = r.get(2);
+                            let have = rows.entry(key).or_default();
+                            if !have.contains(&text) {
                                 have.push(text);
                                 added = true;
                             }
