@@ -502,3 +502,19 @@ fn rows_are_found_under_the_names_a_rename_gives_them() {
     assert_eq!(v["tables"][0]["dropped"], Value::Bool(false), "{v:#}");
     assert_eq!(v["tables"][0]["changed"], 0, "{v:#}");
 }
+
+#[test]
+fn a_type_change_the_rows_cannot_take_fails_without_printing_them() {
+    let (url, _client) = loaded(
+        "validate_cast",
+        "CREATE TABLE public.codes (id int PRIMARY KEY, code text);\n\
+         INSERT INTO public.codes VALUES (1, '12'), (2, 'secret-x');\n",
+    );
+    let dir = desired("CREATE TABLE public.codes (id int PRIMARY KEY, code int);\n");
+    let (path, dir) = (".", dir.path());
+    let (code, out, err) = schema_plan_in(dir, &[path, "--database-url", &url, "--validate"]);
+    assert_eq!(code, Some(1), "{out}\n{err}");
+    assert!(out.contains("Validation FAILED"), "{out}");
+    assert!(out.contains("step 1 failed"), "{out}");
+    assert!(!out.contains("secret-x"), "row data printed:\n{out}");
+}

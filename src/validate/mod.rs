@@ -61,7 +61,7 @@ impl ValidateError {
 pub fn server_message(e: &postgres::Error) -> String {
     match e.as_db_error() {
         Some(db) => {
-            let mut m = format!("{} (SQLSTATE {})", db.message(), db.code().code());
+            let mut m = redact_values(&format!("{} (SQLSTATE {})", db.message(), db.code().code()));
             if let Some(h) = db.hint() {
                 m.push_str(&format!("; hint: {h}"));
             }
@@ -358,11 +358,34 @@ fn faithful(
 
 /// The executor's message without its `detail:` lines (which may quote row values).
 fn strip_detail(message: &str) -> String {
-    message
+    let kept = message
         .lines()
         .filter(|l| !l.trim_start().starts_with("detail:"))
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    redact_values(&kept)
+}
+
+/// A data exception's message (SQLSTATE class 22) quotes the value it choked on
+/// (`invalid input syntax for type integer: "abc"`): the quoted parts are replaced by `"…"`.
+fn redact_values(message: &str) -> String {
+    if !message.contains("(SQLSTATE 22") {
+        return message.to_owned();
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for ch in message.chars() {
+        if ch == '"' {
+            if inside {
+                out.push('…');
+            }
+            inside = !inside;
+            out.push(ch);
+        } else if !inside {
+            out.push(ch);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -417,6 +440,18 @@ mod tests {
             ..v
         };
         assert!(!prefix.ok());
+    }
+
+    #[test]
+    fn values_quoted_by_data_exceptions_are_redacted() {
+        assert_eq!(
+            strip_detail(
+                "ERROR: invalid input syntax for type integer: \"secret\" (SQLSTATE 22P02)"
+            ),
+            "ERROR: invalid input syntax for type integer: \"…\" (SQLSTATE 22P02)"
+        );
+        let other = "ERROR: column \"c\" of relation \"t\" contains null values (SQLSTATE 23502)";
+        assert_eq!(strip_detail(other), other);
     }
 
     #[test]
