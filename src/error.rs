@@ -57,6 +57,9 @@ pub enum Error {
     /// Definitions could not be elaborated on the target or a shadow database.
     #[error("{}", chain(.0))]
     Elaborate(#[from] crate::elaborate::ElaborateError),
+    /// A plan could not be validated on a copy (the scratch database, a query).
+    #[error(transparent)]
+    Validate(#[from] crate::validate::ValidateError),
     /// Writing output failed.
     #[error("cannot write output")]
     Output(#[from] std::io::Error),

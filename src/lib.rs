@@ -23,3 +23,4 @@ pub mod project;
 pub mod report;
 pub mod shadow;
 pub mod source;
+pub mod validate;

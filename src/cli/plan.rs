@@ -40,7 +40,7 @@ pub enum PlanFormat {
     name = "schema-plan",
     version,
     about = "Plan the migration from a live database (or another desired state) to the declarative schema",
-    after_help = "Exit status: 0 planned, 1 changes found with --fail-on-changes, 2 bad input or environment.\n\nWith neither --database-url nor --from, the plan is made against an empty database in an embedded throwaway cluster."
+    after_help = "Exit status: 0 planned, 1 changes found with --fail-on-changes or the plan failed --validate, 2 bad input or environment.\n\nWith neither --database-url nor --from, the plan is made against an empty database in an embedded throwaway cluster."
 )]
 pub struct PlanArgs {
     /// The desired state: schema paths, externals, ignores, configuration file.
@@ -74,6 +74,14 @@ pub struct PlanArgs {
     /// Say for each step why it is where it is (human and markdown output).
     #[arg(long)]
     pub explain: bool,
+    /// Prove the plan on a copy: restore the target's schema with a few sample rows per
+    /// table in the embedded cluster (or on --dev-url), apply the plan there, plan again
+    /// (must be empty) and check the rows survived. Exit 1 when it fails.
+    #[arg(long, conflicts_with = "from")]
+    pub validate: bool,
+    /// Rows sampled per table by --validate (plus the rows their foreign keys reference).
+    #[arg(long, value_name = "N", default_value_t = 3, requires = "validate")]
+    pub validate_rows: usize,
 }
 
 /// Runs `schema-plan`.
@@ -135,6 +143,16 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         None => Shadow::Embedded,
     };
     let mut note = None;
+    // --validate against a database: the embedded cluster starts while the plan is computed.
+    // A database on a --dev-url server is only created once it is needed, so that an error
+    // cannot leave it behind; without --database-url the planning cluster is reused.
+    let early_scratch =
+        (args.validate && args.database_url.is_some() && shadow == Shadow::Embedded).then(|| {
+            std::thread::spawn(|| crate::validate::scratch::Scratch::create(&Shadow::Embedded))
+        });
+    // The target and what keeps it alive, for --validate.
+    let mut target_client: Option<postgres::Client> = None;
+    let mut embedded: Option<crate::shadow::Cluster> = None;
     let planned = if let Some(dir) = &args.from {
         // Both sides were written by people: a different tree is a real change.
         let current = load(vec![dir.clone()], external, &config)?.catalog;
@@ -144,7 +162,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             &PlanOptions {
                 diff: diff_opts.clone(),
                 rows: None,
-                data_steps,
+                data_steps: data_steps.clone(),
                 target_fingerprint: None,
             },
         )?;
@@ -152,7 +170,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             plan,
             changes,
             current,
-            desired,
+            desired: desired.clone(),
             elaboration: None,
         }
     } else {
@@ -162,12 +180,15 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             data_steps: &data_steps,
             shadow: &shadow,
         };
-        if let Some((client, current)) = read_ahead.as_mut() {
-            let current = std::mem::take(current);
-            plan_against_target(client, &desired, Some(current), &target)?
+        if let Some((mut client, current)) = read_ahead.take() {
+            let planned = plan_against_target(&mut client, &desired, Some(current), &target)?;
+            target_client = Some(client);
+            planned
         } else if let Some(url) = &args.database_url {
             let mut client = connect(&ConnectOptions::with_process_env(Some(url.clone())))?;
-            plan_against_target(&mut client, &desired, None, &target)?
+            let planned = plan_against_target(&mut client, &desired, None, &target)?;
+            target_client = Some(client);
+            planned
         } else {
             let cluster = crate::shadow::Cluster::start(&crate::shadow::ClusterOptions::default())?;
             let db = cluster.create_database("plan")?;
@@ -182,7 +203,10 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
                     String::new()
                 }
             ));
-            plan_against_target(&mut client, &desired, None, &target)?
+            let planned = plan_against_target(&mut client, &desired, None, &target)?;
+            target_client = Some(client);
+            embedded = Some(cluster);
+            planned
         }
     };
     if let Some(line) = planned.elaboration.as_ref().and_then(elaboration_note) {
@@ -191,6 +215,43 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             None => line,
         });
     }
+    // Kept until the output is written: dropping it stops a cluster or drops a database.
+    let mut scratch = None;
+    let validation = match (args.validate, target_client.as_mut()) {
+        (true, Some(client)) => {
+            // The time --validate adds: waiting for the cluster, then the validation.
+            let started = std::time::Instant::now();
+            let ready = match (early_scratch, embedded.take()) {
+                (Some(thread), _) => match thread.join() {
+                    Ok(s) => s?,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                (None, Some(cluster)) if shadow == Shadow::Embedded => {
+                    crate::validate::scratch::Scratch::in_cluster(cluster)?
+                }
+                (None, cluster) => {
+                    embedded = cluster;
+                    crate::validate::scratch::Scratch::create(&shadow)?
+                }
+            };
+            let scratch = scratch.insert(ready);
+            let target = TargetOptions {
+                schemas: &config.schemas,
+                diff: &diff_opts,
+                data_steps: &data_steps,
+                shadow: &shadow,
+            };
+            Some(validate_on_copy(
+                client,
+                &planned,
+                &desired,
+                &target,
+                (scratch, started),
+                args.validate_rows,
+            )?)
+        }
+        _ => None,
+    };
     let p = &planned.plan;
     if let Some(file) = &args.out {
         let file_json = crate::plan::file::PlanFile {
@@ -218,22 +279,83 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             };
             if args.format == PlanFormat::Human {
                 plan_output::human::write(out, &r)?;
+                if let Some(v) = &validation {
+                    writeln!(out)?;
+                    for l in crate::validate::report::lines(v) {
+                        writeln!(out, "{l}")?;
+                    }
+                }
             } else {
                 plan_output::markdown::write(out, &r)?;
+                if let Some(v) = &validation {
+                    writeln!(out, "\n### Validation\n\n```")?;
+                    for l in crate::validate::report::lines(v) {
+                        writeln!(out, "{l}")?;
+                    }
+                    writeln!(out, "```")?;
+                }
             }
         }
-        PlanFormat::Sql => write_sql(out, p)?,
-        PlanFormat::Json => writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&p.to_json()).unwrap_or_default()
-        )?,
+        PlanFormat::Sql => {
+            write_sql(out, p)?;
+            if let Some(v) = &validation {
+                for l in crate::validate::report::lines(v) {
+                    writeln!(out, "-- {l}")?;
+                }
+            }
+        }
+        PlanFormat::Json => {
+            let mut json = p.to_json();
+            if let (Some(v), Some(obj)) = (&validation, json.as_object_mut()) {
+                obj.insert("validation".to_owned(), crate::validate::report::json(v));
+            }
+            writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            )?;
+        }
     }
-    Ok(if args.fail_on_changes && !p.steps.is_empty() {
+    drop(scratch);
+    drop(embedded);
+    let failed = validation.as_ref().is_some_and(|v| !v.ok());
+    Ok(if failed || (args.fail_on_changes && !p.steps.is_empty()) {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     })
+}
+
+/// `--validate`: proves the plan on a copy of the target (see [`crate::validate`]); the copy
+/// is planned again by [`plan_against_target`], like the target was.
+fn validate_on_copy(
+    target: &mut postgres::Client,
+    planned: &TargetPlan,
+    desired: &Catalog,
+    opts: &TargetOptions<'_>,
+    (scratch, started): (&mut crate::validate::scratch::Scratch, std::time::Instant),
+    rows_per_table: usize,
+) -> Result<crate::validate::Validation, Error> {
+    let mut replan = |copy: &mut postgres::Client| {
+        plan_against_target(copy, desired, None, opts)
+            .map(|again| (again.plan, again.current))
+            .map_err(|e| e.to_string())
+    };
+    Ok(crate::validate::validate_in(
+        scratch,
+        started,
+        target,
+        &planned.current,
+        &planned.plan,
+        &crate::validate::ValidateOptions {
+            scratch: opts.shadow.clone(),
+            rows_per_table,
+            schemas: read_schemas(desired, opts.schemas),
+            diff: opts.diff.clone(),
+            renames: crate::validate::survive::Renames::of(&planned.changes),
+        },
+        &mut replan,
+    )?)
 }
 
 /// What planning against a live target needs besides the two catalogs.
@@ -446,14 +568,7 @@ pub(crate) fn read_target(
     desired: &Catalog,
     managed: &[String],
 ) -> Result<Catalog, Error> {
-    let mut schemas: Vec<String> = managed.to_vec();
-    if !schemas.is_empty() {
-        for n in desired.externals.keys() {
-            if !schemas.contains(&n.schema) {
-                schemas.push(n.schema.clone());
-            }
-        }
-    }
+    let schemas = read_schemas(desired, managed);
     let mut current = introspect(
         client,
         &IntrospectOptions {
@@ -475,6 +590,20 @@ pub(crate) fn read_target(
         return Err(Error::Usage(lines.join("\n")));
     }
     Ok(current)
+}
+
+/// The schemas a target is read from: the managed ones plus those of the external tables
+/// (none: all of them).
+fn read_schemas(desired: &Catalog, managed: &[String]) -> Vec<String> {
+    let mut schemas: Vec<String> = managed.to_vec();
+    if !schemas.is_empty() {
+        for n in desired.externals.keys() {
+            if !schemas.contains(&n.schema) {
+                schemas.push(n.schema.clone());
+            }
+        }
+    }
+    schemas
 }
 
 /// Creates the declared external tables (and their schemas) in a scratch database.
