@@ -111,6 +111,17 @@ fn add_column_round_trips() {
     );
 }
 
+/// `REFERENCES t` without columns is the primary key; PostgreSQL prints the columns back, and
+/// the plan must not drop and add the key again every time.
+#[test]
+fn a_foreign_key_to_the_primary_key_without_columns_is_settled() {
+    let schema = "create table parent (id int primary key);
+                  create table child (id int primary key, parent_id int references parent);
+                  create table child2 (parent_id int, foreign key (parent_id) references public.parent);";
+    let p = pair(schema, schema);
+    assert!(p.steps.is_empty(), "{}", describe(&p));
+}
+
 #[test]
 fn change_default_round_trips() {
     let p = pair(

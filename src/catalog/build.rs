@@ -2200,7 +2200,8 @@ impl Builder {
         // FK targets written unqualified resolve to the referenced table's schema when the
         // default schema has no such table but exactly one other schema does.
         let default_schema = self.default_schema.clone();
-        let names: Vec<QualifiedName> = self.catalog.tables.keys().cloned().collect();
+        let names: std::collections::BTreeSet<QualifiedName> =
+            self.catalog.tables.keys().cloned().collect();
         for t in self.catalog.tables.values_mut() {
             for c in t.constraints.values_mut() {
                 if let ConstraintKind::ForeignKey { ref_table, .. } = &mut c.kind {
@@ -2214,6 +2215,9 @@ impl Builder {
                 }
             }
         }
+        // `REFERENCES t` without columns names `t`'s primary key, which PostgreSQL records
+        // (and prints back) as the columns themselves.
+        crate::catalog::normalize::foreign_key_targets(&mut self.catalog);
     }
 }
 
