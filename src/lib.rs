@@ -23,4 +23,5 @@ pub mod project;
 pub mod report;
 pub mod shadow;
 pub mod source;
+pub mod timing;
 pub mod validate;

@@ -12,7 +12,7 @@ use super::plan_output::{self, Rendering, definition_diff::definitions_of};
 use crate::catalog::Catalog;
 use crate::config::ConfigFile;
 use crate::db::{ConnectOptions, connect};
-use crate::diff::{Change, DiffOptions, after_renames, check_externals, diff};
+use crate::diff::{Change, DiffOptions, after_renames, check_externals, diff_keeping_graphs};
 use crate::elaborate::{ElaborateOptions, Report, Shadow, elaborate_with_fallback};
 use crate::error::Error;
 use crate::introspect::{IntrospectOptions, introspect};
@@ -121,6 +121,7 @@ pub(crate) fn load(
 
 /// Runs `schema-plan`, writing to `out`.
 pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
+    crate::timing::mark("start");
     let (config, config_path) = ConfigFile::discover(args.schema.config.as_deref())?;
     let data_steps = data_steps(&args.backfill, &config, config_path.as_deref())?;
     let paths = args.schema.paths(&config);
@@ -316,6 +317,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             )?;
         }
     }
+    crate::timing::mark("written");
     drop(scratch);
     drop(embedded);
     let failed = validation.as_ref().is_some_and(|v| !v.ok());
@@ -416,12 +418,16 @@ pub(crate) fn plan_against_target(
         (elaboration, print)
     });
     let elaboration = elaboration?;
-    let changes = diff(&current, &desired, opts.diff);
+    crate::timing::mark("elaborated (and target fingerprinted)");
+    let (changes, graphs) = diff_keeping_graphs(&current, &desired, opts.diff);
+    crate::timing::mark("diffed");
     let rows = check_rows(client, &tables_to_check(&changes, &current));
+    crate::timing::mark("rows checked");
     let plan = plan_changes(
         &current,
         &desired,
         changes.clone(),
+        graphs,
         &PlanOptions {
             diff: opts.diff.clone(),
             rows: Some(rows),
@@ -429,6 +435,7 @@ pub(crate) fn plan_against_target(
             target_fingerprint,
         },
     )?;
+    crate::timing::mark("planned");
     Ok(TargetPlan {
         plan,
         changes,
@@ -542,11 +549,13 @@ fn load_while_reading(
             .spawn_scoped(s, read)
             .map_err(Error::Output)?;
         let desired = load(paths, external, config);
+        crate::timing::mark("files loaded");
         let target = match reader.join() {
             Ok(target) => target,
             Err(panic) => std::panic::resume_unwind(panic),
         };
         let (client, target) = target?;
+        crate::timing::mark("target introspected");
         Ok((desired?.catalog, client, target))
     })
 }

@@ -90,7 +90,11 @@ struct Differ<'a> {
     parts: Partitioning,
 }
 
-pub(super) fn diff(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> Vec<Change> {
+pub(super) fn diff(
+    current: &Catalog,
+    desired: &Catalog,
+    opts: &DiffOptions,
+) -> (Vec<Change>, Option<(DepGraph, DepGraph)>) {
     let (current, renames) = apply_renames(current, desired, opts);
     let parts = partitioning(&current, desired, opts);
     let mut d = Differ {
@@ -114,7 +118,7 @@ pub(super) fn diff(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> 
     d.triggers();
     d.policies();
     d.others();
-    d.out
+    (d.out, d.graphs)
 }
 
 /// Resolves a rename hint (`old` or `schema.old`) against the new name's schema.

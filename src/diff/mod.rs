@@ -31,6 +31,7 @@ use crate::catalog::{
     Catalog, Column, Constraint, Expr, Function, Grant, Identity, Index, Policy, QualifiedName,
     Sequence, Table, Trigger, TypeDef, View,
 };
+use crate::graph::DepGraph;
 
 /// What to compare.
 #[derive(Clone, Debug)]
@@ -563,6 +564,17 @@ pub enum Change {
 
 /// Computes the changes that turn `current` into `desired`.
 pub fn diff(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> Vec<Change> {
+    compare::diff(current, desired, opts).0
+}
+
+/// [`diff`], also returning the dependency graphs of the current catalog (after the rename
+/// hints, see [`after_renames`]) and of the desired one when the diff built them (it does
+/// when a view changes), so that the planner need not build them again.
+pub fn diff_keeping_graphs(
+    current: &Catalog,
+    desired: &Catalog,
+    opts: &DiffOptions,
+) -> (Vec<Change>, Option<(DepGraph, DepGraph)>) {
     compare::diff(current, desired, opts)
 }
 

@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, ConstraintKind, QualifiedName, View};
-use crate::diff::{Change, DiffOptions, ObjectRef, diff};
+use crate::diff::{Change, DiffOptions, ObjectRef};
 use crate::graph::{DepGraph, NodeKind};
 use backfill::{DataStep, DataSteps};
 use hazard::{Hazard, HazardKind, RowCounts, hazards};
@@ -709,16 +709,19 @@ pub fn plan_with_changes(
     desired: &Catalog,
     opts: &PlanOptions,
 ) -> Result<(Plan, Vec<Change>), PlanError> {
-    let changes = diff(current, desired, &opts.diff);
+    let (changes, graphs) = crate::diff::diff_keeping_graphs(current, desired, &opts.diff);
     let diffed = changes.clone();
-    plan_changes(current, desired, changes, opts).map(|p| (p, diffed))
+    plan_changes(current, desired, changes, graphs, opts).map(|p| (p, diffed))
 }
 
-/// Plans `changes` (the diff of `target` and `desired`) into ordered steps.
+/// Plans `changes` (the diff of `target` and `desired`) into ordered steps. `graphs` are the
+/// dependency graphs [`crate::diff::diff_keeping_graphs`] built, if it did (built here
+/// otherwise).
 pub fn plan_changes(
     target: &Catalog,
     desired: &Catalog,
     changes: Vec<Change>,
+    graphs: Option<(DepGraph, DepGraph)>,
     opts: &PlanOptions,
 ) -> Result<Plan, PlanError> {
     // The target as it is for the fingerprints; with the hinted renames applied for every
@@ -730,9 +733,11 @@ pub fn plan_changes(
         let known = opts.target_fingerprint.clone();
         let target_printer = on_thread(s, || known.unwrap_or_else(|| fingerprint(target)));
         let desired_printer = on_thread(s, || DesiredState::of(desired));
-        let grapher = on_thread(s, || DepGraph::build(current));
-        let desired_graph = DepGraph::build(desired);
-        let current_graph = joined(grapher, || DepGraph::build(current));
+        let (current_graph, desired_graph) = graphs.unwrap_or_else(|| {
+            let grapher = on_thread(s, || DepGraph::build(current));
+            let desired_graph = DepGraph::build(desired);
+            (joined(grapher, || DepGraph::build(current)), desired_graph)
+        });
         let (current, objects) = joined(target_printer, || fingerprint(target));
         let state = joined(desired_printer, || DesiredState::of(desired));
         (
