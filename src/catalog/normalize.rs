@@ -271,12 +271,17 @@ pub fn unqualify(c: &mut Catalog, schema: &str) {
             }
             // A SQL-standard body (`RETURN …`, `BEGIN ATOMIC … END`) is a parsed statement,
             // which pg_get_functiondef prints qualified; a quoted body is verbatim on both sides.
-            if f.body.starts_with("RETURN ") || f.body.starts_with("BEGIN ATOMIC") {
-                f.body = strip_literal_casts(&unqualify_sql(&f.body, schema));
+            if f.has_standard_body() {
+                f.body = normalize_body(&f.body, schema);
             }
             (f.identity(), f)
         })
         .collect::<BTreeMap<_, _>>();
+}
+
+/// Rules 2 and 3 on the text of a SQL-standard routine body (`RETURN …`, `BEGIN ATOMIC …`).
+pub fn normalize_body(body: &str, schema: &str) -> String {
+    strip_literal_casts(&unqualify_sql(body, schema))
 }
 
 /// Rules 2 and 3 on one expression or query: rewrites its canonical text token by token and

@@ -8,8 +8,8 @@
 //! whose two print-backs are identical.
 
 use crate::catalog::names::quote_ident;
-use crate::catalog::normalize::normalize_expr;
-use crate::catalog::{Catalog, ConstraintKind, Expr, QualifiedName, TypeKind, View};
+use crate::catalog::normalize::{normalize_body, normalize_expr};
+use crate::catalog::{Catalog, ConstraintKind, Expr, Function, QualifiedName, TypeKind, View};
 
 /// Where a definition sits in a catalog.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -40,6 +40,8 @@ pub enum Slot {
     View(QualifiedName),
     /// A materialized view's query and column names.
     MaterializedView(QualifiedName),
+    /// A routine's SQL-standard body (`RETURN …`, `BEGIN ATOMIC …`), by the routine's identity.
+    FunctionBody(String),
 }
 
 impl Slot {
@@ -53,6 +55,7 @@ impl Slot {
             Slot::PolicyUsing(..) | Slot::PolicyCheck(..) => "policy",
             Slot::TriggerWhen(..) => "trigger",
             Slot::View(_) | Slot::MaterializedView(_) => "view",
+            Slot::FunctionBody(_) => "function",
         }
     }
 }
@@ -388,10 +391,43 @@ pub fn collect(desired: &mut Catalog, live: &Catalog, default_schema: &str) -> C
             c.view(Slot::MaterializedView(name.clone()), v, lv);
         }
     }
+    for (key, f) in &desired.functions {
+        if let Some(lf) = live.functions.get(key) {
+            if same_standard_body(f, lf, default_schema) {
+                c.direct.push(Slot::FunctionBody(key.clone()));
+            }
+        }
+    }
     let direct = std::mem::take(&mut c.direct);
     c.out.settled = direct.iter().filter(|s| settle(desired, live, s)).count();
     c.out.settled += qualified_opclasses(desired, live);
     c.out
+}
+
+/// Whether two SQL-standard routine bodies that differ in text are the same once the names
+/// of the schemas the desired routine resolves bare names in (its search path, else
+/// `default_schema`) are written bare on both sides: `pg_get_functiondef` qualifies every
+/// name it prints.
+fn same_standard_body(desired: &Function, live: &Function, default_schema: &str) -> bool {
+    if desired.body == live.body || !desired.has_standard_body() || !live.has_standard_body() {
+        return false;
+    }
+    let schemas: Vec<&str> = if desired.search_path.is_empty() {
+        vec![default_schema]
+    } else {
+        desired
+            .search_path
+            .iter()
+            .map(String::as_str)
+            .filter(|s| *s != "pg_catalog")
+            .collect()
+    };
+    let bare = |body: &str| {
+        schemas
+            .iter()
+            .fold(body.to_owned(), |b, s| normalize_body(&b, s))
+    };
+    bare(&desired.body) == bare(&live.body)
 }
 
 /// `pg_get_indexdef` qualifies an operator class outside `pg_catalog` (`public.gin_trgm_ops`);
@@ -558,6 +594,15 @@ pub fn settle(desired: &mut Catalog, live: &Catalog, slot: &Slot) -> bool {
                     _ => false,
                 },
                 _ => put(Some(default), ldefault.as_ref()),
+            }
+        }
+        Slot::FunctionBody(key) => {
+            match (desired.functions.get_mut(key), live.functions.get(key)) {
+                (Some(d), Some(l)) => {
+                    d.body.clone_from(&l.body);
+                    true
+                }
+                _ => false,
             }
         }
         Slot::View(name) => view(desired.views.get_mut(name), live.views.get(name)),

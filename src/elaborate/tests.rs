@@ -135,3 +135,27 @@ fn the_shadow_copy_leaves_out_what_elaboration_does_not_need() {
     assert!(shadow.indexes.is_empty() && shadow.policies.is_empty());
     assert_eq!(shadow.views.len(), 1);
 }
+
+#[test]
+fn a_standard_body_printed_qualified_is_settled_by_normalisation() {
+    let body = |schema: &str| {
+        format!(
+            "create function add(a int, b int) returns int language sql return a + b;
+             create function f(a int) returns int language sql
+             begin atomic select {schema}add(a, 1) as add; select (a * 2); end;
+             create function g(a int) returns int language sql return {schema}add(a, 1) * 2;"
+        )
+    };
+    let mut desired = catalog(&body(""));
+    let live = catalog(&body("public."));
+    let collected = collect(&mut desired, &live, "public");
+    assert!(collected.probes.is_empty(), "{:?}", collected.probes);
+    assert_eq!(collected.settled, 2);
+    assert_eq!(
+        desired.functions["public.f(integer)"].body,
+        "BEGIN ATOMIC SELECT public.add(a, 1); SELECT a * 2; END"
+    );
+    let other = catalog(&body("").replace("* 2", "* 3"));
+    let mut desired = catalog(&body(""));
+    assert_eq!(collect(&mut desired, &other, "public").settled, 0);
+}

@@ -399,8 +399,13 @@ impl Builder<'_> {
         }
         // Functions by name (any arguments), for triggers.
         let mut by_name: HashMap<String, &String> = HashMap::new();
+        let mut by_schema_name: HashMap<(&str, &str), Vec<&String>> = HashMap::new();
         for (id, f) in &c.functions {
             by_name.entry(f.name.to_string()).or_insert(id);
+            by_schema_name
+                .entry((f.name.schema.as_str(), f.name.name.as_str()))
+                .or_default()
+                .push(id);
         }
         for (id, f) in &c.functions {
             let Some(from) = self.out.by_kind(NodeKind::Function, id) else {
@@ -408,8 +413,18 @@ impl Builder<'_> {
             };
             for r in &f.references {
                 let schema = r.schema.as_deref();
+                if r.action == BodyAction::Call {
+                    // Every overload of the name: the arguments' types are not resolved here.
+                    for callee in called(&by_schema_name, schema, &r.name, f) {
+                        if let Some(to) = self.out.by_kind(NodeKind::Function, callee) {
+                            self.edge(from, to, Reason::FunctionCalls);
+                        }
+                    }
+                    continue;
+                }
                 let resolved = c.resolve_relation(schema, &r.name, &f.search_path);
                 let reason = match r.action {
+                    BodyAction::Call => continue,
                     BodyAction::Read => Reason::FunctionReads,
                     BodyAction::Write => Reason::FunctionWrites,
                     BodyAction::Refresh | BodyAction::RefreshConcurrently => {
@@ -542,5 +557,26 @@ fn nextval_target(e: &Expr) -> Option<String> {
     match c.val.as_ref()? {
         pg_query::protobuf::a_const::Val::Sval(s) => Some(s.sval.clone()),
         _ => None,
+    }
+}
+
+/// The routines (by identity) a call of `schema.name` (or bare `name`) in `caller`'s body can
+/// reach: a bare name is looked up along the caller's search path (its own schema when it has
+/// none), and the first schema holding routines of that name wins.
+fn called<'a>(
+    by_schema_name: &HashMap<(&str, &str), Vec<&'a String>>,
+    schema: Option<&str>,
+    name: &str,
+    caller: &crate::catalog::Function,
+) -> Vec<&'a String> {
+    let found = |s: &str| by_schema_name.get(&(s, name)).cloned();
+    match schema.filter(|s| !s.is_empty()) {
+        Some(s) => found(s).unwrap_or_default(),
+        None if caller.search_path.is_empty() => found(&caller.name.schema).unwrap_or_default(),
+        None => caller
+            .search_path
+            .iter()
+            .find_map(|s| found(s))
+            .unwrap_or_default(),
     }
 }

@@ -104,10 +104,16 @@ pub enum PlanError {
 /// Phase, rank in the graph, object names.
 type SortKey = (u8, usize, Vec<String>);
 
-/// Whether a routine can be created before the types and tables: its body reads no relation
-/// and its signature uses no type or relation of the desired schema. Then a domain CHECK, a
-/// column default or a CHECK constraint can call it.
+/// Whether a routine can be created before the types and tables: its body reads no relation,
+/// its signature uses no type or relation of the desired schema, and the routines of the
+/// desired schema it calls are self-contained too. Then a domain CHECK, a column default or a
+/// CHECK constraint can call it.
 fn self_contained(f: &crate::catalog::Function, desired: &Catalog) -> bool {
+    self_contained_within(f, desired, 8)
+}
+
+/// [`self_contained`], following calls at most `depth` routines deep (deeper is "no").
+fn self_contained_within(f: &crate::catalog::Function, desired: &Catalog, depth: u8) -> bool {
     let bare = |ty: &str| -> String {
         let t = ty.trim_start_matches("SETOF ").trim_end_matches("[]");
         let t = t.split('(').next().unwrap_or(t);
@@ -125,7 +131,27 @@ fn self_contained(f: &crate::catalog::Function, desired: &Catalog) -> bool {
         .chain(desired.materialized_views.keys())
         .map(|n| n.name.as_str())
         .collect();
-    f.references.is_empty()
+    let callees_contained = |r: &crate::catalog::BodyReference| {
+        let schemas: Vec<&str> = match r.schema.as_deref() {
+            Some(s) => vec![s],
+            None if f.search_path.is_empty() => vec![f.name.schema.as_str()],
+            None => f.search_path.iter().map(String::as_str).collect(),
+        };
+        let callees = schemas.iter().find_map(|s| {
+            let found: Vec<_> = desired
+                .functions
+                .values()
+                .filter(|g| g.name.schema == *s && g.name.name == r.name)
+                .collect();
+            (!found.is_empty()).then_some(found)
+        });
+        callees.unwrap_or_default().into_iter().all(|g| {
+            g.name == f.name || (depth > 0 && self_contained_within(g, desired, depth - 1))
+        })
+    };
+    f.references
+        .iter()
+        .all(|r| r.action == crate::catalog::BodyAction::Call && callees_contained(r))
         && f.body_error.is_none()
         && f.args
             .iter()
@@ -741,8 +767,10 @@ pub fn plan_changes(
         .into_iter()
         .map(|c| {
             let p = phase(&c, current, desired);
+            // Drops go in reverse order of the current graph: dependents first.
+            let dropped = p <= 10 || matches!(c, Change::DropFunction(_));
             let rank = match ranked_name(&c) {
-                Some(n) if p <= 10 => usize::MAX - current_ranks.get(&n).copied().unwrap_or(0),
+                Some(n) if dropped => usize::MAX - current_ranks.get(&n).copied().unwrap_or(0),
                 Some(n) => desired_ranks.get(&n).copied().unwrap_or(0),
                 None => 0,
             };

@@ -73,3 +73,20 @@ fn a_renamed_table_is_an_existing_table() {
     let add = find("ADD COLUMN");
     assert_eq!(add.hazards[0].kind.name(), "needs-backfill");
 }
+
+#[test]
+fn routines_are_created_after_and_dropped_before_the_routines_they_call() {
+    let routines = "create schema s;
+         create function s.add(a int, b int) returns int language sql return a + b;
+         create function a_caller(a int) returns int language sql begin atomic select s.add(a, 1); end;";
+    let position = |p: &super::Plan, needle: &str| {
+        p.steps
+            .iter()
+            .position(|s| s.sql.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle}: {:?}", p.steps))
+    };
+    let created = planned("", routines);
+    assert!(position(&created, "\"s\".\"add\"") < position(&created, "\"a_caller\""));
+    let dropped = planned(routines, "");
+    assert!(position(&dropped, "\"a_caller\"") < position(&dropped, "\"s\".\"add\""));
+}
