@@ -1502,7 +1502,7 @@ impl Builder {
                 "set" => {
                     if let Some(NodeEnum::VariableSetStmt(v)) = arg.and_then(|a| a.node.as_ref()) {
                         let value: Vec<String> = v.args.iter().map(value_text).collect();
-                        f.config.insert(v.name.clone(), value.join(", "));
+                        f.config.insert(v.name.to_lowercase(), value.join(", "));
                     }
                 }
                 _ => {}
@@ -1558,10 +1558,10 @@ impl Builder {
                 "set" => {
                     if let Some(NodeEnum::VariableSetStmt(v)) = arg.and_then(|a| a.node.as_ref()) {
                         if v.kind == protobuf::VariableSetKind::VarReset as i32 {
-                            f.config.remove(&v.name);
+                            f.config.remove(&v.name.to_lowercase());
                         } else {
                             let value: Vec<String> = v.args.iter().map(value_text).collect();
-                            f.config.insert(v.name.clone(), value.join(", "));
+                            f.config.insert(v.name.to_lowercase(), value.join(", "));
                         }
                     }
                 }

@@ -436,7 +436,8 @@ pub struct Function {
     pub leakproof: bool,
     /// `PARALLEL` setting (`unsafe` default).
     pub parallel: String,
-    /// `SET name = value` clauses.
+    /// `SET name = value` clauses, by the setting's name in lower case (setting names are
+    /// case-insensitive; PostgreSQL stores `SET timezone` as `TimeZone`).
     pub config: BTreeMap<String, String>,
     /// Relations the body reads, writes or refreshes (parsed from SQL and PL/pgSQL bodies).
     pub references: Vec<BodyReference>,

@@ -20,6 +20,7 @@
 //! - [`shadow`]: the scratch database when the target cannot be used.
 
 pub mod probe;
+pub mod routines;
 pub mod session;
 pub mod shadow;
 #[cfg(test)]

@@ -42,6 +42,8 @@ pub enum Slot {
     MaterializedView(QualifiedName),
     /// A routine's SQL-standard body (`RETURN …`, `BEGIN ATOMIC …`), by the routine's identity.
     FunctionBody(String),
+    /// A routine argument's `DEFAULT` (routine identity, argument position).
+    ArgDefault(String, usize),
 }
 
 impl Slot {
@@ -55,7 +57,7 @@ impl Slot {
             Slot::PolicyUsing(..) | Slot::PolicyCheck(..) => "policy",
             Slot::TriggerWhen(..) => "trigger",
             Slot::View(_) | Slot::MaterializedView(_) => "view",
-            Slot::FunctionBody(_) => "function",
+            Slot::FunctionBody(_) | Slot::ArgDefault(..) => "function",
         }
     }
 }
@@ -236,6 +238,7 @@ pub fn collect(desired: &mut Catalog, live: &Catalog, default_schema: &str) -> C
         out: Collected::default(),
         direct: Vec::new(),
     };
+    let aligned = super::routines::align_signatures(desired, live, default_schema);
     let none: &[String] = &[];
     for (name, t) in &desired.tables {
         let Some(lt) = live.tables.get(name) else {
@@ -392,15 +395,26 @@ pub fn collect(desired: &mut Catalog, live: &Catalog, default_schema: &str) -> C
         }
     }
     for (key, f) in &desired.functions {
-        if let Some(lf) = live.functions.get(key) {
-            if same_standard_body(f, lf, default_schema) {
-                c.direct.push(Slot::FunctionBody(key.clone()));
-            }
+        let Some(lf) = live.functions.get(key) else {
+            continue;
+        };
+        if same_standard_body(f, lf, default_schema) {
+            c.direct.push(Slot::FunctionBody(key.clone()));
+        }
+        if f.args.len() != lf.args.len() {
+            continue;
+        }
+        // An argument's default, as the value of a query without a FROM item of its own.
+        for (n, (a, la)) in f.args.iter().zip(&lf.args).enumerate() {
+            let slot = Slot::ArgDefault(key.clone(), n);
+            let from = "(SELECT) AS routine_args";
+            let (d, l) = (a.default.as_ref(), la.default.as_ref());
+            c.pair(slot, from, Some(&a.ty), d, l, &f.search_path);
         }
     }
     let direct = std::mem::take(&mut c.direct);
     c.out.settled = direct.iter().filter(|s| settle(desired, live, s)).count();
-    c.out.settled += qualified_opclasses(desired, live);
+    c.out.settled += qualified_opclasses(desired, live) + aligned;
     c.out
 }
 
@@ -604,6 +618,19 @@ pub fn settle(desired: &mut Catalog, live: &Catalog, slot: &Slot) -> bool {
                 }
                 _ => false,
             }
+        }
+        Slot::ArgDefault(key, n) => {
+            let value = live
+                .functions
+                .get(key)
+                .and_then(|f| f.args.get(*n))
+                .and_then(|a| a.default.as_ref());
+            let target = desired
+                .functions
+                .get_mut(key)
+                .and_then(|f| f.args.get_mut(*n))
+                .map(|a| &mut a.default);
+            put(target, value)
         }
         Slot::View(name) => view(desired.views.get_mut(name), live.views.get(name)),
         Slot::MaterializedView(name) => view(

@@ -159,3 +159,29 @@ fn a_standard_body_printed_qualified_is_settled_by_normalisation() {
     let mut desired = catalog(&body(""));
     assert_eq!(collect(&mut desired, &other, "public").settled, 0);
 }
+
+#[test]
+fn a_routine_keyed_with_qualified_types_is_the_same_routine() {
+    let mut desired = catalog(
+        "create type priority as enum ('low', 'high');
+         create function f(p priority, sep text default '-') returns priority
+         language plpgsql set timezone = 'UTC' as $$ begin return p; end $$;",
+    );
+    let live = catalog(
+        "create type priority as enum ('low', 'high');
+         create function f(p public.priority, sep text default '-'::text) returns public.priority
+         language plpgsql set \"TimeZone\" to 'UTC' as $$ begin return p; end $$;",
+    );
+    let collected = collect(&mut desired, &live, "public");
+    assert!(collected.probes.is_empty(), "{:?}", collected.probes);
+    let keys: Vec<&String> = desired.functions.keys().collect();
+    assert_eq!(keys, ["public.f(public.priority, text)"]);
+    let without_spans = |c: &Catalog| {
+        let mut fs = c.functions.clone();
+        for f in fs.values_mut() {
+            f.meta.span = None;
+        }
+        fs
+    };
+    assert_eq!(without_spans(&desired), without_spans(&live));
+}
