@@ -1305,7 +1305,9 @@ impl Differ<'_> {
                     }
                 }
                 (Some(o), Some(n)) => {
-                    if self.replaced_matviews.contains(&n.table) {
+                    // The old index goes with its dropped table (or rebuilt materialized
+                    // view): the name is free again.
+                    if self.replaced_matviews.contains(&n.table) || self.parent_dropped(&o.table) {
                         self.create_index(n);
                         continue;
                     }

@@ -1015,3 +1015,18 @@ fn a_sequence_moving_to_another_column_is_released_before_the_old_table_goes() {
     assert!(at("OWNED BY NONE") < at("DROP TABLE"));
     assert!(at("CREATE TABLE") < at("OWNED BY \"public\".\"b\""));
 }
+
+#[test]
+fn an_index_name_freed_by_a_dropped_table_is_simply_created() {
+    let got = changes(
+        "create table old_t (a int); create table new_t (a int);
+         create index the_idx on old_t (a);",
+        "create table new_t (a int); create index the_idx on new_t (a);",
+    );
+    assert!(
+        got.iter()
+            .any(|c| c.starts_with("create index public.the_idx")),
+        "{got:?}"
+    );
+    assert!(!got.iter().any(|c| c.contains("replace")), "{got:?}");
+}
