@@ -1649,19 +1649,15 @@ impl Builder {
 
     fn create_enum(&mut self, s: &protobuf::CreateEnumStmt, ctx: &Ctx<'_>) {
         let name = ctx.qualify_list(&s.type_name);
-        self.insert_type(
-            name,
-            TypeKind::Enum {
-                values: strings(&s.vals),
-            },
-            ctx,
-        );
+        let values = strings(&s.vals);
+        let renamed = enum_hints::label_renames(ctx.statement_text(), &values);
+        self.insert_type(name, TypeKind::Enum { values, renamed }, ctx);
     }
 
     fn alter_enum(&mut self, s: &protobuf::AlterEnumStmt, ctx: &Ctx<'_>) {
         let name = ctx.qualify_list(&s.type_name);
         let Some(TypeDef {
-            kind: TypeKind::Enum { values },
+            kind: TypeKind::Enum { values, .. },
             ..
         }) = self.catalog.types.get_mut(&name)
         else {
@@ -2792,5 +2788,6 @@ fn other_name(node: &NodeEnum) -> String {
 #[cfg(test)]
 mod tests;
 
+mod enum_hints;
 mod operator;
 mod partition_index;

@@ -7,8 +7,8 @@
 //! can settle (DESIGN: "elaborate only what is in doubt"), such as a view's `*` that
 //! `pg_get_viewdef` expands or an implicit cast it makes explicit.
 //!
-//! 1. [`forget_provenance`]: spans, rename hints and search paths say where a definition came
-//!    from, not what it is (the live side prints fully qualified names, so a search path adds
+//! 1. [`forget_provenance`]: spans, rename hints (enum labels' too) and search paths say where
+//!    a definition came from, not what it is (the live side prints fully qualified names, so a search path adds
 //!    nothing to it).
 //! 2. [`unqualify`]: names in the default schema are written bare. Files write `t` or `public.t`
 //!    as they like; the live side (read with `search_path = pg_catalog`) always qualifies.
@@ -151,6 +151,9 @@ pub fn forget_provenance(c: &mut Catalog) {
     for t in c.types.values_mut() {
         t.meta.span = None;
         t.meta.renamed_from = None;
+        if let TypeKind::Enum { renamed, .. } = &mut t.kind {
+            renamed.clear();
+        }
     }
     for e in c.extensions.values_mut() {
         e.meta.span = None;

@@ -571,6 +571,8 @@ pub enum TypeKind {
     Enum {
         /// Labels in order.
         values: Vec<String>,
+        /// `(old, new)` labels that rename hints say were renamed (desired side only).
+        renamed: Vec<(String, String)>,
     },
     /// `CREATE DOMAIN … AS base …`.
     Domain {

@@ -112,7 +112,7 @@ pub fn extension(e: &Extension) -> String {
 pub fn type_def(t: &TypeDef) -> String {
     let name = qualified(&t.name);
     match &t.kind {
-        TypeKind::Enum { values } => {
+        TypeKind::Enum { values, .. } => {
             let labels: Vec<String> = values.iter().map(|v| quote_literal(v)).collect();
             format!("CREATE TYPE {name} AS ENUM ({});\n", labels.join(", "))
         }

@@ -373,6 +373,7 @@ impl<'a> Explainer<'a> {
             }
             Change::CreateType(_)
             | Change::AddEnumValue { .. }
+            | Change::RenameEnumValue { .. }
             | Change::AlterDomain { .. }
             | Change::AlterCompositeType { .. } => {
                 "types before the tables, columns and functions that use them".to_owned()

@@ -333,6 +333,14 @@ pub fn hazards(
                 format!("every row of table {t} is deleted"),
             ));
         }
+        Change::AddEnumValue { name, value, .. } => {
+            out.push(Hazard::new(
+                H::NonTransactional,
+                format!(
+                    "label '{value}' is added to {name} before the transaction (a label added inside it could not be used by it); it stays if the transaction fails"
+                ),
+            ));
+        }
         Change::DropColumn { table, column } => {
             out.push(Hazard::new(
                 H::DataLoss,
@@ -622,7 +630,7 @@ pub fn hazards(
         | Change::AlterSequence { .. }
         | Change::CreateType(_)
         | Change::DropType(_)
-        | Change::AddEnumValue { .. }
+        | Change::RenameEnumValue { .. }
         | Change::AlterDomain { .. }
         | Change::AlterCompositeType { .. }
         | Change::Comment { .. }

@@ -43,6 +43,28 @@ pub struct Step {
     pub why: String,
 }
 
+impl Step {
+    /// Whether the step runs before the apply transaction rather than after it: a
+    /// non-transactional `ALTER TYPE … ADD VALUE` (a label added inside a transaction cannot
+    /// be used by it, so the label is committed first).
+    pub fn runs_before_transaction(&self) -> bool {
+        if self.transactional {
+            return false;
+        }
+        let Ok(parsed) = pg_query::parse(&self.sql, 0) else {
+            return false;
+        };
+        let stmts = &parsed.protobuf.stmts;
+        stmts.len() == 1
+            && stmts.iter().all(|s| {
+                matches!(
+                    s.stmt.as_ref().and_then(|n| n.node.as_ref()),
+                    Some(pg_query::NodeEnum::AlterEnumStmt(a)) if a.old_val.is_empty()
+                )
+            })
+    }
+}
+
 /// Counts of steps, for summaries and the plan JSON.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -211,6 +233,8 @@ fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
         // Sequences, types, extensions and schemas go once the tables, routines and views no
         // longer use them (a column changed away from an enum, a default from a sequence).
         Change::DropSequence(_) => 19,
+        // A type dropped to be created again (an enum losing labels) goes first.
+        Change::DropType(name) if desired.types.contains_key(name) => 1,
         Change::DropType(_) => 20,
         Change::DropExtension(_) => 21,
         Change::DropSchema(_) => 22,
@@ -218,6 +242,7 @@ fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
         Change::CreateExtension { .. } | Change::AlterExtension { .. } => 12,
         Change::CreateType(_)
         | Change::AddEnumValue { .. }
+        | Change::RenameEnumValue { .. }
         | Change::AlterDomain { .. }
         | Change::AlterCompositeType { .. } => 14,
         Change::CreateSequence(_) | Change::AlterSequence { .. } => 15,
@@ -565,7 +590,7 @@ fn objects(change: &Change) -> Vec<String> {
 fn defer_after_concurrent(steps: &mut [Step]) {
     let mut deferred: BTreeSet<String> = BTreeSet::new();
     for s in steps.iter_mut() {
-        if !s.transactional {
+        if !s.transactional && !s.runs_before_transaction() {
             deferred.extend(s.objects.iter().cloned());
         } else if s.objects.iter().any(|o| deferred.contains(o)) {
             s.transactional = false;

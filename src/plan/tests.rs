@@ -90,3 +90,17 @@ fn routines_are_created_after_and_dropped_before_the_routines_they_call() {
     let dropped = planned(routines, "");
     assert!(position(&dropped, "\"a_caller\"") < position(&dropped, "\"s\".\"add\""));
 }
+
+#[test]
+fn a_not_valid_check_on_a_new_table_is_added_after_it() {
+    let p = planned(
+        "",
+        "create table t (a int); alter table t add constraint c check (a > 0) no inherit not valid;",
+    );
+    let sql: Vec<&str> = p.steps.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(sql.len(), 2, "{sql:?}");
+    assert!(
+        sql[1].contains("ADD CONSTRAINT \"c\" CHECK (a > 0) NO INHERIT NOT VALID"),
+        "{sql:?}"
+    );
+}
