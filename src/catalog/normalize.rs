@@ -12,8 +12,9 @@
 //!    nothing to it).
 //! 2. [`unqualify`]: names in the default schema are written bare. Files write `t` or `public.t`
 //!    as they like; the live side (read with `search_path = pg_catalog`) always qualifies.
-//!    Applied to type names, expressions, SQL-standard routine bodies, regclass literals
-//!    (`'public.s'::regclass`) and the routine keys built from argument types.
+//!    Applied to type names, expressions, SQL-standard routine bodies (and the relations and
+//!    routines they name), regclass literals (`'public.s'::regclass`) and the routine keys
+//!    built from argument types.
 //! 3. [`strip_literal_casts`] (inside [`normalize_expr`]): `pg_get_expr` gives every string
 //!    literal and `NULL` the type it was resolved to (`'x'::text`, `'2020-01-01'::date`,
 //!    `'ok'::mood`, `NULL::boolean`); a cast applied directly to a string literal or `NULL` is
@@ -276,6 +277,12 @@ pub fn unqualify(c: &mut Catalog, schema: &str) {
             // which pg_get_functiondef prints qualified; a quoted body is verbatim on both sides.
             if f.has_standard_body() {
                 f.body = normalize_body(&f.body, schema);
+            }
+            // What the body reads and calls, named as the body now names it.
+            for r in &mut f.references {
+                if r.schema.as_deref() == Some(schema) {
+                    r.schema = None;
+                }
             }
             (f.identity(), f)
         })
