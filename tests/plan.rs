@@ -499,7 +499,8 @@ fn a_read_only_target_elaborates_in_a_shadow() {
 #[test]
 fn routines_calling_routines_round_trip() {
     // SQL-standard bodies depend on what they call (created after, dropped before it) and
-    // print back qualified and with output names; argument types of the default schema print
+    // print back qualified, with output names, an INSERT's columns and parameters qualified by
+    // the routine's name (settled by the server); argument types of the default schema print
     // back qualified.
     let base = "create schema s;
         create type priority as enum ('low', 'high');
@@ -507,7 +508,12 @@ fn routines_calling_routines_round_trip() {
         create function twice(a int) returns int language sql
           begin atomic select s.add(a, a); end;
         create function calls(a int, p priority default 'low', sep text default '-')
-          returns int language sql set timezone = 'UTC' return twice(a) + s.add(a, 1);";
+          returns int language sql set timezone = 'UTC' return twice(a) + s.add(a, 1);
+        create table t (id int, name text);
+        create procedure put(a int) language sql
+          begin atomic insert into t values (a, 'x'); update t set name = 'y' where id = a; end;
+        create function n(a int) returns bigint language sql
+          begin atomic select count(*) from t where id = a; end;";
     let p = pair("", base);
     let sql = describe(&p);
     let at = |needle: &str| {

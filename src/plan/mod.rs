@@ -182,6 +182,26 @@ fn self_contained_within(f: &crate::catalog::Function, desired: &Catalog, depth:
             .all(|t| !user_types.contains(bare(t).as_str()))
 }
 
+/// Whether the routine `f` of `current` has a SQL-standard body that reads or writes a
+/// relation `desired` no longer has.
+fn uses_dropped_relation(f: &ObjectRef, current: &Catalog, desired: &Catalog) -> bool {
+    let Some(routine) = current
+        .functions
+        .values()
+        .find(|c| ObjectRef::function(c) == *f)
+    else {
+        return false;
+    };
+    routine.has_standard_body()
+        && routine.references.iter().any(|r| {
+            let schema = r.schema.as_deref().unwrap_or(routine.name.schema.as_str());
+            let name = QualifiedName::new(schema, r.name.as_str());
+            r.action != crate::catalog::BodyAction::Call
+                && current.relation(&name).is_some()
+                && desired.relation(&name).is_none()
+        })
+}
+
 /// Where a change of a phase goes: renames first of all (table renames, then column renames),
 /// since every later step, drops included, names objects by their desired names; then the
 /// phases in order.
@@ -208,13 +228,19 @@ fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
         // A routine that is not created again goes after the routines that stop calling it
         // (a SQL-standard body depends on what it calls); one dropped to be created again
         // (a changed return type) goes first.
+        // …unless its SQL-standard body reads or writes a relation this plan drops: PostgreSQL
+        // records that dependency, so it goes before the tables (after the views).
         Change::DropFunction(f)
             if !desired
                 .functions
                 .values()
                 .any(|d| ObjectRef::function(d) == *f) =>
         {
-            19
+            if uses_dropped_relation(f, current, desired) {
+                2
+            } else {
+                19
+            }
         }
         Change::DropView { .. } | Change::DropFunction(_) => 1,
         Change::DropConstraint { table, name } => {
