@@ -279,6 +279,43 @@ impl Builder<'_> {
         self.uses(from, &a, reasons.0, reasons.1);
     }
 
+    /// Edges from `from` to the routines `expr` calls: by name, every overload; a bare name
+    /// along `search_path` (`public` when empty), the first schema holding one winning.
+    fn call_edges(&mut self, from: NodeIndex, expr: &Expr, search_path: &[String]) {
+        use pg_query::NodeRef;
+        let node = expr.node();
+        let Some(root) = node.node.as_ref() else {
+            return;
+        };
+        let mut callees: Vec<String> = Vec::new();
+        for (n, ..) in root.nodes() {
+            let NodeRef::FuncCall(fc) = n else { continue };
+            let parts = crate::catalog::build::strings(&fc.funcname);
+            let (schemas, name): (Vec<&str>, &String) = match parts.as_slice() {
+                [name] if search_path.is_empty() => (vec!["public"], name),
+                [name] => (search_path.iter().map(String::as_str).collect(), name),
+                [schema, name] => (vec![schema.as_str()], name),
+                _ => continue,
+            };
+            let found = schemas.iter().find_map(|s| {
+                let ids: Vec<String> = self
+                    .catalog
+                    .functions
+                    .iter()
+                    .filter(|(_, f)| f.name.schema == *s && f.name.name == *name)
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                (!ids.is_empty()).then_some(ids)
+            });
+            callees.extend(found.unwrap_or_default());
+        }
+        for id in callees {
+            if let Some(to) = self.out.by_kind(NodeKind::Function, &id) {
+                self.edge(from, to, Reason::FunctionCalls);
+            }
+        }
+    }
+
     fn edges(&mut self) {
         let c = self.catalog;
         let analyses = std::mem::take(&mut self.view_analyses);
@@ -287,6 +324,8 @@ impl Builder<'_> {
                 continue;
             };
             self.uses(from, a, Reason::Reads, Reason::ReadsColumn);
+            // PostgreSQL records the routines a view calls: create it after them.
+            self.call_edges(from, &v.query, &v.search_path);
         }
         let default_path: Vec<String> = vec!["public".to_owned()];
         for t in c.tables.values() {

@@ -135,7 +135,7 @@ pub enum Reason {
     FunctionWrites,
     /// A function body refreshes a materialized view.
     FunctionRefreshes,
-    /// A SQL function body calls another routine.
+    /// A SQL function body, or a view, calls a routine.
     FunctionCalls,
     /// A sequence is owned by a column.
     OwnedBy,

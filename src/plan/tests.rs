@@ -104,3 +104,14 @@ fn a_not_valid_check_on_a_new_table_is_added_after_it() {
         "{sql:?}"
     );
 }
+
+#[test]
+fn a_view_is_created_after_the_routine_it_calls() {
+    let p = planned(
+        "",
+        "create table t (a int); create view a_v as select f(1) as x;
+         create function f(a int) returns bigint language sql return (select count(*) from t);",
+    );
+    let at = |needle: &str| p.steps.iter().position(|s| s.sql.contains(needle)).unwrap();
+    assert!(at("CREATE FUNCTION") < at("CREATE VIEW"), "{:?}", p.steps);
+}
