@@ -556,3 +556,28 @@ fn enum_labels_added_used_renamed_and_removed_round_trip() {
     assert!(sql.contains("DROP TYPE \"public\".\"unused\""), "{sql}");
     assert!(p.steps.iter().any(|s| s.runs_before_transaction()), "{sql}");
 }
+
+#[test]
+fn a_read_only_target_settles_routine_bodies_in_a_shadow() {
+    // No view to probe: the routine body alone finds out that the target refuses temporary
+    // objects, and the shadow prints it instead.
+    let sql = "create table t (id int, name text);
+        create function n(a int) returns bigint language sql
+          begin atomic select count(*) from t where id = a; end;";
+    let (db, mut client) = fresh_database("plan_readonly_routine");
+    client
+        .batch_execute(&format!(
+            "{sql} ALTER DATABASE {db} SET default_transaction_read_only = on;"
+        ))
+        .unwrap();
+    let mut read_only = common::cluster().connect(&db).unwrap();
+    let desired = Project::from_sql(sql, &[]).catalog;
+    let current = live(&mut read_only);
+    let opts = ElaborateOptions::default();
+    let shadow = Shadow::DevUrl(common::cluster().url("postgres"));
+    let mut elaborated = desired.clone();
+    elaborate_with_fallback(&mut read_only, &shadow, &mut elaborated, &current, &opts)
+        .unwrap_or_else(|e| panic!("{}", error_chain(&e)));
+    let p = plan(&current, &elaborated, &PlanOptions::default()).unwrap();
+    assert!(p.steps.is_empty(), "{}", describe(&p));
+}

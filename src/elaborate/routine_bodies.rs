@@ -33,13 +33,14 @@ fn printed_body(def: &str) -> Option<&str> {
 }
 
 /// Creates `f` as a temporary routine and returns the server's print of its body; `None`
-/// when the server rejects it. Leaves nothing behind (savepoint rolled back).
+/// when the server rejects it. Leaves nothing behind (savepoint rolled back). Fails with
+/// [`ElaborateError::Unusable`] when the server refuses temporary objects altogether.
 fn print(
     tx: &mut postgres::Transaction<'_>,
     f: &Function,
     search_path: &[String],
     round_trips: &mut usize,
-) -> Option<String> {
+) -> Result<Option<String>, ElaborateError> {
     let mut temp = f.clone();
     temp.name.schema = "pg_temp".to_owned();
     let create = crate::ddl::function(&temp);
@@ -48,6 +49,14 @@ fn print(
         "SAVEPOINT schema_tool_routine;\n{};\n{create}",
         set_search_path(search_path)
     ));
+    if let Err(e) = &created {
+        if super::session::is_unusable(e) {
+            let reason = e
+                .as_db_error()
+                .map_or_else(|| e.to_string(), |d| d.message().to_owned());
+            return Err(ElaborateError::Unusable(reason));
+        }
+    }
     let printed = created.ok().and_then(|()| {
         tx.query_one(
             &format!(
@@ -63,13 +72,13 @@ fn print(
     tx.batch_execute(
         "ROLLBACK TO SAVEPOINT schema_tool_routine; RELEASE SAVEPOINT schema_tool_routine",
     )
-    .ok()?;
-    printed.and_then(|def| printed_body(&def).map(str::to_owned))
+    .map_err(|e| ElaborateError::Query(Box::new(e)))?;
+    Ok(printed.and_then(|def| printed_body(&def).map(str::to_owned)))
 }
 
 /// Settles the desired SQL-standard bodies that the server prints as it prints the live ones.
-/// Best effort: a body the server rejects (or a target without the TEMP privilege) stays a
-/// change.
+/// A body the server rejects stays a change; a server that refuses temporary objects is
+/// [`ElaborateError::Unusable`] (the caller then elaborates in a shadow database).
 pub fn settle(
     client: &mut Client,
     desired: &mut Catalog,
@@ -110,8 +119,8 @@ pub fn settle(
         } else {
             d.search_path.to_vec()
         };
-        let printed_desired = print(&mut tx, d, &path, &mut out.round_trips);
-        let printed_live = print(&mut tx, l, &path, &mut out.round_trips);
+        let printed_desired = print(&mut tx, d, &path, &mut out.round_trips)?;
+        let printed_live = print(&mut tx, l, &path, &mut out.round_trips)?;
         if printed_desired.is_some() && printed_desired == printed_live {
             let body = l.body.clone();
             if let Some(d) = desired.functions.get_mut(&key) {
