@@ -1155,3 +1155,36 @@ fn the_analytics_schema_applies_and_verifies_with_no_perpetual_differences() {
         text(&again)
     );
 }
+
+#[test]
+fn an_enum_label_added_and_used_in_one_apply_is_committed_first() {
+    // `ADD VALUE` inside the transaction would make the default using the new label fail
+    // ("unsafe use of new value"): the label is added before it.
+    let (db, mut client) = fresh_database("apply_enum_label");
+    client
+        .batch_execute(
+            "CREATE TYPE mood AS ENUM ('sad', 'ok');
+             CREATE TABLE t (id int PRIMARY KEY, m mood DEFAULT 'ok');
+             INSERT INTO t (id) VALUES (1);",
+        )
+        .unwrap();
+    let dir = schema_dir(
+        "CREATE TYPE mood AS ENUM ('sad', 'meh', 'ok');
+         CREATE TABLE t (id int PRIMARY KEY, m mood DEFAULT 'meh' CHECK (m <> 'meh' OR id > 0));",
+    );
+    let o = apply(&url(&db), dir.path(), &["--yes"]);
+    assert_code(&o, 0);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Verified"),
+        "{}",
+        text(&o)
+    );
+    client
+        .batch_execute("INSERT INTO t (id) VALUES (2)")
+        .unwrap();
+    let m: String = client
+        .query_one("SELECT m::text FROM t WHERE id = 2", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(m, "meh");
+}

@@ -7,9 +7,15 @@ use std::path::{Path, PathBuf};
 
 use schema_tool::project::{LoadOptions, Project};
 
+/// `shared/corpus/parse` beside the repository (`../shared`; `../../shared` from a worktree
+/// in `wt/<name>`).
 fn corpus(dir: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus/parse")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    ["../shared/corpus/parse", "../../shared/corpus/parse"]
+        .iter()
+        .map(|p| root.join(p))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| root.join("../shared/corpus/parse"))
         .join(dir)
 }
 

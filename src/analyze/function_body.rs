@@ -1,4 +1,5 @@
-//! Function bodies: which relations a SQL or PL/pgSQL body reads, writes or refreshes.
+//! Function bodies: which relations a SQL or PL/pgSQL body reads, writes or refreshes, and
+//! which routines a SQL body calls.
 //!
 //! PL/pgSQL is parsed with `pg_query::parse_plpgsql`; every embedded SQL statement (including
 //! `EXECUTE` of a constant string) is then parsed with the SQL parser, so a function that
@@ -41,7 +42,9 @@ pub fn analyze(f: &mut Function, stmt: &CreateFunctionStmt, statement_text: &str
                 let mut nodes = Vec::new();
                 flatten(body, &mut nodes);
                 for n in nodes {
-                    references_of_node(n, Some(span), &mut f.references);
+                    let n = as_select(n);
+                    references_of_node(&n, Some(span), &mut f.references);
+                    calls_of_node(&n, Some(span), &mut f.references);
                 }
             } else {
                 let body = f.body.clone();
@@ -51,6 +54,7 @@ pub fn analyze(f: &mut Function, stmt: &CreateFunctionStmt, statement_text: &str
                         for raw in &r.protobuf.stmts {
                             if let Some(n) = raw.stmt.as_deref().and_then(|n| n.node.as_ref()) {
                                 references_of_node(n, at, &mut f.references);
+                                calls_of_node(n, at, &mut f.references);
                             }
                         }
                     }
@@ -164,6 +168,24 @@ fn references_of(sql: &str, at: Option<Span>, out: &mut Vec<BodyReference>) {
     }
 }
 
+/// `RETURN expr` as `SELECT expr`, which pg_query's node walker enters (it does not enter a
+/// `ReturnStmt`); any other statement as it is.
+fn as_select(node: &NodeEnum) -> NodeEnum {
+    use pg_query::protobuf::{Node, ResTarget, SelectStmt};
+    match node {
+        NodeEnum::ReturnStmt(r) => NodeEnum::SelectStmt(Box::new(SelectStmt {
+            target_list: vec![Node {
+                node: Some(NodeEnum::ResTarget(Box::new(ResTarget {
+                    val: r.returnval.clone(),
+                    ..Default::default()
+                }))),
+            }],
+            ..Default::default()
+        })),
+        other => other.clone(),
+    }
+}
+
 fn flatten<'a>(node: &'a pg_query::protobuf::Node, out: &mut Vec<&'a NodeEnum>) {
     match node.node.as_ref() {
         Some(NodeEnum::List(l)) => l.items.iter().for_each(|i| flatten(i, out)),
@@ -214,6 +236,34 @@ fn references_of_node(node: &NodeEnum, at: Option<Span>, out: &mut Vec<BodyRefer
             if !out.contains(&reference) {
                 out.push(reference);
             }
+        }
+    }
+}
+
+/// Routines a SQL body calls (`FuncCall` nodes), as [`BodyAction::Call`] references; names
+/// qualified with `pg_catalog` are built-ins and left out. PL/pgSQL bodies are not searched:
+/// PostgreSQL neither checks nor records what they call.
+fn calls_of_node(node: &NodeEnum, at: Option<Span>, out: &mut Vec<BodyReference>) {
+    use pg_query::NodeRef;
+    for (n, _, _, _) in node.nodes() {
+        let NodeRef::FuncCall(fc) = n else { continue };
+        let parts = crate::catalog::build::strings(&fc.funcname);
+        let (schema, name) = match parts.as_slice() {
+            [name] => (None, name.clone()),
+            [schema, name] => (Some(schema.clone()), name.clone()),
+            _ => continue,
+        };
+        if schema.as_deref() == Some("pg_catalog") {
+            continue;
+        }
+        let reference = BodyReference {
+            schema,
+            name,
+            action: BodyAction::Call,
+            span: at,
+        };
+        if !out.contains(&reference) {
+            out.push(reference);
         }
     }
 }

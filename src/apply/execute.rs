@@ -1,5 +1,6 @@
-//! Running a plan's steps: the transactional ones in one transaction, then the
-//! non-transactional ones one by one.
+//! Running a plan's steps: labels added to enums (`ALTER TYPE … ADD VALUE IF NOT EXISTS`, see
+//! [`Step::runs_before_transaction`]), then the transactional steps in one transaction, then
+//! the other non-transactional ones one by one.
 //!
 //! - Every statement runs under the [`Settings`] `lock_timeout` and `statement_timeout`.
 //! - When a statement fails with `lock_not_available` (the lock timeout expired), the whole
@@ -233,6 +234,15 @@ pub fn execute(
     }));
     interrupt.executing(client);
     client.batch_execute(&timeouts(settings))?;
+    // Labels added to enums first: the transaction may use them only once they are committed.
+    let before: Vec<usize> = (0..steps.len())
+        .filter(|&i| steps[i].runs_before_transaction())
+        .collect();
+    for &i in &before {
+        non_transactional(
+            client, steps, i, settings, interrupt, running, records, on_event,
+        )?;
+    }
     let tx: Vec<usize> = (0..steps.len())
         .filter(|&i| steps[i].transactional)
         .collect();
@@ -248,7 +258,7 @@ pub fn execute(
     } else if let Some(id) = history_id {
         history::mark_transactional_done(client, id)?;
     }
-    for i in (0..steps.len()).filter(|&i| !steps[i].transactional) {
+    for i in (0..steps.len()).filter(|&i| !steps[i].transactional && !before.contains(&i)) {
         non_transactional(
             client, steps, i, settings, interrupt, running, records, on_event,
         )?;

@@ -1502,7 +1502,7 @@ impl Builder {
                 "set" => {
                     if let Some(NodeEnum::VariableSetStmt(v)) = arg.and_then(|a| a.node.as_ref()) {
                         let value: Vec<String> = v.args.iter().map(value_text).collect();
-                        f.config.insert(v.name.clone(), value.join(", "));
+                        f.config.insert(v.name.to_lowercase(), value.join(", "));
                     }
                 }
                 _ => {}
@@ -1558,10 +1558,10 @@ impl Builder {
                 "set" => {
                     if let Some(NodeEnum::VariableSetStmt(v)) = arg.and_then(|a| a.node.as_ref()) {
                         if v.kind == protobuf::VariableSetKind::VarReset as i32 {
-                            f.config.remove(&v.name);
+                            f.config.remove(&v.name.to_lowercase());
                         } else {
                             let value: Vec<String> = v.args.iter().map(value_text).collect();
-                            f.config.insert(v.name.clone(), value.join(", "));
+                            f.config.insert(v.name.to_lowercase(), value.join(", "));
                         }
                     }
                 }
@@ -1649,19 +1649,15 @@ impl Builder {
 
     fn create_enum(&mut self, s: &protobuf::CreateEnumStmt, ctx: &Ctx<'_>) {
         let name = ctx.qualify_list(&s.type_name);
-        self.insert_type(
-            name,
-            TypeKind::Enum {
-                values: strings(&s.vals),
-            },
-            ctx,
-        );
+        let values = strings(&s.vals);
+        let renamed = enum_hints::label_renames(ctx.statement_text(), &values);
+        self.insert_type(name, TypeKind::Enum { values, renamed }, ctx);
     }
 
     fn alter_enum(&mut self, s: &protobuf::AlterEnumStmt, ctx: &Ctx<'_>) {
         let name = ctx.qualify_list(&s.type_name);
         let Some(TypeDef {
-            kind: TypeKind::Enum { values },
+            kind: TypeKind::Enum { values, .. },
             ..
         }) = self.catalog.types.get_mut(&name)
         else {
@@ -2428,23 +2424,32 @@ fn bound_text(bound: &protobuf::PartitionBoundSpec) -> String {
         .unwrap_or_default()
 }
 
+/// A SQL-standard body as text: `RETURN expr`, or `BEGIN ATOMIC stmt; …; END`.
 fn body_text(node: &Node) -> String {
     match node.node.as_ref() {
-        Some(NodeEnum::List(l)) => l
-            .items
-            .iter()
-            .filter_map(|n| n.node.as_ref())
-            .flat_map(|n| match n {
-                NodeEnum::List(inner) => inner
-                    .items
-                    .iter()
-                    .filter_map(|i| i.node.as_ref())
-                    .filter_map(deparse_stmt)
-                    .collect::<Vec<_>>(),
-                other => deparse_stmt(other).into_iter().collect(),
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
+        Some(NodeEnum::List(l)) => {
+            let stmts = l
+                .items
+                .iter()
+                .filter_map(|n| n.node.as_ref())
+                .flat_map(|n| match n {
+                    NodeEnum::List(inner) => inner
+                        .items
+                        .iter()
+                        .filter_map(|i| i.node.as_ref())
+                        .filter_map(|n| deparse_stmt(&without_implied_aliases(n)))
+                        .collect::<Vec<_>>(),
+                    other => deparse_stmt(&without_implied_aliases(other))
+                        .into_iter()
+                        .collect(),
+                })
+                .collect::<Vec<_>>();
+            if stmts.is_empty() {
+                "BEGIN ATOMIC END".to_owned()
+            } else {
+                format!("BEGIN ATOMIC {}; END", stmts.join("; "))
+            }
+        }
         // `RETURN expr`: the deparser has no statement form for it, so print it here.
         Some(NodeEnum::ReturnStmt(r)) => r
             .returnval
@@ -2456,6 +2461,40 @@ fn body_text(node: &Node) -> String {
             .or_else(|| deparse_expr(node))
             .unwrap_or_default(),
         None => String::new(),
+    }
+}
+
+/// A statement of a `BEGIN ATOMIC` body without the output names PostgreSQL would give
+/// anyway: it prints `SELECT f(a)` back as `SELECT f(a) AS f`, which means the same.
+fn without_implied_aliases(node: &NodeEnum) -> NodeEnum {
+    let mut node = node.clone();
+    if let NodeEnum::SelectStmt(s) = &mut node {
+        for t in &mut s.target_list {
+            if let Some(NodeEnum::ResTarget(r)) = t.node.as_mut() {
+                if !r.name.is_empty() && implied_name(r.val.as_deref()).as_deref() == Some(&r.name)
+                {
+                    r.name.clear();
+                }
+            }
+        }
+    }
+    node
+}
+
+/// The output name PostgreSQL gives an unnamed select-list item, where it is a name
+/// (a column reference's, a function's, through casts); `None` for `?column?`.
+fn implied_name(node: Option<&Node>) -> Option<String> {
+    match node?.node.as_ref()? {
+        NodeEnum::ColumnRef(c) => match c.fields.last()?.node.as_ref()? {
+            NodeEnum::String(s) => Some(s.sval.clone()),
+            _ => None,
+        },
+        NodeEnum::FuncCall(f) => strings(&f.funcname).pop(),
+        NodeEnum::TypeCast(c) => implied_name(c.arg.as_deref()).or_else(|| {
+            let names = strings(&c.type_name.as_ref()?.names);
+            names.last().cloned()
+        }),
+        _ => None,
     }
 }
 
@@ -2753,5 +2792,6 @@ fn other_name(node: &NodeEnum) -> String {
 #[cfg(test)]
 mod tests;
 
+mod enum_hints;
 mod operator;
 pub(crate) mod partition_index;

@@ -395,7 +395,7 @@ pub struct BodyReference {
     pub span: Option<Span>,
 }
 
-/// How a function body uses a relation.
+/// How a function body uses a relation (or, for [`BodyAction::Call`], a routine).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum BodyAction {
     /// Read (`SELECT … FROM`).
@@ -406,6 +406,9 @@ pub enum BodyAction {
     Refresh,
     /// `REFRESH MATERIALIZED VIEW CONCURRENTLY`.
     RefreshConcurrently,
+    /// A routine called by a SQL body (`name` is the routine's): PostgreSQL checks it exists
+    /// when the routine is created, and a SQL-standard body depends on it.
+    Call,
 }
 
 /// A function or procedure.
@@ -433,7 +436,8 @@ pub struct Function {
     pub leakproof: bool,
     /// `PARALLEL` setting (`unsafe` default).
     pub parallel: String,
-    /// `SET name = value` clauses.
+    /// `SET name = value` clauses, by the setting's name in lower case (setting names are
+    /// case-insensitive; PostgreSQL stores `SET timezone` as `TimeZone`).
     pub config: BTreeMap<String, String>,
     /// Relations the body reads, writes or refreshes (parsed from SQL and PL/pgSQL bodies).
     pub references: Vec<BodyReference>,
@@ -446,6 +450,13 @@ pub struct Function {
 }
 
 impl Function {
+    /// Whether the body is SQL-standard (`RETURN expr` or `BEGIN ATOMIC … END`): a parsed
+    /// statement that PostgreSQL prints back itself, not a string kept verbatim.
+    pub fn has_standard_body(&self) -> bool {
+        self.language == "sql"
+            && (self.body.starts_with("RETURN ") || self.body.starts_with("BEGIN ATOMIC"))
+    }
+
     /// Identity used as a key: `schema.name(argtype, …)` with input argument types only.
     pub fn identity(&self) -> String {
         identity(&self.name, &self.args)
@@ -560,6 +571,8 @@ pub enum TypeKind {
     Enum {
         /// Labels in order.
         values: Vec<String>,
+        /// `(old, new)` labels that rename hints say were renamed (desired side only).
+        renamed: Vec<(String, String)>,
     },
     /// `CREATE DOMAIN … AS base …`.
     Domain {

@@ -261,6 +261,8 @@ fn write_plan(out: &mut dyn Write, steps: &[Step], skip_tx: bool) -> std::io::Re
         }
         let tx = if s.transactional {
             ""
+        } else if s.runs_before_transaction() {
+            " (before the transaction)"
         } else {
             " (outside the transaction)"
         };

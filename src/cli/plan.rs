@@ -646,7 +646,12 @@ fn write_sql(out: &mut dyn Write, p: &Plan) -> std::io::Result<()> {
         for h in &s.hazards {
             writeln!(out, "-- hazard: {}: {}", h.kind, h.message)?;
         }
-        if !s.transactional {
+        if s.runs_before_transaction() {
+            writeln!(
+                out,
+                "-- not transactional: run on its own, before the transactional steps"
+            )?;
+        } else if !s.transactional {
             writeln!(out, "-- not transactional: run on its own")?;
         }
         writeln!(out, "{}\n", s.sql)?;

@@ -112,7 +112,7 @@ pub fn extension(e: &Extension) -> String {
 pub fn type_def(t: &TypeDef) -> String {
     let name = qualified(&t.name);
     match &t.kind {
-        TypeKind::Enum { values } => {
+        TypeKind::Enum { values, .. } => {
             let labels: Vec<String> = values.iter().map(|v| quote_literal(v)).collect();
             format!("CREATE TYPE {name} AS ENUM ({});\n", labels.join(", "))
         }
@@ -630,7 +630,7 @@ fn config_clause(name: &str, value: &str) -> String {
 /// `CREATE FUNCTION` / `CREATE PROCEDURE` with arguments (modes, defaults), `RETURNS`
 /// (`TABLE (…)` from `TABLE` arguments), language, volatility, `STRICT`, `SECURITY DEFINER`,
 /// `LEAKPROOF`, `PARALLEL`, `SET` clauses and the body, dollar-quoted with a tag the body does
-/// not contain. A SQL-standard `RETURN …` body is written as such.
+/// not contain. A SQL-standard body (`RETURN …`, `BEGIN ATOMIC … END`) is written as such.
 pub fn function(f: &Function) -> String {
     let args: Vec<String> = f
         .args
@@ -672,7 +672,7 @@ pub fn function(f: &Function) -> String {
     for (name, value) in &f.config {
         let _ = write!(out, "\n    {}", config_clause(name, value));
     }
-    if f.language == "sql" && f.body.starts_with("RETURN ") {
+    if f.has_standard_body() {
         let _ = write!(out, "\n{}", f.body);
     } else if f.language == "c" {
         let parts: Vec<String> = f.body.splitn(2, ", ").map(quote_literal).collect();

@@ -6,9 +6,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::partition::{Partitioning, compared_columns, partitioning};
-use super::{
-    AttributeChange, Change, DiffOptions, DomainChange, EnumPosition, ObjectRef, RenameKind,
-};
+use super::{AttributeChange, Change, DiffOptions, DomainChange, ObjectRef, RenameKind};
 use crate::catalog::normalize::{identity_options, unqualify_type};
 use crate::catalog::{
     Catalog, Column, Constraint, ConstraintKind, Expr, Extension, Function, Identity, Index, Meta,
@@ -666,38 +664,26 @@ impl Differ<'_> {
             reason,
         };
         match (&old.kind, kind) {
-            (TypeKind::Enum { values: from }, TypeKind::Enum { values: to }) => {
-                let mut kept = to.iter().filter(|v| from.contains(v));
-                let in_order = from.iter().all(|v| kept.next() == Some(v));
-                if !in_order {
-                    self.push(unsupported(format!(
-                        "enum labels removed or reordered ({} → {}); PostgreSQL can only add labels",
-                        from.join(", "),
-                        to.join(", ")
-                    )));
-                } else {
-                    for (i, value) in to.iter().enumerate() {
-                        if from.contains(value) {
-                            continue;
-                        }
-                        // Labels are added in desired order, so the previous one exists.
-                        let appended = to[i + 1..].iter().all(|v| !from.contains(v));
-                        let position = if appended {
-                            EnumPosition::End
-                        } else if i == 0 {
-                            let next = to.iter().find(|v| from.contains(v));
-                            EnumPosition::Before(next.cloned().unwrap_or_default())
-                        } else {
-                            EnumPosition::After(to[i - 1].clone())
-                        };
-                        self.push(Change::AddEnumValue {
-                            name: name.clone(),
-                            value: value.clone(),
-                            position,
-                        });
+            (
+                TypeKind::Enum { values: from, .. },
+                TypeKind::Enum {
+                    values: to,
+                    renamed,
+                },
+            ) => match super::enums::plan(self.current, name, from, to, renamed) {
+                super::enums::EnumPlan::InPlace(changes) => {
+                    for c in changes {
+                        self.push(c);
                     }
                 }
-            }
+                super::enums::EnumPlan::Recreate => {
+                    self.push(Change::DropType(name.clone()));
+                    self.push(Change::CreateType(Box::new(without_meta(new))));
+                    self.meta(&target, &Meta::default(), meta);
+                    return;
+                }
+                super::enums::EnumPlan::Refuse(reason) => self.push(unsupported(reason)),
+            },
             (
                 TypeKind::Domain {
                     base: b0,
@@ -922,15 +908,16 @@ impl Differ<'_> {
         for c in &mut created.columns {
             c.comment = None;
         }
+        // Foreign keys once every table exists; a NOT VALID constraint by ALTER TABLE (inside
+        // CREATE TABLE, PostgreSQL would record it as validated).
+        let deferred = |c: &Constraint| crate::ddl::constraint_is_deferred(c, false);
         let fks: Vec<Constraint> = t
             .constraints
             .values()
-            .filter(|c| matches!(c.kind, ConstraintKind::ForeignKey { .. }))
+            .filter(|c| deferred(c))
             .cloned()
             .collect();
-        created
-            .constraints
-            .retain(|_, c| !matches!(c.kind, ConstraintKind::ForeignKey { .. }));
+        created.constraints.retain(|_, c| !deferred(c));
         self.push(Change::CreateTable(Box::new(created)));
         for c in fks {
             self.push(Change::AddConstraint {
@@ -1407,12 +1394,12 @@ impl Differ<'_> {
                     }
                 }
                 (Some(o), Some(n)) => {
-                    // An index whose table is dropped (or created again) goes with it, even
-                    // when the desired state gives its name to an index of another table.
+                    // The old index goes with its dropped (or recreated) table or rebuilt
+                    // materialized view: the name is free again.
                     if self.replaced_matviews.contains(&n.table)
                         || self.recreated(&n.table)
                         || self.recreated(&o.table)
-                        || (o.table != n.table && self.parent_dropped(&o.table))
+                        || self.parent_dropped(&o.table)
                     {
                         self.create_index(n);
                         continue;

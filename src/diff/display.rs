@@ -103,6 +103,7 @@ impl Change {
             Change::CreateType(_) => "create-type",
             Change::DropType(_) => "drop-type",
             Change::AddEnumValue { .. } => "add-enum-value",
+            Change::RenameEnumValue { .. } => "rename-enum-value",
             Change::AlterDomain { .. } => "alter-domain",
             Change::AlterCompositeType { .. } => "alter-composite-type",
             Change::Comment { .. } => "comment",
@@ -191,6 +192,7 @@ impl Change {
             Change::CreateType(t) => ObjectRef::Type(t.name.clone()),
             Change::DropType(name)
             | Change::AddEnumValue { name, .. }
+            | Change::RenameEnumValue { name, .. }
             | Change::AlterDomain { name, .. }
             | Change::AlterCompositeType { name, .. } => ObjectRef::Type(name.clone()),
             Change::Comment { target, .. }
@@ -341,6 +343,9 @@ impl fmt::Display for Change {
             }
             Change::ReplacePolicy { .. } => write!(f, "replace {obj} (drop and create)"),
             Change::AlterSequence { .. } => write!(f, "alter {obj}"),
+            Change::RenameEnumValue { from, to, .. } => {
+                write!(f, "rename value '{from}' of {obj} to '{to}'")
+            }
             Change::AddEnumValue {
                 value, position, ..
             } => {

@@ -18,6 +18,7 @@
 mod compare;
 pub(crate) use compare::identity_changes;
 mod display;
+mod enums;
 pub mod partition;
 mod references;
 #[cfg(test)]
@@ -508,6 +509,15 @@ pub enum Change {
         value: String,
         /// Where it goes.
         position: EnumPosition,
+    },
+    /// `ALTER TYPE … RENAME VALUE`, from a rename hint on the label.
+    RenameEnumValue {
+        /// Enum type.
+        name: QualifiedName,
+        /// Label now.
+        from: String,
+        /// Label wanted.
+        to: String,
     },
     /// `ALTER DOMAIN`.
     AlterDomain {

@@ -350,9 +350,9 @@ fn sequences_types_extensions_schemas() {
             "create schema app",
             "create extension citext",
             "drop extension pgcrypto",
-            "add value 'very sad' to type public.mood before 'sad'",
-            "add value 'meh' to type public.mood after 'sad'",
-            "add value 'happy' to type public.mood",
+            "add value 'very sad' to type public.mood before 'sad' [non-transactional]",
+            "add value 'meh' to type public.mood after 'sad' [non-transactional]",
+            "add value 'happy' to type public.mood [non-transactional]",
             "drop attribute b from type public.pair",
             "alter attribute a of type public.pair type bigint",
             "add attribute c text to type public.pair",
@@ -360,13 +360,51 @@ fn sequences_types_extensions_schemas() {
             "alter sequence public.s",
         ]
     );
+}
+
+#[test]
+fn enum_labels_renamed_removed_or_reordered() {
+    // Renamed by hints (ours above the label, sqldef's after it); added next to a renamed
+    // label by its current name (ADD VALUE runs before the transaction's renames).
+    let out = changes(
+        "create type s as enum ('active', 'pending', 'low');",
+        "create type s as enum (
+           'active',
+           'waiting' /* @renamed from=pending */,
+           'between',
+           -- schema: renamed from low
+           'minor'
+         );",
+    );
+    assert_eq!(
+        out,
+        [
+            "rename value 'pending' of type public.s to 'waiting'",
+            "rename value 'low' of type public.s to 'minor'",
+            "add value 'between' to type public.s after 'pending' [non-transactional]",
+        ]
+    );
+    // A stale hint (the rename is done) changes nothing.
+    let done = "create type s as enum ('active', 'waiting' /* @renamed from=pending */);";
+    assert!(changes(done, done).is_empty());
+    // Unused: dropped and created again.
     let out = changes(
         "create type mood as enum ('sad', 'ok');",
         "create type mood as enum ('ok', 'sad');",
     );
+    assert_eq!(
+        out[..2],
+        ["drop type public.mood", "create type public.mood"]
+    );
+    // Used by a column: refused, naming it.
+    let out = changes(
+        "create type mood as enum ('sad', 'ok'); create table t (m mood);",
+        "create type mood as enum ('ok'); create table t (m mood);",
+    );
     assert_eq!(out.len(), 1);
     assert!(
-        out[0].starts_with("unsupported change to type public.mood"),
+        out[0].starts_with("unsupported change to type public.mood")
+            && out[0].contains("column public.t.m"),
         "{out:?}"
     );
 }
@@ -1014,4 +1052,19 @@ fn a_sequence_moving_to_another_column_is_released_before_the_old_table_goes() {
     };
     assert!(at("OWNED BY NONE") < at("DROP TABLE"));
     assert!(at("CREATE TABLE") < at("OWNED BY \"public\".\"b\""));
+}
+
+#[test]
+fn an_index_name_freed_by_a_dropped_table_is_simply_created() {
+    let got = changes(
+        "create table old_t (a int); create table new_t (a int);
+         create index the_idx on old_t (a);",
+        "create table new_t (a int); create index the_idx on new_t (a);",
+    );
+    assert!(
+        got.iter()
+            .any(|c| c.starts_with("create index public.the_idx")),
+        "{got:?}"
+    );
+    assert!(!got.iter().any(|c| c.contains("replace")), "{got:?}");
 }

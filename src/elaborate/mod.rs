@@ -22,6 +22,8 @@
 //!   server.
 
 pub mod probe;
+pub mod routine_bodies;
+pub mod routines;
 pub mod session;
 pub mod shadow;
 pub mod star;
@@ -188,6 +190,13 @@ pub fn elaborate(
                 k.opclass = None;
             }
         }
+    }
+    let bodies = routine_bodies::settle(client, desired, live, &opts.default_schema, opts.limits)?;
+    report.in_doubt += bodies.in_doubt;
+    report.settled_by_server += bodies.settled;
+    report.round_trips += bodies.round_trips;
+    if bodies.in_doubt > 0 {
+        *report.in_doubt_by_kind.entry("function").or_default() += bodies.in_doubt;
     }
     report.elapsed = started.elapsed();
     Ok(report)

@@ -8,8 +8,8 @@
 //! whose two print-backs are identical.
 
 use crate::catalog::names::quote_ident;
-use crate::catalog::normalize::equivalent;
-use crate::catalog::{Catalog, ConstraintKind, Expr, QualifiedName, TypeKind, View};
+use crate::catalog::normalize::{equivalent, normalize_body};
+use crate::catalog::{Catalog, ConstraintKind, Expr, Function, QualifiedName, TypeKind, View};
 
 /// Where a definition sits in a catalog.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -40,6 +40,10 @@ pub enum Slot {
     View(QualifiedName),
     /// A materialized view's query and column names.
     MaterializedView(QualifiedName),
+    /// A routine's SQL-standard body (`RETURN …`, `BEGIN ATOMIC …`), by the routine's identity.
+    FunctionBody(String),
+    /// A routine argument's `DEFAULT` (routine identity, argument position).
+    ArgDefault(String, usize),
 }
 
 impl Slot {
@@ -53,6 +57,7 @@ impl Slot {
             Slot::PolicyUsing(..) | Slot::PolicyCheck(..) => "policy",
             Slot::TriggerWhen(..) => "trigger",
             Slot::View(_) | Slot::MaterializedView(_) => "view",
+            Slot::FunctionBody(_) | Slot::ArgDefault(..) => "function",
         }
     }
 }
@@ -229,6 +234,7 @@ impl Collector<'_> {
 /// after normalisation are settled in `desired` at once; the others are returned as probes.
 /// `default_schema` resolves names when an object has no search path of its own.
 pub fn collect(desired: &mut Catalog, live: &Catalog, default_schema: &str) -> Collected {
+    let aligned = super::routines::align_signatures(desired, live, default_schema);
     let mut c = Collector {
         default_schema,
         desired: &*desired,
@@ -390,12 +396,56 @@ pub fn collect(desired: &mut Catalog, live: &Catalog, default_schema: &str) -> C
             c.view(Slot::MaterializedView(name.clone()), v, lv);
         }
     }
+    for (key, f) in &desired.functions {
+        let Some(lf) = live.functions.get(key) else {
+            continue;
+        };
+        if same_standard_body(f, lf, default_schema) {
+            c.direct.push(Slot::FunctionBody(key.clone()));
+        }
+        if f.args.len() != lf.args.len() {
+            continue;
+        }
+        // An argument's default, as the value of a query without a FROM item of its own.
+        for (n, (a, la)) in f.args.iter().zip(&lf.args).enumerate() {
+            let slot = Slot::ArgDefault(key.clone(), n);
+            let from = "(SELECT) AS routine_args";
+            let (d, l) = (a.default.as_ref(), la.default.as_ref());
+            c.pair(slot, from, Some(&a.ty), d, l, &f.search_path);
+        }
+    }
     let Collector {
         mut out, direct, ..
     } = c;
     out.settled = direct.iter().filter(|s| settle(desired, live, s)).count();
-    out.settled += qualified_opclasses(desired, live);
+    out.settled += qualified_opclasses(desired, live) + aligned;
     out
+}
+
+/// Whether two SQL-standard routine bodies that differ in text are the same once the names
+/// of the schemas the desired routine resolves bare names in (its search path, else
+/// `default_schema`) are written bare on both sides: `pg_get_functiondef` qualifies every
+/// name it prints.
+fn same_standard_body(desired: &Function, live: &Function, default_schema: &str) -> bool {
+    if desired.body == live.body || !desired.has_standard_body() || !live.has_standard_body() {
+        return false;
+    }
+    let schemas: Vec<&str> = if desired.search_path.is_empty() {
+        vec![default_schema]
+    } else {
+        desired
+            .search_path
+            .iter()
+            .map(String::as_str)
+            .filter(|s| *s != "pg_catalog")
+            .collect()
+    };
+    let bare = |body: &str| {
+        schemas
+            .iter()
+            .fold(body.to_owned(), |b, s| normalize_body(&b, s))
+    };
+    bare(&desired.body) == bare(&live.body)
 }
 
 /// `pg_get_indexdef` qualifies an operator class outside `pg_catalog` (`public.gin_trgm_ops`);
@@ -563,6 +613,28 @@ pub fn settle(desired: &mut Catalog, live: &Catalog, slot: &Slot) -> bool {
                 },
                 _ => put(Some(default), ldefault.as_ref()),
             }
+        }
+        Slot::FunctionBody(key) => {
+            match (desired.functions.get_mut(key), live.functions.get(key)) {
+                (Some(d), Some(l)) => {
+                    d.body.clone_from(&l.body);
+                    true
+                }
+                _ => false,
+            }
+        }
+        Slot::ArgDefault(key, n) => {
+            let value = live
+                .functions
+                .get(key)
+                .and_then(|f| f.args.get(*n))
+                .and_then(|a| a.default.as_ref());
+            let target = desired
+                .functions
+                .get_mut(key)
+                .and_then(|f| f.args.get_mut(*n))
+                .map(|a| &mut a.default);
+            put(target, value)
         }
         Slot::View(name) => view(desired.views.get_mut(name), live.views.get(name)),
         Slot::MaterializedView(name) => view(

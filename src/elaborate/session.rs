@@ -50,7 +50,7 @@ pub struct Printed {
 
 /// SQLSTATEs that say the server cannot host temporary objects for us: no TEMP privilege
 /// (`42501`), a read-only transaction or a hot standby (`25006`).
-fn is_unusable(e: &postgres::Error) -> bool {
+pub(super) fn is_unusable(e: &postgres::Error) -> bool {
     e.code().is_some_and(|c| {
         *c == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE
             || *c == postgres::error::SqlState::READ_ONLY_SQL_TRANSACTION

@@ -144,3 +144,53 @@ fn the_shadow_copy_leaves_out_what_elaboration_does_not_need() {
     assert!(shadow.indexes.is_empty() && shadow.policies.is_empty());
     assert_eq!(shadow.views.len(), 1);
 }
+
+#[test]
+fn a_standard_body_printed_qualified_is_settled_by_normalisation() {
+    let body = |schema: &str| {
+        format!(
+            "create function add(a int, b int) returns int language sql return a + b;
+             create function f(a int) returns int language sql
+             begin atomic select {schema}add(a, 1) as add; select (a * 2); end;
+             create function g(a int) returns int language sql return {schema}add(a, 1) * 2;"
+        )
+    };
+    let mut desired = catalog(&body(""));
+    let live = catalog(&body("public."));
+    let collected = collect(&mut desired, &live, "public");
+    assert!(collected.probes.is_empty(), "{:?}", collected.probes);
+    assert_eq!(collected.settled, 2);
+    assert_eq!(
+        desired.functions["public.f(integer)"].body,
+        "BEGIN ATOMIC SELECT public.add(a, 1); SELECT a * 2; END"
+    );
+    let other = catalog(&body("").replace("* 2", "* 3"));
+    let mut desired = catalog(&body(""));
+    assert_eq!(collect(&mut desired, &other, "public").settled, 0);
+}
+
+#[test]
+fn a_routine_keyed_with_qualified_types_is_the_same_routine() {
+    let mut desired = catalog(
+        "create type priority as enum ('low', 'high');
+         create function f(p priority, sep text default '-') returns priority
+         language plpgsql set timezone = 'UTC' as $$ begin return p; end $$;",
+    );
+    let live = catalog(
+        "create type priority as enum ('low', 'high');
+         create function f(p public.priority, sep text default '-'::text) returns public.priority
+         language plpgsql set \"TimeZone\" to 'UTC' as $$ begin return p; end $$;",
+    );
+    let collected = collect(&mut desired, &live, "public");
+    assert!(collected.probes.is_empty(), "{:?}", collected.probes);
+    let keys: Vec<&String> = desired.functions.keys().collect();
+    assert_eq!(keys, ["public.f(public.priority, text)"]);
+    let without_spans = |c: &Catalog| {
+        let mut fs = c.functions.clone();
+        for f in fs.values_mut() {
+            f.meta.span = None;
+        }
+        fs
+    };
+    assert_eq!(without_spans(&desired), without_spans(&live));
+}

@@ -279,6 +279,43 @@ impl Builder<'_> {
         self.uses(from, &a, reasons.0, reasons.1);
     }
 
+    /// Edges from `from` to the routines `expr` calls: by name, every overload; a bare name
+    /// along `search_path` (`public` when empty), the first schema holding one winning.
+    fn call_edges(&mut self, from: NodeIndex, expr: &Expr, search_path: &[String]) {
+        use pg_query::NodeRef;
+        let node = expr.node();
+        let Some(root) = node.node.as_ref() else {
+            return;
+        };
+        let mut callees: Vec<String> = Vec::new();
+        for (n, ..) in root.nodes() {
+            let NodeRef::FuncCall(fc) = n else { continue };
+            let parts = crate::catalog::build::strings(&fc.funcname);
+            let (schemas, name): (Vec<&str>, &String) = match parts.as_slice() {
+                [name] if search_path.is_empty() => (vec!["public"], name),
+                [name] => (search_path.iter().map(String::as_str).collect(), name),
+                [schema, name] => (vec![schema.as_str()], name),
+                _ => continue,
+            };
+            let found = schemas.iter().find_map(|s| {
+                let ids: Vec<String> = self
+                    .catalog
+                    .functions
+                    .iter()
+                    .filter(|(_, f)| f.name.schema == *s && f.name.name == *name)
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                (!ids.is_empty()).then_some(ids)
+            });
+            callees.extend(found.unwrap_or_default());
+        }
+        for id in callees {
+            if let Some(to) = self.out.by_kind(NodeKind::Function, &id) {
+                self.edge(from, to, Reason::FunctionCalls);
+            }
+        }
+    }
+
     fn edges(&mut self) {
         let c = self.catalog;
         let analyses = std::mem::take(&mut self.view_analyses);
@@ -287,6 +324,8 @@ impl Builder<'_> {
                 continue;
             };
             self.uses(from, a, Reason::Reads, Reason::ReadsColumn);
+            // PostgreSQL records the routines a view calls: create it after them.
+            self.call_edges(from, &v.query, &v.search_path);
         }
         let default_path: Vec<String> = vec!["public".to_owned()];
         for t in c.tables.values() {
@@ -399,8 +438,13 @@ impl Builder<'_> {
         }
         // Functions by name (any arguments), for triggers.
         let mut by_name: HashMap<String, &String> = HashMap::new();
+        let mut by_schema_name: HashMap<(&str, &str), Vec<&String>> = HashMap::new();
         for (id, f) in &c.functions {
             by_name.entry(f.name.to_string()).or_insert(id);
+            by_schema_name
+                .entry((f.name.schema.as_str(), f.name.name.as_str()))
+                .or_default()
+                .push(id);
         }
         for (id, f) in &c.functions {
             let Some(from) = self.out.by_kind(NodeKind::Function, id) else {
@@ -408,8 +452,18 @@ impl Builder<'_> {
             };
             for r in &f.references {
                 let schema = r.schema.as_deref();
+                if r.action == BodyAction::Call {
+                    // Every overload of the name: the arguments' types are not resolved here.
+                    for callee in called(&by_schema_name, schema, &r.name, f) {
+                        if let Some(to) = self.out.by_kind(NodeKind::Function, callee) {
+                            self.edge(from, to, Reason::FunctionCalls);
+                        }
+                    }
+                    continue;
+                }
                 let resolved = c.resolve_relation(schema, &r.name, &f.search_path);
                 let reason = match r.action {
+                    BodyAction::Call => continue,
                     BodyAction::Read => Reason::FunctionReads,
                     BodyAction::Write => Reason::FunctionWrites,
                     BodyAction::Refresh | BodyAction::RefreshConcurrently => {
@@ -542,5 +596,26 @@ fn nextval_target(e: &Expr) -> Option<String> {
     match c.val.as_ref()? {
         pg_query::protobuf::a_const::Val::Sval(s) => Some(s.sval.clone()),
         _ => None,
+    }
+}
+
+/// The routines (by identity) a call of `schema.name` (or bare `name`) in `caller`'s body can
+/// reach: a bare name is looked up along the caller's search path (its own schema when it has
+/// none), and the first schema holding routines of that name wins.
+fn called<'a>(
+    by_schema_name: &HashMap<(&str, &str), Vec<&'a String>>,
+    schema: Option<&str>,
+    name: &str,
+    caller: &crate::catalog::Function,
+) -> Vec<&'a String> {
+    let found = |s: &str| by_schema_name.get(&(s, name)).cloned();
+    match schema.filter(|s| !s.is_empty()) {
+        Some(s) => found(s).unwrap_or_default(),
+        None if caller.search_path.is_empty() => found(&caller.name.schema).unwrap_or_default(),
+        None => caller
+            .search_path
+            .iter()
+            .find_map(|s| found(s))
+            .unwrap_or_default(),
     }
 }

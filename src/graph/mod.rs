@@ -135,6 +135,8 @@ pub enum Reason {
     FunctionWrites,
     /// A function body refreshes a materialized view.
     FunctionRefreshes,
+    /// A SQL function body, or a view, calls a routine.
+    FunctionCalls,
     /// A sequence is owned by a column.
     OwnedBy,
     /// A column default (or CHECK, generated expression) uses an object.
@@ -152,7 +154,7 @@ impl Reason {
             Reason::PolicyOn => "policy on",
             Reason::PolicyReads => "policy reads",
             Reason::TriggerOn => "trigger on",
-            Reason::TriggerCalls => "calls",
+            Reason::TriggerCalls | Reason::FunctionCalls => "calls",
             Reason::FunctionWrites => "writes",
             Reason::FunctionRefreshes => "refreshes",
             Reason::OwnedBy => "owned by",

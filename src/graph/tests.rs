@@ -125,3 +125,38 @@ fn renders_group_externals_by_service() {
     assert!(mermaid.starts_with("flowchart LR"));
     assert!(mermaid.contains("service: event-service"));
 }
+
+#[test]
+fn sql_bodies_depend_on_the_routines_they_call() {
+    let p = Project::from_sql(
+        "create schema s;
+         create function s.add(a int, b int) returns int language sql return a + b;
+         create function add(a text, b text) returns text language sql return concat(a, b);
+         create function inc(i int) returns int language plpgsql as $$ begin return i + 1; end $$;
+         create function f(a int, b int) returns int language sql return s.add(a, b) + inc(a);
+         create function g(a int) returns int language sql begin atomic select f(a, 1); end;
+         create function h(a int) returns int language sql as $$ select g(a) $$;
+         create function p(a int) returns int language plpgsql as $$ begin return h(a); end $$;",
+        &[],
+    );
+    let g = DepGraph::build(&p.catalog);
+    let calls = |name: &str| -> Vec<String> {
+        let i = g.by_kind(NodeKind::Function, name).expect(name);
+        let mut out: Vec<String> = g
+            .graph
+            .edges_directed(i, petgraph::Direction::Outgoing)
+            .filter(|e| *e.weight() == Reason::FunctionCalls)
+            .map(|e| g.node(petgraph::visit::EdgeRef::target(&e)).name.clone())
+            .collect();
+        out.sort();
+        out
+    };
+    assert_eq!(
+        calls("public.f(integer, integer)"),
+        ["public.inc(integer)", "s.add(integer, integer)"]
+    );
+    assert_eq!(calls("public.g(integer)"), ["public.f(integer, integer)"]);
+    assert_eq!(calls("public.h(integer)"), ["public.g(integer)"]);
+    // PostgreSQL neither checks nor records what a PL/pgSQL body calls.
+    assert!(calls("public.p(integer)").is_empty());
+}

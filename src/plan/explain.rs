@@ -223,6 +223,11 @@ impl<'a> Explainer<'a> {
     /// its phase. `concurrent`: the step runs outside the transaction.
     pub fn why(&self, change: &Change, phase: u8, concurrent: bool) -> String {
         let mut why = self.reason(change);
+        if matches!(change, Change::AddEnumValue { .. }) {
+            why.push_str(
+                "; runs before the transaction, which could not use a label added inside it",
+            );
+        }
         if concurrent {
             why.push_str(
                 "; runs outside the transaction, because CONCURRENTLY (which does not block writes) cannot run inside one",
@@ -385,6 +390,7 @@ impl<'a> Explainer<'a> {
             }
             Change::CreateType(_)
             | Change::AddEnumValue { .. }
+            | Change::RenameEnumValue { .. }
             | Change::AlterDomain { .. }
             | Change::AlterCompositeType { .. } => {
                 "types before the tables, columns and functions that use them".to_owned()

@@ -342,6 +342,14 @@ pub fn hazards(
         Change::DetachPartition { parent, child } => {
             out.extend(super::partition::detach_hazards(parent, child));
         }
+        Change::AddEnumValue { name, value, .. } => {
+            out.push(Hazard::new(
+                H::NonTransactional,
+                format!(
+                    "label '{value}' is added to {name} before the transaction (a label added inside it could not be used by it); it stays if the transaction fails"
+                ),
+            ));
+        }
         Change::DropColumn { table, column } => {
             out.push(Hazard::new(
                 H::DataLoss,
@@ -631,7 +639,7 @@ pub fn hazards(
         | Change::AlterSequence { .. }
         | Change::CreateType(_)
         | Change::DropType(_)
-        | Change::AddEnumValue { .. }
+        | Change::RenameEnumValue { .. }
         | Change::AlterDomain { .. }
         | Change::AlterCompositeType { .. }
         | Change::Comment { .. }

@@ -46,6 +46,28 @@ pub struct Step {
     pub why: String,
 }
 
+impl Step {
+    /// Whether the step runs before the apply transaction rather than after it: a
+    /// non-transactional `ALTER TYPE … ADD VALUE` (a label added inside a transaction cannot
+    /// be used by it, so the label is committed first).
+    pub fn runs_before_transaction(&self) -> bool {
+        if self.transactional {
+            return false;
+        }
+        let Ok(parsed) = pg_query::parse(&self.sql, 0) else {
+            return false;
+        };
+        let stmts = &parsed.protobuf.stmts;
+        stmts.len() == 1
+            && stmts.iter().all(|s| {
+                matches!(
+                    s.stmt.as_ref().and_then(|n| n.node.as_ref()),
+                    Some(pg_query::NodeEnum::AlterEnumStmt(a)) if a.old_val.is_empty()
+                )
+            })
+    }
+}
+
 /// Counts of steps, for summaries and the plan JSON.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
@@ -107,10 +129,16 @@ pub enum PlanError {
 /// Phase, rank in the graph, object names.
 type SortKey = (u8, usize, Vec<String>);
 
-/// Whether a routine can be created before the types and tables: its body reads no relation
-/// and its signature uses no type or relation of the desired schema. Then a domain CHECK, a
-/// column default or a CHECK constraint can call it.
+/// Whether a routine can be created before the types and tables: its body reads no relation,
+/// its signature uses no type or relation of the desired schema, and the routines of the
+/// desired schema it calls are self-contained too. Then a domain CHECK, a column default or a
+/// CHECK constraint can call it.
 fn self_contained(f: &crate::catalog::Function, desired: &Catalog) -> bool {
+    self_contained_within(f, desired, 8)
+}
+
+/// [`self_contained`], following calls at most `depth` routines deep (deeper is "no").
+fn self_contained_within(f: &crate::catalog::Function, desired: &Catalog, depth: u8) -> bool {
     let bare = |ty: &str| -> String {
         let t = ty.trim_start_matches("SETOF ").trim_end_matches("[]");
         let t = t.split('(').next().unwrap_or(t);
@@ -128,13 +156,53 @@ fn self_contained(f: &crate::catalog::Function, desired: &Catalog) -> bool {
         .chain(desired.materialized_views.keys())
         .map(|n| n.name.as_str())
         .collect();
-    f.references.is_empty()
+    let callees_contained = |r: &crate::catalog::BodyReference| {
+        let schemas: Vec<&str> = match r.schema.as_deref() {
+            Some(s) => vec![s],
+            None if f.search_path.is_empty() => vec![f.name.schema.as_str()],
+            None => f.search_path.iter().map(String::as_str).collect(),
+        };
+        let callees = schemas.iter().find_map(|s| {
+            let found: Vec<_> = desired
+                .functions
+                .values()
+                .filter(|g| g.name.schema == *s && g.name.name == r.name)
+                .collect();
+            (!found.is_empty()).then_some(found)
+        });
+        callees.unwrap_or_default().into_iter().all(|g| {
+            g.name == f.name || (depth > 0 && self_contained_within(g, desired, depth - 1))
+        })
+    };
+    f.references
+        .iter()
+        .all(|r| r.action == crate::catalog::BodyAction::Call && callees_contained(r))
         && f.body_error.is_none()
         && f.args
             .iter()
             .map(|a| a.ty.as_str())
             .chain(f.returns.as_deref())
             .all(|t| !user_types.contains(bare(t).as_str()))
+}
+
+/// Whether the routine `f` of `current` has a SQL-standard body that reads or writes a
+/// relation `desired` no longer has.
+fn uses_dropped_relation(f: &ObjectRef, current: &Catalog, desired: &Catalog) -> bool {
+    let Some(routine) = current
+        .functions
+        .values()
+        .find(|c| ObjectRef::function(c) == *f)
+    else {
+        return false;
+    };
+    routine.has_standard_body()
+        && routine.references.iter().any(|r| {
+            let schema = r.schema.as_deref().unwrap_or(routine.name.schema.as_str());
+            let name = QualifiedName::new(schema, r.name.as_str());
+            r.action != crate::catalog::BodyAction::Call
+                && current.relation(&name).is_some()
+                && desired.relation(&name).is_none()
+        })
 }
 
 /// Where a change of a phase goes: renames first of all (table renames, then column renames),
@@ -163,13 +231,19 @@ fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
         // A routine that is not created again goes after the routines that stop calling it
         // (a SQL-standard body depends on what it calls); one dropped to be created again
         // (a changed return type) goes first.
+        // …unless its SQL-standard body reads or writes a relation this plan drops: PostgreSQL
+        // records that dependency, so it goes before the tables (after the views).
         Change::DropFunction(f)
             if !desired
                 .functions
                 .values()
                 .any(|d| ObjectRef::function(d) == *f) =>
         {
-            19
+            if uses_dropped_relation(f, current, desired) {
+                2
+            } else {
+                19
+            }
         }
         Change::DropView { .. } | Change::DropFunction(_) => 1,
         Change::DropConstraint { table, name } => {
@@ -192,6 +266,8 @@ fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
         // Sequences, types, extensions and schemas go once the tables, routines and views no
         // longer use them (a column changed away from an enum, a default from a sequence).
         Change::DropSequence(_) => 19,
+        // A type dropped to be created again (an enum losing labels) goes first.
+        Change::DropType(name) if desired.types.contains_key(name) => 1,
         Change::DropType(_) => 20,
         Change::DropExtension(_) => 21,
         Change::DropSchema(_) => 22,
@@ -199,6 +275,7 @@ fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
         Change::CreateExtension { .. } | Change::AlterExtension { .. } => 12,
         Change::CreateType(_)
         | Change::AddEnumValue { .. }
+        | Change::RenameEnumValue { .. }
         | Change::AlterDomain { .. }
         | Change::AlterCompositeType { .. } => 14,
         Change::CreateSequence(_) | Change::AlterSequence { .. } => 15,
@@ -563,7 +640,7 @@ fn objects(change: &Change) -> Vec<String> {
 fn defer_after_concurrent(steps: &mut [Step]) {
     let mut deferred: BTreeSet<String> = BTreeSet::new();
     for s in steps.iter_mut() {
-        if !s.transactional {
+        if !s.transactional && !s.runs_before_transaction() {
             deferred.extend(s.objects.iter().cloned());
         } else if s.objects.iter().any(|o| deferred.contains(o)) {
             s.transactional = false;
@@ -775,10 +852,12 @@ pub fn plan_changes(
         .into_iter()
         .map(|c| {
             let p = phase(&c, current, desired);
+            // Drops go in reverse order of the current graph: dependents first.
+            let dropped = p <= 10 || matches!(c, Change::DropFunction(_));
             let rank = match (&c, ranked_name(&c)) {
                 (Change::DropTable(t), _) => drop_ranks.get(t).copied().unwrap_or(0),
                 (Change::CreateTable(t), _) => tables::creation_depth(desired, &t.name),
-                (_, Some(n)) if p <= 10 => usize::MAX - current_ranks.get(&n).copied().unwrap_or(0),
+                (_, Some(n)) if dropped => usize::MAX - current_ranks.get(&n).copied().unwrap_or(0),
                 (_, Some(n)) => desired_ranks.get(&n).copied().unwrap_or(0),
                 (_, None) => 0,
             };

@@ -665,12 +665,20 @@ pub fn render(
                 EnumPosition::Before(l) => format!(" BEFORE {}", quote_literal(l)),
                 EnumPosition::After(l) => format!(" AFTER {}", quote_literal(l)),
             };
-            vec![tx(format!(
-                "ALTER TYPE {} ADD VALUE {}{pos};",
+            // Before the transaction (a label added in a transaction cannot be used in it),
+            // made idempotent for an apply run again.
+            vec![non_tx(format!(
+                "ALTER TYPE {} ADD VALUE IF NOT EXISTS {}{pos};",
                 qualified(name),
                 quote_literal(value)
             ))]
         }
+        Change::RenameEnumValue { name, from, to } => vec![tx(format!(
+            "ALTER TYPE {} RENAME VALUE {} TO {};",
+            qualified(name),
+            quote_literal(from),
+            quote_literal(to)
+        ))],
         Change::AlterDomain { name, change } => {
             let base = format!("ALTER DOMAIN {}", qualified(name));
             vec![tx(match change {

@@ -115,6 +115,37 @@ fn partitions_are_created_after_their_parent_whatever_their_names() {
 }
 
 #[test]
+fn routines_are_created_after_and_dropped_before_the_routines_they_call() {
+    let routines = "create schema s;
+         create function s.add(a int, b int) returns int language sql return a + b;
+         create function a_caller(a int) returns int language sql begin atomic select s.add(a, 1); end;";
+    let position = |p: &super::Plan, needle: &str| {
+        p.steps
+            .iter()
+            .position(|s| s.sql.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle}: {:?}", p.steps))
+    };
+    let created = planned("", routines);
+    assert!(position(&created, "\"s\".\"add\"") < position(&created, "\"a_caller\""));
+    let dropped = planned(routines, "");
+    assert!(position(&dropped, "\"a_caller\"") < position(&dropped, "\"s\".\"add\""));
+}
+
+#[test]
+fn a_not_valid_check_on_a_new_table_is_added_after_it() {
+    let p = planned(
+        "",
+        "create table t (a int); alter table t add constraint c check (a > 0) no inherit not valid;",
+    );
+    let sql: Vec<&str> = p.steps.iter().map(|s| s.sql.as_str()).collect();
+    assert_eq!(sql.len(), 2, "{sql:?}");
+    assert!(
+        sql[1].contains("ADD CONSTRAINT \"c\" CHECK (a > 0) NO INHERIT NOT VALID"),
+        "{sql:?}"
+    );
+}
+
+#[test]
 fn a_dropped_partitioned_table_takes_its_partitions_and_says_so() {
     let p = planned(
         "create table p (a int) partition by list (a);
@@ -135,4 +166,15 @@ fn a_dropped_partitioned_table_takes_its_partitions_and_says_so() {
         "{:?}",
         p.steps[0].hazards
     );
+}
+
+#[test]
+fn a_view_is_created_after_the_routine_it_calls() {
+    let p = planned(
+        "",
+        "create table t (a int); create view a_v as select f(1) as x;
+         create function f(a int) returns bigint language sql return (select count(*) from t);",
+    );
+    let at = |needle: &str| p.steps.iter().position(|s| s.sql.contains(needle)).unwrap();
+    assert!(at("CREATE FUNCTION") < at("CREATE VIEW"), "{:?}", p.steps);
 }

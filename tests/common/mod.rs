@@ -47,19 +47,28 @@ pub fn error_chain(err: &dyn std::error::Error) -> String {
     text
 }
 
-/// Applies a plan as `schema-apply` does: the transactional steps in one transaction, then the
-/// others one by one. The error names the failing step's SQL.
+/// Applies a plan as `schema-apply` does: labels added to enums first, the transactional steps
+/// in one transaction, then the others one by one. The error names the failing step's SQL.
 pub fn apply_plan(
     client: &mut postgres::Client,
     p: &schema_tool::plan::Plan,
 ) -> Result<(), String> {
+    for s in p.steps.iter().filter(|s| s.runs_before_transaction()) {
+        client
+            .batch_execute(&s.sql)
+            .map_err(|e| format!("{}\n    in: {}", error_chain(&e), s.sql))?;
+    }
     let mut tx = client.transaction().map_err(|e| error_chain(&e))?;
     for s in p.steps.iter().filter(|s| s.transactional) {
         tx.batch_execute(&s.sql)
             .map_err(|e| format!("{}\n    in: {}", error_chain(&e), s.sql))?;
     }
     tx.commit().map_err(|e| error_chain(&e))?;
-    for s in p.steps.iter().filter(|s| !s.transactional) {
+    for s in p
+        .steps
+        .iter()
+        .filter(|s| !s.transactional && !s.runs_before_transaction())
+    {
         client
             .batch_execute(&s.sql)
             .map_err(|e| format!("{}\n    in: {}", error_chain(&e), s.sql))?;

@@ -205,6 +205,21 @@ fn sql_standard_return_body_is_kept() {
 }
 
 #[test]
+fn sql_standard_atomic_body_is_kept_without_implied_names() {
+    let (c, d) = build(
+        "create function f(a int) returns int language sql
+         begin atomic select lower('x') as lower, a as a, a::text as text, a + 1 as b; select a; end;
+         create function g() returns void language sql begin atomic end;",
+    );
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(
+        c.functions["public.f(integer)"].body,
+        "BEGIN ATOMIC SELECT lower('x'), a, a::text AS text, a + 1 AS b; SELECT a; END"
+    );
+    assert_eq!(c.functions["public.g()"].body, "BEGIN ATOMIC END");
+}
+
+#[test]
 fn attached_partition_indexes_become_the_parents() {
     let (c, d) = build(
         "create table f (id int not null, foo text not null) partition by list (foo);

@@ -7,13 +7,14 @@
 //! can settle (DESIGN: "elaborate only what is in doubt"), such as a view's `*` that
 //! `pg_get_viewdef` expands or an implicit cast it makes explicit.
 //!
-//! 1. [`forget_provenance`]: spans, rename hints and search paths say where a definition came
-//!    from, not what it is (the live side prints fully qualified names, so a search path adds
+//! 1. [`forget_provenance`]: spans, rename hints (enum labels' too) and search paths say where
+//!    a definition came from, not what it is (the live side prints fully qualified names, so a search path adds
 //!    nothing to it).
 //! 2. [`unqualify`]: names in the default schema are written bare. Files write `t` or `public.t`
 //!    as they like; the live side (read with `search_path = pg_catalog`) always qualifies.
-//!    Applied to type names, expressions, SQL-standard routine bodies, regclass literals
-//!    (`'public.s'::regclass`) and the routine keys built from argument types.
+//!    Applied to type names, expressions, SQL-standard routine bodies (and the relations and
+//!    routines they name), regclass literals (`'public.s'::regclass`) and the routine keys
+//!    built from argument types.
 //! 3. [`strip_literal_casts`] (inside [`normalize_expr`]): `pg_get_expr` gives every string
 //!    literal and `NULL` the type it was resolved to (`'x'::text`, `'2020-01-01'::date`,
 //!    `'ok'::mood`, `NULL::boolean`); a cast applied directly to a string literal or `NULL` is
@@ -156,6 +157,9 @@ pub fn forget_provenance(c: &mut Catalog) {
     for t in c.types.values_mut() {
         t.meta.span = None;
         t.meta.renamed_from = None;
+        if let TypeKind::Enum { renamed, .. } = &mut t.kind {
+            renamed.clear();
+        }
     }
     for e in c.extensions.values_mut() {
         e.meta.span = None;
@@ -276,12 +280,23 @@ pub fn unqualify(c: &mut Catalog, schema: &str) {
             }
             // A SQL-standard body (`RETURN …`, `BEGIN ATOMIC … END`) is a parsed statement,
             // which pg_get_functiondef prints qualified; a quoted body is verbatim on both sides.
-            if f.body.starts_with("RETURN ") || f.body.starts_with("BEGIN ATOMIC") {
-                f.body = strip_literal_casts(&unqualify_sql(&f.body, schema));
+            if f.has_standard_body() {
+                f.body = normalize_body(&f.body, schema);
+            }
+            // What the body reads and calls, named as the body now names it.
+            for r in &mut f.references {
+                if r.schema.as_deref() == Some(schema) {
+                    r.schema = None;
+                }
             }
             (f.identity(), f)
         })
         .collect::<BTreeMap<_, _>>();
+}
+
+/// Rules 2 and 3 on the text of a SQL-standard routine body (`RETURN …`, `BEGIN ATOMIC …`).
+pub fn normalize_body(body: &str, schema: &str) -> String {
+    strip_literal_casts(&unqualify_sql(body, schema))
 }
 
 /// Rules 2, 3 and 8 on one expression or query: rewrites its canonical text token by token,

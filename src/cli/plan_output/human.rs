@@ -78,6 +78,8 @@ pub fn write(out: &mut dyn Write, r: &Rendering<'_>) -> std::io::Result<()> {
     for (i, s) in p.steps.iter().enumerate() {
         let tx = if s.transactional {
             String::new()
+        } else if s.runs_before_transaction() {
+            paint.dim(" (before the transaction)")
         } else {
             paint.dim(" (outside the transaction)")
         };

@@ -153,6 +153,8 @@ fn steps_sql(r: &Rendering<'_>) -> String {
         }
         let tx = if s.transactional {
             ""
+        } else if s.runs_before_transaction() {
+            " (before the transaction)"
         } else {
             " (outside the transaction)"
         };
