@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::partition::{Partitioning, compared_columns, partitioning};
 use super::{AttributeChange, Change, DiffOptions, DomainChange, ObjectRef, RenameKind};
-use crate::catalog::normalize::{identity_options, unqualify_type};
+use crate::catalog::normalize::{identity_options, identity_start, unqualify_type};
 use crate::catalog::{
     Catalog, Column, Constraint, ConstraintKind, Expr, Extension, Function, Identity, Index, Meta,
     OtherObject, Policy, QualifiedName, Schema, Sequence, Table, Trigger, TypeDef, TypeKind, View,
@@ -62,6 +62,13 @@ pub(crate) fn identity_changes(
         if !to.iter().any(|(n, _)| n == name) {
             out.push((name.clone(), reset.to_owned()));
         }
+    }
+    // A START left to PostgreSQL follows the new bounds; PostgreSQL checks the old one against
+    // them, so it is set whenever the effective start moves.
+    let start = identity_start(&new.options, column_type);
+    if !out.iter().any(|(n, _)| n == "start") && identity_start(&old.options, column_type) != start
+    {
+        out.push(("start".to_owned(), start.to_string()));
     }
     out
 }

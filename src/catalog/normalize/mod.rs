@@ -603,25 +603,41 @@ pub fn identity_options(options: &[(String, String)], column_type: &str) -> Vec<
     out
 }
 
-/// Identity options: names as the parser gives them (`start`, `increment`, …); defaults dropped,
-/// the rest sorted by name.
-fn identity_defaults(options: &mut Vec<(String, String)>, column_type: &str) {
-    let value = |name: &str, options: &[(String, String)]| {
+/// What PostgreSQL picks for a sequence option left out: `(minvalue, maxvalue, start)` given
+/// the options stated and the column type.
+fn sequence_bounds(options: &[(String, String)], column_type: &str) -> ((i64, i64), i64) {
+    let value = |name: &str| {
         options
             .iter()
             .find(|(n, _)| n == name)
             .and_then(|(_, v)| v.parse::<i64>().ok())
     };
-    let increment = value("increment", options).unwrap_or(1);
+    let increment = value("increment").unwrap_or(1);
     let (type_min, type_max) = type_bounds(column_type);
     let (dmin, dmax) = if increment > 0 {
         (1, type_max)
     } else {
         (type_min, -1)
     };
-    let min = value("minvalue", options).unwrap_or(dmin);
-    let max = value("maxvalue", options).unwrap_or(dmax);
-    let dstart = if increment > 0 { min } else { max };
+    let min = value("minvalue").unwrap_or(dmin);
+    let max = value("maxvalue").unwrap_or(dmax);
+    ((dmin, dmax), if increment > 0 { min } else { max })
+}
+
+/// The `START` an identity column's sequence has: the one stated, or the bound PostgreSQL
+/// starts from.
+pub fn identity_start(options: &[(String, String)], column_type: &str) -> i64 {
+    options
+        .iter()
+        .find(|(n, _)| n == "start")
+        .and_then(|(_, v)| v.parse::<i64>().ok())
+        .unwrap_or_else(|| sequence_bounds(options, column_type).1)
+}
+
+/// Identity options: names as the parser gives them (`start`, `increment`, …); defaults dropped,
+/// the rest sorted by name.
+fn identity_defaults(options: &mut Vec<(String, String)>, column_type: &str) {
+    let ((dmin, dmax), dstart) = sequence_bounds(options, column_type);
     options.retain(|(name, v)| {
         let n = v.parse::<i64>().ok();
         !match name.as_str() {
