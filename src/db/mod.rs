@@ -4,5 +4,6 @@
 
 pub mod connect;
 pub mod rows;
+pub mod temporary;
 
 pub use connect::{ConnectError, ConnectOptions, connect, connect_target, redact, resolve};

@@ -11,7 +11,6 @@
 use postgres::Client;
 
 use super::{ElaborateError, ElaborateOptions, Report, elaborate};
-use crate::catalog::names::quote_ident;
 use crate::catalog::{Catalog, ConstraintKind, Meta};
 use crate::db::{ConnectOptions, connect, connect_target, resolve};
 
@@ -95,15 +94,7 @@ pub fn in_shadow(
             let opts_connect = ConnectOptions::with_process_env(Some(url.clone()));
             let mut admin = connect(&opts_connect).map_err(|e| failed(&e))?;
             check_version(target, major_version(&mut admin)?)?;
-            let name = format!(
-                "schema_tool_shadow_{}_{}",
-                std::process::id(),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_nanos())
-            );
-            admin
-                .batch_execute(&format!("CREATE DATABASE {}", quote_ident(&name)))
+            let name = crate::db::temporary::create(&mut admin, "shadow")
                 .map_err(|e| failed(&format!("cannot create a database with --dev-url: {e}")))?;
             let result = (|| {
                 let mut target = resolve(&opts_connect).map_err(|e| failed(&e))?;
@@ -114,8 +105,7 @@ pub fn in_shadow(
                 report.server = format!("a temporary database on {}", target.display);
                 Ok(report)
             })();
-            let dropped =
-                admin.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+            let dropped = crate::db::temporary::drop(&mut admin, &name);
             let report = result?;
             dropped
                 .map_err(|e| failed(&format!("cannot drop the temporary database {name}: {e}")))?;

@@ -65,21 +65,12 @@ impl Scratch {
                 let mut admin =
                     connect(&opts).map_err(|e| ValidateError::Scratch(e.to_string()))?;
                 let major = major_version(&mut admin).map_err(ValidateError::query)?;
-                let name = format!(
-                    "schema_tool_validate_{}_{}",
-                    std::process::id(),
-                    std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |d| d.as_nanos())
-                );
-                admin
-                    .batch_execute(&format!("CREATE DATABASE {}", quote_ident(&name)))
-                    .map_err(|e| {
-                        ValidateError::Scratch(format!(
-                            "cannot create a database with --dev-url: {}",
-                            super::server_message(&e)
-                        ))
-                    })?;
+                let name = crate::db::temporary::create(&mut admin, "validate").map_err(|e| {
+                    ValidateError::Scratch(format!(
+                        "cannot create a database with --dev-url: {}",
+                        super::server_message(&e)
+                    ))
+                })?;
                 let target = resolve(&opts).map_err(|e| ValidateError::Scratch(e.to_string()))?;
                 let description = format!("a temporary database on {}", target.display);
                 Ok(Scratch {
@@ -156,10 +147,7 @@ impl Drop for Scratch {
             // The cluster removes itself with everything in it.
             Place::Embedded(_) => {}
             Place::DevUrl { admin, .. } => {
-                let dropped = admin.batch_execute(&format!(
-                    "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                    quote_ident(&self.name)
-                ));
+                let dropped = crate::db::temporary::drop(admin, &self.name);
                 if let Err(e) = dropped {
                     eprintln!(
                         "schema-plan: cannot drop the temporary database {}: {}",
