@@ -147,3 +147,56 @@ fn a_hint_naming_a_missing_object_creates_the_new_one() {
     assert!(sql.contains("CREATE TABLE \"public\".\"fresh\""), "{sql}");
     apply_plan(&mut client, &p).unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// PostgreSQL follows a renamed column inside the expressions over its table; so does the
+/// plan: a CHECK, a generated column, index keys and predicates, a policy and a trigger
+/// condition written with the new name are not restated.
+#[test]
+fn expressions_over_a_table_follow_its_renamed_column() {
+    let (_, mut client) = fresh_database("renames_exprs");
+    let shared = "alter table t enable row level security;
+         create function touch() returns trigger language plpgsql as $$ begin return new; end $$;";
+    client
+        .batch_execute(&format!(
+            "create table t (id int primary key, qty int constraint qty_positive check (qty > 0),
+                 doubled int generated always as (qty * 2) stored);
+             {shared}
+             create index t_big on t (id) where qty > 10;
+             create index t_next on t ((qty + 1));
+             create policy small on t using (qty < 100);
+             create trigger tr before update on t for each row
+                 when (new.qty is distinct from old.qty) execute function touch();
+             insert into t (id, qty) values (1, 5), (2, 50);"
+        ))
+        .unwrap();
+    let desired = Project::from_sql(
+        &format!(
+            "create table t (id int primary key,
+                 -- schema: renamed from qty
+                 quantity int constraint qty_positive check (quantity > 0),
+                 doubled int generated always as (quantity * 2) stored);
+             {shared}
+             create index t_big on t (id) where quantity > 10;
+             create index t_next on t ((quantity + 1));
+             create policy small on t using (quantity < 100);
+             create trigger tr before update on t for each row
+                 when (new.quantity is distinct from old.quantity) execute function touch();"
+        ),
+        &[],
+    )
+    .catalog;
+    let p = make_plan(&live(&mut client), &desired);
+    assert_eq!(
+        sql_of(&p),
+        "ALTER TABLE \"public\".\"t\" RENAME COLUMN \"qty\" TO \"quantity\";",
+        "only the rename"
+    );
+    apply_plan(&mut client, &p).unwrap_or_else(|e| panic!("{e}"));
+    let again = make_plan(&live(&mut client), &desired);
+    assert!(again.steps.is_empty(), "{}", sql_of(&again));
+    let total: i64 = client
+        .query_one("select sum(doubled)::bigint from t", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(total, 110);
+}

@@ -341,9 +341,16 @@ fn column_renames(
 }
 
 /// Renames a column in a catalog as `ALTER TABLE … RENAME COLUMN` does: the column, the keys
-/// and indexes naming it, foreign keys referencing it and a sequence owned by it. (Expressions
-/// that use it keep their text; a restated CHECK or view is harmless.)
+/// and indexes naming it, foreign keys referencing it, a sequence owned by it, and the
+/// expressions over the table that use it (CHECKs, generated columns, index keys and
+/// predicates, policies, trigger conditions). A view keeps the old name as its output
+/// column's, so a view written with the new one is a real change.
 fn rename_column(cat: &mut Catalog, table: &QualifiedName, from: &str, to: &str) {
+    let follow = |e: &mut Expr| {
+        if let Some(renamed) = super::references::rename_column(e, &[&table.name], from, to) {
+            *e = renamed;
+        }
+    };
     let swap = |names: &mut Vec<String>| {
         for n in names.iter_mut().filter(|n| *n == from) {
             *n = to.to_owned();
@@ -363,7 +370,30 @@ fn rename_column(cat: &mut Catalog, table: &QualifiedName, from: &str, to: &str)
                     swap(include);
                 }
                 ConstraintKind::ForeignKey { columns, .. } => swap(columns),
-                ConstraintKind::Check { .. } | ConstraintKind::Exclude { .. } => {}
+                ConstraintKind::Check { expr, .. } => follow(expr),
+                ConstraintKind::Exclude { predicate, .. } => {
+                    if let Some(p) = predicate {
+                        follow(p);
+                    }
+                }
+            }
+        }
+        for c in &mut t.columns {
+            if let Some(g) = &mut c.generated {
+                follow(g);
+            }
+        }
+    }
+    for p in cat.policies.values_mut().filter(|p| &p.table == table) {
+        for e in [&mut p.using, &mut p.with_check].into_iter().flatten() {
+            follow(e);
+        }
+    }
+    for t in cat.triggers.values_mut().filter(|t| &t.table == table) {
+        if let Some(w) = &mut t.when {
+            let trigger_names = [table.name.as_str(), "new", "old"];
+            if let Some(e) = super::references::rename_column(w, &trigger_names, from, to) {
+                *w = e;
             }
         }
     }
@@ -385,8 +415,14 @@ fn rename_column(cat: &mut Catalog, table: &QualifiedName, from: &str, to: &str)
             if k.column.as_deref() == Some(from) {
                 k.column = Some(to.to_owned());
             }
+            if let Some(e) = &mut k.expr {
+                follow(e);
+            }
         }
         swap(&mut i.include);
+        if let Some(p) = &mut i.predicate {
+            follow(p);
+        }
     }
     for s in cat.sequences.values_mut() {
         if let Some((t, c)) = &mut s.owned_by

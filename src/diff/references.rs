@@ -1,6 +1,7 @@
-//! What PostgreSQL does to the queries of views when a relation they read is renamed: it
-//! follows the relation by oid, so the stored query reads the new name. The diff does the same
-//! to the current side's views, so a rename alone never rebuilds its dependents.
+//! What PostgreSQL does to stored queries and expressions when what they name is renamed: it
+//! follows relations and columns by number, so a view's query reads the new relation name and a
+//! CHECK, index, policy or trigger condition reads the new column name. The diff does the same
+//! to the current side, so a rename alone never rebuilds or restates its dependents.
 
 use pg_query::NodeRef;
 
@@ -76,6 +77,72 @@ pub(super) fn rename_relation(
         let first = token_at(c.location)? + qualifier;
         edits.push((first, first, quote_ident(&new.name)));
     }
+    let out = apply_edits(text, &tokens, edits)?;
+    let stmt = pg_query::parse(&out, 0)
+        .ok()?
+        .protobuf
+        .stmts
+        .into_iter()
+        .next()?
+        .stmt?
+        .node?;
+    Some(Expr::from_enum(stmt))
+}
+
+/// `expr`, an expression over one table (a CHECK, an index key or predicate, a generated
+/// column, a policy or trigger condition), with column `old` renamed `new`; bare or qualified
+/// by one of `qualifiers` (the table's name, `new`/`old` in a trigger). `None` when it does
+/// not name the column, or holds a subquery (where a bare name may be another table's).
+pub(super) fn rename_column(
+    expr: &Expr,
+    qualifiers: &[&str],
+    old: &str,
+    new: &str,
+) -> Option<Expr> {
+    let text = format!("SELECT {}", expr.sql());
+    let parsed = pg_query::parse(&text, 0).ok()?;
+    let nodes = parsed.protobuf.nodes();
+    if nodes.iter().any(|(n, ..)| matches!(n, NodeRef::SubLink(_))) {
+        return None;
+    }
+    let tokens = pg_query::scan(&text).ok()?.tokens;
+    let token_at = |start: i32| tokens.iter().position(|t| t.start == start);
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    for (n, ..) in &nodes {
+        let NodeRef::ColumnRef(c) = n else { continue };
+        let names: Vec<Option<&str>> = c
+            .fields
+            .iter()
+            .map(|f| match f.node.as_ref() {
+                Some(pg_query::NodeEnum::String(s)) => Some(s.sval.as_str()),
+                _ => None,
+            })
+            .collect();
+        let offset = match names.as_slice() {
+            [Some(c)] if *c == old => 0,
+            [Some(q), Some(c)] if *c == old && qualifiers.contains(q) => 2,
+            _ => continue,
+        };
+        let at = token_at(c.location)? + offset;
+        edits.push((at, at, quote_ident(new)));
+    }
+    if edits.is_empty() {
+        return None;
+    }
+    let out = apply_edits(&text, &tokens, edits)?;
+    crate::catalog::build::parse_expr(out.strip_prefix("SELECT ")?)
+}
+
+/// `text` with each run of tokens `first..=last` replaced, in order (overlaps skipped).
+fn apply_edits(
+    text: &str,
+    tokens: &[pg_query::protobuf::ScanToken],
+    mut edits: Vec<(usize, usize, String)>,
+) -> Option<String> {
+    let span = |i: usize| -> Option<(usize, usize)> {
+        let t = tokens.get(i)?;
+        Some((usize::try_from(t.start).ok()?, usize::try_from(t.end).ok()?))
+    };
     edits.sort_by_key(|e| e.0);
     edits.dedup_by_key(|e| e.0);
     let mut out = String::with_capacity(text.len());
@@ -91,15 +158,7 @@ pub(super) fn rename_relation(
         at = end;
     }
     out.push_str(text.get(at..)?);
-    let stmt = pg_query::parse(&out, 0)
-        .ok()?
-        .protobuf
-        .stmts
-        .into_iter()
-        .next()?
-        .stmt?
-        .node?;
-    Some(Expr::from_enum(stmt))
+    Some(out)
 }
 
 #[cfg(test)]
@@ -138,5 +197,30 @@ mod tests {
             .sql()
         );
         assert!(rename_relation(&query("SELECT 1 FROM t"), &old, &new).is_none());
+    }
+
+    fn expr(sql: &str) -> Expr {
+        crate::catalog::build::parse_expr(sql).expect("parses")
+    }
+
+    #[test]
+    fn expressions_over_one_table_follow_a_renamed_column() {
+        let renamed = |e: &str, qualifiers: &[&str]| {
+            rename_column(&expr(e), qualifiers, "qty", "Quantity").map(|e| e.sql().to_owned())
+        };
+        assert_eq!(
+            renamed("qty > 0 AND t.qty < 10 AND other_qty > qty", &["t"]).as_deref(),
+            Some(
+                expr("\"Quantity\" > 0 AND t.\"Quantity\" < 10 AND other_qty > \"Quantity\"").sql()
+            )
+        );
+        assert_eq!(
+            renamed("new.qty IS DISTINCT FROM old.qty", &["t", "new", "old"]).as_deref(),
+            Some(expr("new.\"Quantity\" IS DISTINCT FROM old.\"Quantity\"").sql())
+        );
+        // Not named, or inside a subquery that could mean another table's column: untouched.
+        assert_eq!(renamed("price > 0", &["t"]), None);
+        assert_eq!(renamed("qty IN (SELECT qty FROM u)", &["t"]), None);
+        assert_eq!(renamed("u.qty > 0", &["t"]), None);
     }
 }
