@@ -50,6 +50,14 @@ fn desired(sql: &str) -> tempfile::TempDir {
     dir
 }
 
+/// `schema-plan . --database-url URL --validate --format FORMAT` in `dir`.
+fn validate_as(dir: &Path, url: &str, format: &str) -> (Option<i32>, String, String) {
+    schema_plan_in(
+        dir,
+        &[".", "--database-url", url, "--validate", "--format", format],
+    )
+}
+
 fn validation(json: &str) -> Value {
     let v: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
     v["validation"].clone()
@@ -79,17 +87,7 @@ fn a_plan_that_validates_keeps_rows_through_a_type_change() {
     );
     assert!(!out.contains("secret-a"), "row data printed:\n{out}");
 
-    let (code, json, err) = schema_plan_in(
-        dir,
-        &[
-            path,
-            "--database-url",
-            &url,
-            "--validate",
-            "--format",
-            "json",
-        ],
-    );
+    let (code, json, err) = validate_as(dir, &url, "json");
     assert_eq!(code, Some(0), "{err}");
     let v = validation(&json);
     assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
@@ -120,17 +118,7 @@ fn a_step_that_fails_on_the_copy_is_named_and_the_target_is_untouched() {
         .get(0);
     assert_eq!(constraints, 0, "the target was changed");
 
-    let (code, json, _) = schema_plan_in(
-        dir,
-        &[
-            path,
-            "--database-url",
-            &url,
-            "--validate",
-            "--format",
-            "json",
-        ],
-    );
+    let (code, json, _) = validate_as(dir, &url, "json");
     assert_eq!(code, Some(1));
     let v = validation(&json);
     assert_eq!(v["ok"], Value::Bool(false));
@@ -171,33 +159,13 @@ fn planned_data_loss_explains_the_rows_it_loses() {
     assert!(out.contains("Validated on a copy"), "{out}");
     assert!(out.contains("public.old: dropped by the plan"), "{out}");
 
-    let (code, md, err) = schema_plan_in(
-        dir,
-        &[
-            path,
-            "--database-url",
-            &url,
-            "--validate",
-            "--format",
-            "markdown",
-        ],
-    );
+    let (code, md, err) = validate_as(dir, &url, "markdown");
     assert_eq!(code, Some(0), "{err}");
     assert!(
         md.contains("### Validation") && md.contains("Validated on a copy"),
         "{md}"
     );
-    let (code, sql, err) = schema_plan_in(
-        dir,
-        &[
-            path,
-            "--database-url",
-            &url,
-            "--validate",
-            "--format",
-            "sql",
-        ],
-    );
+    let (code, sql, err) = validate_as(dir, &url, "sql");
     assert_eq!(code, Some(0), "{err}");
     assert!(sql.contains("\n-- Validated on a copy"), "{sql}");
 }
@@ -219,18 +187,7 @@ fn sampled_rows_bring_the_rows_their_foreign_keys_reference() {
         "CREATE TABLE public.parent (id int PRIMARY KEY, name text);\n\
          CREATE TABLE public.child (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, parent_id int NOT NULL REFERENCES public.parent (id), twice int GENERATED ALWAYS AS (parent_id * 2) STORED, CONSTRAINT child_parent_positive CHECK (parent_id > 0), CONSTRAINT child_parent_again FOREIGN KEY (parent_id) REFERENCES public.parent (id));\n",
     );
-    let (path, dir) = (".", dir.path());
-    let (code, json, err) = schema_plan_in(
-        dir,
-        &[
-            path,
-            "--database-url",
-            &url,
-            "--validate",
-            "--format",
-            "json",
-        ],
-    );
+    let (code, json, err) = validate_as(dir.path(), &url, "json");
     assert_eq!(code, Some(0), "{json}\n{err}");
     let v = validation(&json);
     assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
@@ -339,18 +296,7 @@ CREATE POLICY notes_tenant ON public.notes TO validate_reader USING (tenant = cu
 fn roles_policies_and_forced_row_security_are_copied_to_an_embedded_cluster() {
     let (url, _client) = loaded("validate_rls", SECURED);
     let dir = desired(SECURED_DESIRED);
-    let (path, dir) = (".", dir.path());
-    let (code, json, err) = schema_plan_in(
-        dir,
-        &[
-            path,
-            "--database-url",
-            &url,
-            "--validate",
-            "--format",
-            "json",
-        ],
-    );
+    let (code, json, err) = validate_as(dir.path(), &url, "json");
     assert_eq!(code, Some(0), "{json}\n{err}");
     let v = validation(&json);
     assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
@@ -449,18 +395,7 @@ INSERT INTO public.base VALUES (2, 'm');
     let dir = desired(&format!(
         "{schema}CREATE INDEX measures_at ON public.measures (at);\n"
     ));
-    let (path, dir) = (".", dir.path());
-    let (code, json, err) = schema_plan_in(
-        dir,
-        &[
-            path,
-            "--database-url",
-            &url,
-            "--validate",
-            "--format",
-            "json",
-        ],
-    );
+    let (code, json, err) = validate_as(dir.path(), &url, "json");
     assert_eq!(code, Some(0), "{json}\n{err}");
     let v = validation(&json);
     assert_eq!(v["ok"], Value::Bool(true), "{v:#}");
@@ -483,18 +418,7 @@ fn rows_are_found_under_the_names_a_rename_gives_them() {
            score int\n\
          );\n",
     );
-    let (path, dir) = (".", dir.path());
-    let (code, json, err) = schema_plan_in(
-        dir,
-        &[
-            path,
-            "--database-url",
-            &url,
-            "--validate",
-            "--format",
-            "json",
-        ],
-    );
+    let (code, json, err) = validate_as(dir.path(), &url, "json");
     assert_eq!(code, Some(0), "{json}\n{err}");
     let v = validation(&json);
     assert_eq!(v["ok"], Value::Bool(true), "{v:#}");

@@ -61,14 +61,7 @@ pub(super) fn rename_relation(
     // pg_get_viewdef prints them) follow it too.
     for (n, ..) in &nodes {
         let NodeRef::ColumnRef(c) = n else { continue };
-        let names: Vec<Option<&str>> = c
-            .fields
-            .iter()
-            .map(|f| match f.node.as_ref() {
-                Some(pg_query::NodeEnum::String(s)) => Some(s.sval.as_str()),
-                _ => None,
-            })
-            .collect();
+        let names = field_names(c);
         let qualifier = match names.as_slice() {
             [Some(r), _] if *r == old.name => 0,
             [Some(s), Some(r), _] if *r == old.name && *s == old.schema => 2,
@@ -110,14 +103,7 @@ pub(super) fn rename_column(
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     for (n, ..) in &nodes {
         let NodeRef::ColumnRef(c) = n else { continue };
-        let names: Vec<Option<&str>> = c
-            .fields
-            .iter()
-            .map(|f| match f.node.as_ref() {
-                Some(pg_query::NodeEnum::String(s)) => Some(s.sval.as_str()),
-                _ => None,
-            })
-            .collect();
+        let names = field_names(c);
         let offset = match names.as_slice() {
             [Some(c)] if *c == old => 0,
             [Some(q), Some(c)] if *c == old && qualifiers.contains(q) => 2,
@@ -131,6 +117,17 @@ pub(super) fn rename_column(
     }
     let out = apply_edits(&text, &tokens, edits)?;
     crate::catalog::build::parse_expr(out.strip_prefix("SELECT ")?)
+}
+
+/// The parts of a column reference (`None` for `*`).
+fn field_names(c: &pg_query::protobuf::ColumnRef) -> Vec<Option<&str>> {
+    c.fields
+        .iter()
+        .map(|f| match f.node.as_ref() {
+            Some(pg_query::NodeEnum::String(s)) => Some(s.sval.as_str()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// `text` with each run of tokens `first..=last` replaced, in order (overlaps skipped).

@@ -102,13 +102,7 @@ pub fn settle(
     }
     out.in_doubt = keys.len();
     let query = |e| ElaborateError::Query(Box::new(e));
-    let mut tx = client.transaction().map_err(query)?;
-    tx.batch_execute(&format!(
-        "SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}",
-        quote_literal(&format!("{}ms", limits.lock_timeout.as_millis())),
-        quote_literal(&format!("{}ms", limits.statement_timeout.as_millis())),
-    ))
-    .map_err(query)?;
+    let mut tx = super::session::begin(client, limits)?;
     out.round_trips += 1;
     for key in keys {
         let (Some(d), Some(l)) = (desired.functions.get(&key), live.functions.get(&key)) else {

@@ -50,6 +50,23 @@ pub struct Printed {
 
 /// SQLSTATEs that say the server cannot host temporary objects for us: no TEMP privilege
 /// (`42501`), a read-only transaction or a hot standby (`25006`).
+/// Opens the elaboration transaction (never committed: dropping it rolls back everything made
+/// in it) with its lock and statement timeouts.
+pub(super) fn begin(
+    client: &mut Client,
+    limits: Limits,
+) -> Result<Transaction<'_>, ElaborateError> {
+    let query = |e| ElaborateError::Query(Box::new(e));
+    let mut tx = client.transaction().map_err(query)?;
+    tx.batch_execute(&format!(
+        "SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}",
+        quote_literal(&format!("{}ms", limits.lock_timeout.as_millis())),
+        quote_literal(&format!("{}ms", limits.statement_timeout.as_millis())),
+    ))
+    .map_err(query)?;
+    Ok(tx)
+}
+
 pub(super) fn is_unusable(e: &postgres::Error) -> bool {
     e.code().is_some_and(|c| {
         *c == postgres::error::SqlState::INSUFFICIENT_PRIVILEGE
@@ -102,13 +119,7 @@ pub fn print_back(
         return Ok(out);
     }
     let query = |e| ElaborateError::Query(Box::new(e));
-    let mut tx = client.transaction().map_err(query)?;
-    tx.batch_execute(&format!(
-        "SET LOCAL lock_timeout = {}; SET LOCAL statement_timeout = {}",
-        quote_literal(&format!("{}ms", limits.lock_timeout.as_millis())),
-        quote_literal(&format!("{}ms", limits.statement_timeout.as_millis())),
-    ))
-    .map_err(query)?;
+    let mut tx = begin(client, limits)?;
     out.round_trips += 1;
     // A trivial temporary view tells whether the server lets us use it at all.
     if let Err(e) = tx.batch_execute(&format!("CREATE TEMP VIEW {PREFIX}probe AS SELECT 1")) {
