@@ -9,13 +9,12 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use schema_tool::introspect::{IntrospectOptions, introspect};
 use schema_tool::shadow::{Cluster, ClusterOptions};
 
-use common::{measuring, median, psql_load, schema_file};
+use common::{measuring, median, pg_dump_median, psql_load, schema_file};
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is accepted and ignored.
@@ -48,17 +47,7 @@ fn main() {
     let (all_cores, objects) = run(0);
     let (one_thread, _) = run(1);
 
-    let mut dump_times = Vec::new();
-    for _ in 0..runs {
-        let t = Instant::now();
-        let status = Command::new(bindir.join("pg_dump"))
-            .args(["--schema-only", "-f", "/dev/null", "-d", &conninfo])
-            .status()
-            .expect("run pg_dump");
-        assert!(status.success(), "pg_dump failed");
-        dump_times.push(t.elapsed());
-    }
-    let dump = median(dump_times);
+    let dump = pg_dump_median(&bindir, &conninfo, runs);
 
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     println!("objects read: {objects}");

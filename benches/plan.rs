@@ -28,7 +28,7 @@ use schema_tool::plan::{PlanOptions, plan_with_changes};
 use schema_tool::project::{LoadOptions, Project};
 use schema_tool::shadow::{Cluster, ClusterOptions};
 
-use common::{measuring, median, psql_load, schema_files};
+use common::{measuring, median, pg_dump_median, psql_load, schema_files};
 
 fn secs(d: Duration) -> String {
     format!("{:.3} s", d.as_secs_f64())
@@ -77,17 +77,7 @@ fn main() {
     let (human_e2e, human_bytes) = end_to_end("human");
     let (json_e2e, _) = end_to_end("json");
 
-    let mut dump_times = Vec::new();
-    for _ in 0..runs {
-        let t = Instant::now();
-        let status = Command::new(bindir.join("pg_dump"))
-            .args(["--schema-only", "-f", "/dev/null", "-d", &conninfo])
-            .status()
-            .expect("run pg_dump");
-        assert!(status.success(), "pg_dump failed");
-        dump_times.push(t.elapsed());
-    }
-    let dump = median(dump_times);
+    let dump = pg_dump_median(&bindir, &conninfo, runs);
 
     // Phases in process.
     let mut client = cluster.connect(&db).expect("connect");

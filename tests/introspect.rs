@@ -449,34 +449,13 @@ fn run_case(case: &Case) -> Outcome {
     outcome
 }
 
-/// A short reason for a difference: the object kind, and what differs (the first field name
-/// in the diff) or on which side it is missing.
+/// A short reason for a difference: a statement the catalog does not model, or the object
+/// kind and what differs ([`common::difference_reason`]).
 fn reason(diff: &str) -> String {
-    let first = diff.lines().next().unwrap_or("");
-    let kind: String = first.split([' ', '(']).next().unwrap_or("").to_owned();
-    if first.ends_with("only in the files") {
-        return format!("{kind}: only in the files");
-    }
-    if first.ends_with("only in the database") {
-        return format!("{kind}: only in the database");
-    }
-    if first.contains("not modelled") {
+    if diff.lines().next().unwrap_or("").contains("not modelled") {
         return "statement not modelled by the catalog".to_owned();
     }
-    let field = diff
-        .lines()
-        .nth(1)
-        .map(|l| {
-            l.trim()
-                .trim_start_matches(['-', '+'])
-                .trim()
-                .split([':', '('])
-                .next()
-                .unwrap_or("")
-                .to_owned()
-        })
-        .unwrap_or_default();
-    format!("{kind}: {field}")
+    common::difference_reason(diff)
 }
 
 #[derive(Default)]

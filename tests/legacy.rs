@@ -7,7 +7,6 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 use common::{cluster, error_chain, fresh_database};
 use postgres::Client;
@@ -125,34 +124,11 @@ fn snapshot_rows(client: &mut Client) -> BTreeMap<String, Vec<String>> {
 }
 
 fn schema_plan(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_schema-plan"))
-        .current_dir(root())
-        .env_remove("DATABASE_URL")
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run schema-plan");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run_in(env!("CARGO_BIN_EXE_schema-plan"), root(), args)
 }
 
 fn schema_apply(args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_schema-apply"))
-        .current_dir(root())
-        .env_remove("DATABASE_URL")
-        .env("NO_COLOR", "1")
-        .stdin(std::process::Stdio::null())
-        .args(args)
-        .output()
-        .expect("run schema-apply");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run_in(env!("CARGO_BIN_EXE_schema-apply"), root(), args)
 }
 
 /// Plans the database `db` with the fixture's data steps (two from its schema.toml, one by

@@ -415,33 +415,6 @@ fn differences(x: &Catalog, y: &Catalog) -> Vec<String> {
     out
 }
 
-/// A short reason for a catalog difference: the object kind and the first field that differs.
-fn difference_reason(diff: &str) -> String {
-    let first = diff.lines().next().unwrap_or("");
-    let kind: String = first.split([' ', '(']).next().unwrap_or("").to_owned();
-    if let Some(side) = first
-        .rsplit(": ")
-        .next()
-        .filter(|s| s.starts_with("only in"))
-    {
-        return format!("{kind}: {side}");
-    }
-    let field = diff
-        .lines()
-        .nth(1)
-        .map(|l| {
-            l.trim()
-                .trim_start_matches(['-', '+'])
-                .trim()
-                .split([':', '('])
-                .next()
-                .unwrap_or("")
-                .to_owned()
-        })
-        .unwrap_or_default();
-    format!("{kind}: {field}")
-}
-
 /// The first reason of a plan error, without the object it is about.
 fn plan_error_reason(stage: &str, e: &schema_tool::plan::PlanError) -> String {
     let text = e.to_string();
@@ -529,7 +502,7 @@ fn run_loaded(x: &mut Client, y: &mut Client, case: &Case, t: &mut std::time::In
     };
     lap(3, t);
     if !diffs.is_empty() {
-        let mut reasons: Vec<String> = diffs.iter().map(|d| difference_reason(d)).collect();
+        let mut reasons: Vec<String> = diffs.iter().map(|d| common::difference_reason(d)).collect();
         reasons.dedup();
         return fail(
             &format!("differs from Y: {}", reasons[0]),

@@ -3,7 +3,6 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::{cluster, error_chain, fresh_database};
 use postgres::Client;
@@ -20,18 +19,7 @@ fn schema_plan(args: &[&str]) -> (Option<i32>, String, String) {
 
 /// Runs `schema-plan` in `dir` (its own `schema.toml`, if any): (exit code, stdout, stderr).
 fn schema_plan_in(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_schema-plan"))
-        .current_dir(dir)
-        .env_remove("DATABASE_URL")
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .expect("run schema-plan");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    common::run_in(env!("CARGO_BIN_EXE_schema-plan"), dir, args)
 }
 
 /// A database loaded with `sql`, its URL, and a connection.

@@ -23,6 +23,22 @@ pub fn median(mut times: Vec<Duration>) -> Duration {
     times[times.len() / 2]
 }
 
+/// The median time of `runs` runs of `pg_dump --schema-only` (to `/dev/null`) of the database
+/// `conninfo` names, with the cluster's own `pg_dump` from `bindir`.
+pub fn pg_dump_median(bindir: &Path, conninfo: &str, runs: usize) -> Duration {
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let status = Command::new(bindir.join("pg_dump"))
+            .args(["--schema-only", "-f", "/dev/null", "-d", conninfo])
+            .status()
+            .expect("run pg_dump");
+        assert!(status.success(), "pg_dump failed");
+        times.push(t.elapsed());
+    }
+    median(times)
+}
+
 /// `../shared/bench/gen_schema.py`: beside the repository, or two levels up from a worktree.
 fn generator() -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -834,12 +834,7 @@ fn drops_of_types_and_tables_wait_for_what_uses_them() {
                    create table taggings (user_id int references users);";
     let desired = "create table items (status text); create table users (id int, name text);";
     let p = crate::plan::plan(&cat(current), &cat(desired), &Default::default()).unwrap();
-    let at = |needle: &str| {
-        p.steps
-            .iter()
-            .position(|s| s.sql.contains(needle))
-            .unwrap_or_else(|| panic!("{needle}: {:?}", p.steps))
-    };
+    let at = |needle: &str| p.position_of(needle);
     assert!(at("TYPE text") < at("DROP TYPE"));
     assert!(at("DROP TABLE \"public\".\"taggings\"") < at("DROP CONSTRAINT \"users_pkey\""));
 }
@@ -873,7 +868,7 @@ fn functions_that_read_no_table_are_created_before_the_domains_and_tables_that_c
                    create function is_email(s text) returns boolean language sql as $$ select s like '%@%' $$;
                    create function next_id() returns int language sql as $$ select 1 $$;";
     let p = crate::plan::plan(&cat(""), &cat(desired), &Default::default()).unwrap();
-    let at = |needle: &str| p.steps.iter().position(|s| s.sql.contains(needle)).unwrap();
+    let at = |needle: &str| p.position_of(needle);
     assert!(at("FUNCTION \"public\".\"is_email\"") < at("CREATE DOMAIN"));
     assert!(at("FUNCTION \"public\".\"next_id\"") < at("CREATE TABLE"));
 }
@@ -930,7 +925,7 @@ fn an_index_of_a_table_losing_columns_is_dropped_inside_the_transaction_first() 
     )
     .unwrap();
     assert!(p.steps.iter().all(|s| s.transactional), "{:?}", p.steps);
-    let at = |needle: &str| p.steps.iter().position(|s| s.sql.contains(needle)).unwrap();
+    let at = |needle: &str| p.position_of(needle);
     assert!(at("DROP INDEX") < at("DROP COLUMN"));
 }
 
@@ -944,12 +939,7 @@ fn a_policy_over_a_dropped_column_is_dropped_first_and_created_again() {
         &Default::default(),
     )
     .unwrap();
-    let at = |needle: &str| {
-        p.steps
-            .iter()
-            .position(|s| s.sql.contains(needle))
-            .unwrap_or_else(|| panic!("{needle}: {:?}", p.steps))
-    };
+    let at = |needle: &str| p.position_of(needle);
     assert!(at("DROP POLICY") < at("DROP COLUMN"));
     assert!(at("DROP COLUMN") < at("CREATE POLICY"));
 }
@@ -966,12 +956,7 @@ fn a_policy_created_again_keeps_its_comment() {
         &Default::default(),
     )
     .unwrap();
-    let at = |needle: &str| {
-        p.steps
-            .iter()
-            .position(|s| s.sql.contains(needle))
-            .unwrap_or_else(|| panic!("{needle}: {:?}", p.steps))
-    };
+    let at = |needle: &str| p.position_of(needle);
     assert!(at("CREATE POLICY") < at("COMMENT ON POLICY"));
 }
 
@@ -1005,12 +990,7 @@ fn a_dropped_routine_goes_after_the_routines_that_stop_calling_it() {
         &Default::default(),
     )
     .unwrap();
-    let at = |needle: &str| {
-        p.steps
-            .iter()
-            .position(|s| s.sql.contains(needle))
-            .unwrap_or_else(|| panic!("{needle}: {:?}", p.steps))
-    };
+    let at = |needle: &str| p.position_of(needle);
     assert!(at("CREATE OR REPLACE FUNCTION") < at("DROP FUNCTION"));
 }
 
@@ -1053,7 +1033,7 @@ fn default_null_is_no_default_and_an_identity_goes_before_drop_not_null() {
         &Default::default(),
     )
     .unwrap();
-    let at = |needle: &str| p.steps.iter().position(|s| s.sql.contains(needle)).unwrap();
+    let at = |needle: &str| p.position_of(needle);
     assert!(at("DROP IDENTITY") < at("DROP NOT NULL"));
 }
 
@@ -1065,12 +1045,7 @@ fn a_sequence_moving_to_another_column_is_released_before_the_old_table_goes() {
         &Default::default(),
     )
     .unwrap();
-    let at = |needle: &str| {
-        p.steps
-            .iter()
-            .position(|s| s.sql.contains(needle))
-            .unwrap_or_else(|| panic!("{needle}: {:?}", p.steps))
-    };
+    let at = |needle: &str| p.position_of(needle);
     assert!(at("OWNED BY NONE") < at("DROP TABLE"));
     assert!(at("CREATE TABLE") < at("OWNED BY \"public\".\"b\""));
 }

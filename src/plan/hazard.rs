@@ -327,10 +327,9 @@ pub fn hazards(
         )
     };
     match change {
-        // The partitions that go with it are named by `partition::table_loss`.
         Change::DropTable(t) => out.push(Hazard::new(
             H::DataLoss,
-            format!("every row of table {t} is deleted"),
+            super::partition::loss_message(current, t, None),
         )),
         Change::AttachPartition {
             parent,

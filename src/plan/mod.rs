@@ -964,8 +964,14 @@ pub fn plan_changes(
         if let Change::DropPolicy { table, name } = change {
             replacement_policies(&mut hz, table, name, &keyed);
         }
-        if let Change::DropTable(t) = change {
-            partition::table_loss(&mut hz, &parts, current, t);
+        // A table dropped to be created again: its loss says why and what comes back.
+        if let Change::DropTable(t) = change
+            && let Some(reason) = parts.recreated.get(t)
+        {
+            let message = partition::loss_message(current, t, Some(reason.as_str()));
+            for h in hz.iter_mut().filter(|h| h.kind == HazardKind::DataLoss) {
+                h.message.clone_from(&message);
+            }
         }
         if let Change::AddColumn { table, column } = change {
             // A renamed table exists under its old name: the hazard model sees the new one.
@@ -1178,6 +1184,15 @@ fn digest_of_objects(objects: &BTreeMap<String, String>) -> String {
 }
 
 impl Plan {
+    /// Position of the first step whose SQL contains `needle` (tests' ordering assertions).
+    #[cfg(test)]
+    pub(crate) fn position_of(&self, needle: &str) -> usize {
+        self.steps
+            .iter()
+            .position(|s| s.sql.contains(needle))
+            .unwrap_or_else(|| panic!("no step with {needle}: {:#?}", self.steps))
+    }
+
     /// The plan JSON (DESIGN.md): `{"steps":[{"sql","objects","hazards","transactional"}],
     /// "fingerprint":{…},"summary":{…}}`; each step also carries `why`.
     pub fn to_json(&self) -> serde_json::Value {

@@ -81,14 +81,13 @@ pub(super) fn detach_hazards(parent: &QualifiedName, child: &QualifiedName) -> V
     }]
 }
 
-/// Makes the `data-loss` hazard of `DROP TABLE table` say which partitions go with it and,
-/// for a table the plan creates again, that and why.
-pub(super) fn table_loss(
-    hazards: &mut [Hazard],
-    parts: &Partitioning,
+/// The `data-loss` message of `DROP TABLE table`: the partitions that go with it and, for a
+/// table the plan creates again (`recreated` gives why), what comes back around it.
+pub(super) fn loss_message(
     current: &Catalog,
     table: &QualifiedName,
-) {
+    recreated: Option<&str>,
+) -> String {
     let partitions: Vec<String> = super::tables::partitions(current, table)
         .iter()
         .map(|p| p.to_string())
@@ -98,20 +97,11 @@ pub(super) fn table_loss(
     } else {
         format!(" with its partitions {}", partitions.join(", "))
     };
-    let message = match parts.recreated.get(table) {
+    match recreated {
         Some(reason) => format!(
             "table {table}{with} is dropped and created again ({reason}): every row of it is lost; its indexes, triggers, policies and the views that read it are created again around it, and the foreign keys that reference it are added back (validating them fails, changing nothing, while rows still reference lost rows)"
         ),
-        None if !partitions.is_empty() => {
-            format!("every row of table {table}{with} is deleted")
-        }
-        None => return,
-    };
-    for h in hazards
-        .iter_mut()
-        .filter(|h| h.kind == HazardKind::DataLoss)
-    {
-        h.message.clone_from(&message);
+        None => format!("every row of table {table}{with} is deleted"),
     }
 }
 
@@ -156,8 +146,8 @@ mod tests {
 
     #[test]
     fn a_table_that_becomes_partitioned_is_created_again_with_its_dependents() {
-        let current = "create table t (id serial, k text, note text);
-             create view v as select id, k from t;
+        // Everything around t, the same on both sides.
+        let around = "create view v as select id, k from t;
              create index t_k on t (k);
              create function f() returns trigger language plpgsql as $$ begin return new; end $$;
              create trigger tr before update on t for each row execute function f();
@@ -167,19 +157,12 @@ mod tests {
              create table o (id int, k text, foreign key (id, k) references r (id, k));
              create table u (id int primary key);
              create table w (t_id int references u);";
-        let desired = "create table t (id serial, k text, note text) partition by list (k);
-             create table t_a partition of t for values in ('a');
-             create view v as select id, k from t;
-             create index t_k on t (k);
-             create function f() returns trigger language plpgsql as $$ begin return new; end $$;
-             create trigger tr before update on t for each row execute function f();
-             alter table t enable row level security;
-             create policy p on t using (k = 'a');
-             create table r (id int, k text, unique (id, k));
-             create table o (id int, k text, foreign key (id, k) references r (id, k));
-             create table u (id int primary key);
-             create table w (t_id int references u);";
-        let p = planned(current, desired);
+        let current = format!("create table t (id serial, k text, note text); {around}");
+        let desired = format!(
+            "create table t (id serial, k text, note text) partition by list (k);
+             create table t_a partition of t for values in ('a'); {around}"
+        );
+        let p = planned(&current, &desired);
         let drop = at(&p, "DROP TABLE \"public\".\"t\"");
         let loss = &p.steps[drop].hazards;
         assert!(

@@ -175,6 +175,6 @@ fn a_view_is_created_after_the_routine_it_calls() {
         "create table t (a int); create view a_v as select f(1) as x;
          create function f(a int) returns bigint language sql return (select count(*) from t);",
     );
-    let at = |needle: &str| p.steps.iter().position(|s| s.sql.contains(needle)).unwrap();
+    let at = |needle: &str| p.position_of(needle);
     assert!(at("CREATE FUNCTION") < at("CREATE VIEW"), "{:?}", p.steps);
 }

@@ -114,6 +114,53 @@ pub fn debug_diff(a: &dyn std::fmt::Debug, b: &dyn std::fmt::Debug) -> String {
     out
 }
 
+/// A short reason for a catalog difference (a [`compare_maps`] line and its [`debug_diff`]):
+/// the object kind, and the side it is only on or the first field that differs.
+pub fn difference_reason(diff: &str) -> String {
+    let first = diff.lines().next().unwrap_or("");
+    let kind: String = first.split([' ', '(']).next().unwrap_or("").to_owned();
+    if let Some(side) = first
+        .rsplit(": ")
+        .next()
+        .filter(|s| s.starts_with("only in"))
+    {
+        return format!("{kind}: {side}");
+    }
+    let field = diff
+        .lines()
+        .nth(1)
+        .map(|l| {
+            l.trim()
+                .trim_start_matches(['-', '+'])
+                .trim()
+                .split([':', '('])
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .unwrap_or_default();
+    format!("{kind}: {field}")
+}
+
+/// Runs one of the crate's binaries (`env!("CARGO_BIN_EXE_…")`) in `dir` with `args`, without
+/// `DATABASE_URL` from the environment, with `NO_COLOR` set and stdin closed:
+/// (exit code, stdout, stderr).
+pub fn run_in(exe: &str, dir: &std::path::Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = std::process::Command::new(exe)
+        .current_dir(dir)
+        .env_remove("DATABASE_URL")
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("run {exe}: {e}"));
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// `shared/corpus` beside the repository (`../shared`; `../../shared` from a worktree in
 /// `wt/<name>`).
 pub fn corpus_dir() -> std::path::PathBuf {
