@@ -52,6 +52,16 @@ fn assert_code(o: &Output, code: i32) {
     assert_eq!(o.status.code(), Some(code), "{}", text(o));
 }
 
+/// The run succeeded and its verification (a new plan of the target) was empty.
+fn assert_verified(o: &Output) {
+    assert_code(o, 0);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("Verified"),
+        "{}",
+        text(o)
+    );
+}
+
 fn url(db: &str) -> String {
     cluster().url(db)
 }
@@ -694,12 +704,7 @@ fn a_plan_file_is_applied_and_verified_and_refused_after_the_database_changed() 
         .batch_execute("ALTER TABLE invoice DROP COLUMN sneaky; DROP TABLE newcomer;")
         .unwrap();
     let o = apply_plan(&db, &file, &["--yes"]);
-    assert_code(&o, 0);
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("Verified"),
-        "{}",
-        text(&o)
-    );
+    assert_verified(&o);
 }
 
 #[test]
@@ -868,12 +873,7 @@ fn names_with_quotes_spaces_case_reserved_words_and_non_ascii_round_trip() {
             dir.path(),
             &["--yes", "--allow-hazard", "data-loss"],
         );
-        assert_code(&o, 0);
-        assert!(
-            String::from_utf8_lossy(&o.stdout).contains("Verified"),
-            "{}",
-            text(&o)
-        );
+        assert_verified(&o);
         let again = apply(&url(&db), dir.path(), &["--yes"]);
         assert!(
             String::from_utf8_lossy(&again.stdout).contains("No changes"),
@@ -1100,12 +1100,7 @@ GRANT SELECT ON "App ""Core"""."Table" TO "Odd Role ü";
     for sql in [base.to_owned(), evolved] {
         let dir = schema_dir(&sql);
         let o = apply(&url(&db), dir.path(), &["--yes"]);
-        assert_code(&o, 0);
-        assert!(
-            String::from_utf8_lossy(&o.stdout).contains("Verified"),
-            "{}",
-            text(&o)
-        );
+        assert_verified(&o);
     }
 }
 
@@ -1141,12 +1136,7 @@ fn the_analytics_schema_applies_and_verifies_with_no_perpetual_differences() {
             .unwrap()
     };
     let first = run();
-    assert_code(&first, 0);
-    assert!(
-        String::from_utf8_lossy(&first.stdout).contains("Verified"),
-        "{}",
-        text(&first)
-    );
+    assert_verified(&first);
     let again = run();
     assert_code(&again, 0);
     assert!(
@@ -1173,12 +1163,7 @@ fn an_enum_label_added_and_used_in_one_apply_is_committed_first() {
          CREATE TABLE t (id int PRIMARY KEY, m mood DEFAULT 'meh' CHECK (m <> 'meh' OR id > 0));",
     );
     let o = apply(&url(&db), dir.path(), &["--yes"]);
-    assert_code(&o, 0);
-    assert!(
-        String::from_utf8_lossy(&o.stdout).contains("Verified"),
-        "{}",
-        text(&o)
-    );
+    assert_verified(&o);
     client
         .batch_execute("INSERT INTO t (id) VALUES (2)")
         .unwrap();

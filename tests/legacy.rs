@@ -55,22 +55,6 @@ const UNTOUCHED: &[&str] = &[
     "venues",
 ];
 
-/// Builds the legacy database from `fixtures/legacy/load-order.txt`, in one transaction.
-fn build(client: &mut Client) {
-    let order = std::fs::read_to_string(root().join("fixtures/legacy/load-order.txt")).unwrap();
-    let mut tx = client.transaction().unwrap();
-    for file in order
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
-        let sql = std::fs::read_to_string(root().join(file)).unwrap();
-        tx.batch_execute(&sql)
-            .unwrap_or_else(|e| panic!("{file}: {}", error_chain(&e)));
-    }
-    tx.commit().unwrap();
-}
-
 fn live(client: &mut Client) -> Catalog {
     introspect(client, &IntrospectOptions::default())
         .unwrap_or_else(|e| panic!("introspect: {}", error_chain(&e)))
@@ -192,7 +176,7 @@ fn elaborated_plan(client: &mut Client, desired: &Catalog) -> schema_tool::plan:
 #[test]
 fn legacy_database_plans_applies_and_replans_empty() {
     let (db, mut client) = fresh_database("legacy");
-    build(&mut client);
+    common::build_legacy(&mut client);
     let url = cluster().url(&db);
     let before_rows = snapshot_rows(&mut client);
     let before = live(&mut client);
@@ -448,7 +432,7 @@ fn check_plan(steps: &[Value]) {
 #[test]
 fn legacy_plan_human_snapshot() {
     let (db, mut client) = fresh_database("legacy_human");
-    build(&mut client);
+    common::build_legacy(&mut client);
     let human = plan_with_data_steps(&cluster().url(&db), "human");
     // The elaboration line ends with how long the server took: not part of the snapshot.
     let human: String = human

@@ -192,26 +192,10 @@ fn validate_conflicts_with_from() {
     assert_eq!(code, Some(2), "{err}");
 }
 
-/// Builds the legacy database of issue 4 (`fixtures/legacy/load-order.txt`).
-fn legacy(client: &mut Client) {
-    let order = std::fs::read_to_string(root().join("fixtures/legacy/load-order.txt")).unwrap();
-    let mut tx = client.transaction().unwrap();
-    for file in order
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-    {
-        let sql = std::fs::read_to_string(root().join(file)).unwrap();
-        tx.batch_execute(&sql)
-            .unwrap_or_else(|e| panic!("{file}: {}", error_chain(&e)));
-    }
-    tx.commit().unwrap();
-}
-
 #[test]
 fn the_legacy_plan_validates_on_a_copy() {
     let (db, mut client) = fresh_database("validate_legacy");
-    legacy(&mut client);
+    common::build_legacy(&mut client);
     let url = cluster().url(&db);
     let started = std::time::Instant::now();
     let (code, json, err) = schema_plan(&[

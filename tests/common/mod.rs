@@ -142,6 +142,24 @@ pub fn difference_reason(diff: &str) -> String {
     format!("{kind}: {field}")
 }
 
+/// Builds the legacy database of `fixtures/legacy/` (the files `load-order.txt` lists, as
+/// knex migrations 001-003 and the hand-made drift left it), in one transaction.
+pub fn build_legacy(client: &mut postgres::Client) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let order = std::fs::read_to_string(root.join("fixtures/legacy/load-order.txt")).unwrap();
+    let mut tx = client.transaction().unwrap();
+    for file in order
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
+        let sql = std::fs::read_to_string(root.join(file)).unwrap();
+        tx.batch_execute(&sql)
+            .unwrap_or_else(|e| panic!("{file}: {}", error_chain(&e)));
+    }
+    tx.commit().unwrap();
+}
+
 /// Runs one of the crate's binaries (`env!("CARGO_BIN_EXE_…")`) in `dir` with `args`, without
 /// `DATABASE_URL` from the environment, with `NO_COLOR` set and stdin closed:
 /// (exit code, stdout, stderr).
