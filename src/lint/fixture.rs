@@ -6,7 +6,7 @@
 //! stands for what the live database contains (for `external-table-mismatch`).
 
 use crate::diagnostic::Diagnostic;
-use crate::project::Project;
+use crate::loaded::Project;
 
 /// A parsed fixture.
 #[derive(Debug)]

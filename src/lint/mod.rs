@@ -7,6 +7,7 @@ pub mod fixture;
 pub mod registry;
 pub mod rule;
 pub mod rules;
+pub mod settings;
 pub mod suppress;
 #[doc(hidden)]
 pub mod test_utils;
@@ -14,10 +15,10 @@ pub mod test_utils;
 use std::collections::BTreeMap;
 
 use crate::catalog::{Catalog, Index, QualifiedName};
-use crate::config::{Level, LintSettings, RuleOptions};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::DepGraph;
-use crate::project::Project;
+use crate::lint::settings::{Level, LintSettings, RuleOptions};
+use crate::loaded::Project;
 use crate::source::Span;
 
 pub use rule::RuleDef;
@@ -160,7 +161,7 @@ pub fn lint_rules(
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let spawned = std::thread::Builder::new()
-                    .stack_size(crate::project::DEEP_STACK)
+                    .stack_size(crate::stack::DEEP_STACK)
                     .spawn_scoped(scope, move || share(t));
                 (t, spawned)
             })

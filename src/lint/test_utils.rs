@@ -1,9 +1,9 @@
 //! Helpers for rule tests: lint SQL with one rule and look at the findings or their rendering.
 
-use crate::config::LintSettings;
 use crate::diagnostic::Diagnostic;
 use crate::graph::DepGraph;
-use crate::project::Project;
+use crate::lint::settings::LintSettings;
+use crate::loaded::Project;
 
 use super::registry;
 

@@ -4,10 +4,10 @@ use pg_query::NodeEnum;
 use pg_query::protobuf::{AlterTableType, Node};
 
 use crate::catalog::QualifiedName;
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
-use crate::project::{Project, StatementKind};
+use crate::lint::settings::Level;
+use crate::loaded::{Project, StatementKind};
 use crate::source::Span;
 
 /// The rule.

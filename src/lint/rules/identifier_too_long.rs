@@ -2,10 +2,10 @@
 
 use crate::catalog::names::{MAX_IDENTIFIER_BYTES, display_ident, truncate_identifier};
 use crate::catalog::{Catalog, ConstraintKind, TypeKind};
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
-use crate::project::Project;
+use crate::lint::settings::Level;
+use crate::loaded::Project;
 use crate::source::Span;
 
 /// The rule.

@@ -1,9 +1,9 @@
 //! `redundant-index`: an index that another index or a PK/UNIQUE constraint makes useless.
 
 use crate::catalog::{Catalog, Constraint, ConstraintKind, Expr, Index, QualifiedName};
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 use crate::source::Span;
 
 /// The rule.

@@ -5,10 +5,10 @@ use pg_query::NodeEnum;
 
 use crate::catalog::build::search_path_change;
 use crate::catalog::{BodyAction, Index, QualifiedName};
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
-use crate::project::StatementKind;
+use crate::lint::settings::Level;
+use crate::loaded::StatementKind;
 use crate::source::Span;
 
 /// The rule.

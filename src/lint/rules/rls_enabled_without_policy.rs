@@ -1,8 +1,8 @@
 //! `rls-enabled-without-policy`: row-level security is enabled on a table without a policy.
 
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 
 /// The rule.
 pub static RULE: RuleDef = RuleDef {

@@ -1,8 +1,8 @@
 //! `rls-not-forced`: row-level security is enabled but not forced, so the owner bypasses it.
 
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 
 /// The rule.
 pub static RULE: RuleDef = RuleDef {

@@ -1,8 +1,8 @@
 //! `rls-policy-without-enable`: a table has policies, but row-level security is off.
 
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 
 /// The rule.
 pub static RULE: RuleDef = RuleDef {

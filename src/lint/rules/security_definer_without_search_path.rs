@@ -5,10 +5,10 @@ use pg_query::NodeEnum;
 use pg_query::protobuf::DefElem;
 
 use crate::catalog::Function;
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
-use crate::project::Project;
+use crate::lint::settings::Level;
+use crate::loaded::Project;
 use crate::source::Span;
 
 /// The rule.

@@ -1,9 +1,9 @@
 //! `table-without-primary-key`: an own table with no primary key.
 
 use crate::catalog::{ConstraintKind, Table};
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 
 /// The rule.
 pub static RULE: RuleDef = RuleDef {

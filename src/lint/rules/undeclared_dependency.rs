@@ -1,9 +1,9 @@
 //! `undeclared-dependency`: a relation or column used but neither defined nor declared external.
 
-use crate::config::Level;
 use crate::graph::NodeKind;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 
 /// The rule.
 pub static RULE: RuleDef = RuleDef {

@@ -3,9 +3,9 @@
 use std::collections::BTreeSet;
 
 use crate::catalog::{ConstraintKind, FkAction, Table};
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 use crate::source::Span;
 
 /// The rule.
