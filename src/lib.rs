@@ -17,12 +17,14 @@ pub mod error;
 pub mod graph;
 pub mod introspect;
 pub mod lint;
+pub mod loaded;
 pub mod parse;
 pub mod plan;
 pub mod project;
 pub mod report;
 pub mod shadow;
 pub mod source;
+pub mod stack;
 pub mod timing;
 pub mod validate;
 
