@@ -3,14 +3,16 @@
 //! Rules are plain functions registered in [`registry::RULES`]; each reports findings through
 //! a [`LintContext`]. Levels come from `schema.toml`, suppressions from comments in the SQL.
 
-pub mod fixture;
 pub mod registry;
 pub mod rule;
 pub mod rules;
 pub mod settings;
 pub mod suppress;
-#[doc(hidden)]
-pub mod test_utils;
+/// Test helpers shared with the integration tests (`tests/common/lint.rs`): one file, so the
+/// unit tests of the rules and the fixture and documentation tests lint the same way.
+#[cfg(test)]
+#[path = "../../tests/common/lint.rs"]
+pub(crate) mod test_utils;
 
 use std::collections::BTreeMap;
 
