@@ -16,7 +16,7 @@ pub(crate) mod test_utils;
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{Catalog, Index, QualifiedName};
+use crate::catalog::{Catalog, Index, QualifiedName, Table};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::DepGraph;
 use crate::lint::settings::{Level, LintSettings, RuleOptions};
@@ -61,6 +61,30 @@ impl<'a> LintContext<'a> {
         ));
         let last = self.out.len() - 1;
         &mut self.out[last]
+    }
+
+    /// The project's own tables, in name order (declared external tables are not among them).
+    /// The iterator does not borrow the context, so a rule can report while it walks them.
+    pub fn tables(&self) -> impl Iterator<Item = &'a Table> + use<'a> {
+        self.catalog.tables.values()
+    }
+
+    /// Reports a finding about a table's row-level security at the statement that enabled it
+    /// (the table's declaration when the declaration did), labelling the declaration when the
+    /// two differ.
+    pub fn report_row_security(
+        &mut self,
+        table: &Table,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = self.report(table.rls_span.or(table.meta.span), message);
+        if table.rls_span.is_some() {
+            d.label(
+                table.meta.span,
+                format!("table {} declared here", table.name),
+            );
+        }
+        d
     }
 
     /// The running rule's options from `schema.toml`.

@@ -52,11 +52,24 @@ pub fn lint_one_rule(sql: &str, rule: &str) -> Vec<Diagnostic> {
 
 /// Asserts the rule finds nothing.
 pub fn lint_ok(sql: &str, rule: &str) {
-    let found = lint_one_rule(sql, rule);
+    lint_ok_with(sql, &[], rule);
+}
+
+/// Asserts the rule finds nothing in SQL plus external declarations `(owner, sql)`.
+pub fn lint_ok_with(sql: &str, externals: &[(&str, &str)], rule: &str) {
+    let found = lint_one_rule_with(sql, externals, rule);
     assert!(
         found.is_empty(),
         "{rule} should not fire, found: {found:#?}"
     );
+}
+
+/// The text a finding points at in the SQL it was found in (panics when it has no span).
+pub fn span_text<'s>(sql: &'s str, finding: &Diagnostic) -> &'s str {
+    let span = finding
+        .span
+        .unwrap_or_else(|| panic!("finding has no span: {finding:#?}"));
+    &sql[span.start as usize..span.end as usize]
 }
 
 /// Rendered findings (plain text, fixed width) for snapshots; asserts there is at least one.

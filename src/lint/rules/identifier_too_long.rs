@@ -436,7 +436,7 @@ impl<'a> Names<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::test_utils::{lint_ok, lint_one_rule, lint_one_rule_with};
+    use crate::lint::test_utils::{lint_ok, lint_ok_with, lint_one_rule};
 
     const RULE: &str = "identifier-too-long";
 
@@ -603,7 +603,7 @@ mod tests {
 
     #[test]
     fn external_tables_are_not_the_projects_ok() {
-        let found = lint_one_rule_with(
+        lint_ok_with(
             "create table t (id int);",
             &[(
                 "event-service",
@@ -611,6 +611,5 @@ mod tests {
             )],
             RULE,
         );
-        assert!(found.is_empty(), "{found:#?}");
     }
 }

@@ -366,7 +366,7 @@ fn own_indexed_relations(catalog: &Catalog) -> Vec<&QualifiedName> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::test_utils::{lint_ok, lint_one_rule, lint_one_rule_with};
+    use crate::lint::test_utils::{lint_ok, lint_ok_with, lint_one_rule};
 
     const RULE: &str = "redundant-index";
 
@@ -594,7 +594,7 @@ mod tests {
 
     #[test]
     fn external_tables_are_not_the_projects_ok() {
-        let found = lint_one_rule_with(
+        lint_ok_with(
             "create table t (id int);",
             &[(
                 "event-service",
@@ -602,6 +602,5 @@ mod tests {
             )],
             RULE,
         );
-        assert!(found.is_empty(), "{found:#?}");
     }
 }
