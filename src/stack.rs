@@ -10,6 +10,10 @@ pub const DEEP_STACK: usize = 512 << 20;
 
 /// Runs a command on a thread with a deep stack (see [`DEEP_STACK`]): rules and reporters walk
 /// expression trees as deep as the SQL nests them.
+///
+/// # Panics
+///
+/// When the operating system cannot start the thread, and with `f`'s own panic.
 pub fn with_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|scope| {
         match std::thread::Builder::new()
