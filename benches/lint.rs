@@ -72,6 +72,7 @@ fn main() {
             &project.sources,
             &diagnostics,
             summary,
+            &[],
             false,
         )
         .unwrap();

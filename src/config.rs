@@ -1,25 +1,36 @@
 //! `schema.toml`: the project's configuration, and the settings every command shares.
 //!
 //! The file is optional; flags override it. This is the only module that knows the file's
-//! shape.
+//! shape; what the lint rules take from it (levels, options, the tenant) is defined in
+//! [`crate::lint::settings`] and built here ([`LintSettings::from_config`]). Its errors are
+//! [`ConfigError`]s, which the command line turns into exit code 2.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::Error;
+pub use crate::lint::settings::{Level, LintSettings, RuleOptions, TenantConfig};
 
-/// A rule's configured level.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    /// Reported as an error (exit 1).
-    Error,
-    /// Reported as a warning.
-    Warning,
-    /// Not run.
-    Off,
+/// Why `schema.toml` could not be used.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}")]
+    Read {
+        /// The config file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The file is malformed.
+    #[error("invalid configuration in {path}: {message}")]
+    Invalid {
+        /// The config file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// One rule's configuration: a bare level, or a table with a level and options.
@@ -37,35 +48,6 @@ pub enum RuleSetting {
         #[serde(flatten)]
         options: BTreeMap<String, toml::Value>,
     },
-}
-
-/// The `[tenant]` table.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TenantConfig {
-    /// Column that holds the tenant id (default `tenant_id`).
-    #[serde(default = "default_tenant_column")]
-    pub column: String,
-    /// Setting that holds the current tenant (default `app.current_tenant`).
-    #[serde(default = "default_tenant_setting")]
-    pub setting: String,
-}
-
-fn default_tenant_column() -> String {
-    "tenant_id".to_owned()
-}
-
-fn default_tenant_setting() -> String {
-    "app.current_tenant".to_owned()
-}
-
-impl Default for TenantConfig {
-    fn default() -> Self {
-        TenantConfig {
-            column: default_tenant_column(),
-            setting: default_tenant_setting(),
-        }
-    }
 }
 
 /// The contents of `schema.toml`.
@@ -103,12 +85,12 @@ pub struct ConfigFile {
 
 impl ConfigFile {
     /// Reads and validates a config file.
-    pub fn read(path: &Path) -> Result<ConfigFile, Error> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+    pub fn read(path: &Path) -> Result<ConfigFile, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_owned(),
             source,
         })?;
-        ConfigFile::parse(&text).map_err(|message| Error::Config {
+        ConfigFile::parse(&text).map_err(|message| ConfigError::Invalid {
             path: path.to_owned(),
             message,
         })
@@ -121,7 +103,7 @@ impl ConfigFile {
 
     /// Loads `--config FILE`, or `./schema.toml` when present, or the defaults.
     /// Relative paths inside the file are made relative to the file's directory.
-    pub fn discover(explicit: Option<&Path>) -> Result<(ConfigFile, Option<PathBuf>), Error> {
+    pub fn discover(explicit: Option<&Path>) -> Result<(ConfigFile, Option<PathBuf>), ConfigError> {
         let path = match explicit {
             Some(p) => p.to_owned(),
             None => {
@@ -167,51 +149,6 @@ impl ConfigFile {
     }
 }
 
-/// The level and options of one rule after configuration.
-#[derive(Clone, Debug, Default)]
-pub struct RuleOptions {
-    /// Configured level, when one was set.
-    pub level: Option<Level>,
-    /// Rule-specific options.
-    pub options: BTreeMap<String, toml::Value>,
-}
-
-impl RuleOptions {
-    /// An integer option.
-    pub fn usize(&self, key: &str, default: usize) -> usize {
-        self.options
-            .get(key)
-            .and_then(toml::Value::as_integer)
-            .and_then(|v| usize::try_from(v).ok())
-            .unwrap_or(default)
-    }
-
-    /// A list-of-strings option.
-    pub fn strings(&self, key: &str) -> Vec<String> {
-        self.options
-            .get(key)
-            .and_then(toml::Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-}
-
-/// What the lint rules need to know from the configuration (and, with `--database-url`, the
-/// live database).
-#[derive(Clone, Debug, Default)]
-pub struct LintSettings {
-    /// Tenant column and setting.
-    pub tenant: TenantConfig,
-    /// Per-rule settings.
-    pub rules: BTreeMap<String, RuleOptions>,
-    /// The live database's catalog, read before linting when `--database-url` is given.
-    pub live: Option<std::sync::Arc<crate::catalog::Catalog>>,
-}
-
 impl LintSettings {
     /// Settings from a config file.
     pub fn from_config(config: &ConfigFile) -> Self {
@@ -237,11 +174,6 @@ impl LintSettings {
             rules,
             live: None,
         }
-    }
-
-    /// Options of one rule (defaults when not configured).
-    pub fn rule(&self, name: &str) -> RuleOptions {
-        self.rules.get(name).cloned().unwrap_or_default()
     }
 }
 

@@ -15,14 +15,15 @@ pub enum Error {
         /// The I/O error.
         source: std::io::Error,
     },
-    /// A path given on the command line or in the config does not exist.
-    #[error("{path} does not exist")]
-    #[diagnostic(help("pass a .sql file or a directory of them"))]
-    MissingPath {
-        /// The path.
-        path: PathBuf,
-    },
-    /// `schema.toml` is malformed.
+    /// The project's SQL files could not be read (a path missing or unreadable).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Load(#[from] crate::project::LoadError),
+    /// `schema.toml` could not be read or is malformed.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Configuration(#[from] crate::config::ConfigError),
+    /// `schema.toml` is malformed (a setting only a command reads, such as `[plan.backfill]`).
     #[error("invalid configuration in {path}: {message}")]
     Config {
         /// The config file.

@@ -3,6 +3,11 @@
 //! The pipeline is `source` → `parse` → `catalog` → `graph` → `lint` / `diff` → `plan` →
 //! `apply`; see ARCHITECTURE.md for the map and the invariants.
 
+/// The library under its own name in unit tests, so the lint test helpers
+/// (`tests/common/lint.rs`) compile both here and in the integration tests.
+#[cfg(test)]
+extern crate self as schema_tool;
+
 pub mod analyze;
 pub mod apply;
 pub mod catalog;
@@ -17,12 +22,14 @@ pub mod error;
 pub mod graph;
 pub mod introspect;
 pub mod lint;
+pub mod loaded;
 pub mod parse;
 pub mod plan;
 pub mod project;
 pub mod report;
 pub mod shadow;
 pub mod source;
+pub mod stack;
 pub mod timing;
 pub mod validate;
 

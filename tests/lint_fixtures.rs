@@ -1,7 +1,9 @@
 //! Runs every `fixtures/lint/<rule>/<case>.sql`: the stated expectation must hold, and the
 //! rendered findings must match the snapshot beside the fixture.
 
-use schema_tool::lint::fixture::Fixture;
+mod common;
+
+use common::lint::Fixture;
 
 fn fixture_paths() -> Vec<std::path::PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lint");

@@ -1,10 +1,12 @@
 //! Project hygiene checked by the test suite: every rule documents itself and its examples
 //! hold, every rule has fixtures, every module says what it is for.
 
+mod common;
+
 use std::path::Path;
 
+use common::lint::assert_doc_examples;
 use schema_tool::lint::registry::{LOADER_RULES, RULES};
-use schema_tool::lint::test_utils::assert_doc_examples;
 
 #[test]
 fn every_rule_documents_itself_and_its_examples_hold() {

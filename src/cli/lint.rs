@@ -8,11 +8,12 @@ use clap::Parser;
 use super::ExitStatus;
 use super::inputs::SchemaInputs;
 use crate::config::{ConfigFile, LintSettings};
+use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::graph::DepGraph;
 use crate::lint::registry;
 use crate::project::{LoadOptions, Project};
-use crate::report::{self, Format, Summary};
+use crate::report::{self, Format, RuleInfo, Summary};
 
 /// Graph output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -147,6 +148,7 @@ pub fn run_to(args: LintArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         &project.sources,
         &diagnostics,
         summary,
+        &rule_infos(),
         super::color_enabled(),
     )?;
     let unparsable = diagnostics
@@ -164,6 +166,25 @@ pub fn run_to(args: LintArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     } else {
         ExitStatus::Success
     })
+}
+
+/// What the reports say about every rule (lint and loader), from the registry.
+pub fn rule_infos() -> Vec<RuleInfo> {
+    use crate::lint::settings::Level;
+    registry::RULES
+        .iter()
+        .chain(registry::LOADER_RULES)
+        .map(|r| RuleInfo {
+            name: r.name,
+            summary: r.summary,
+            docs: r.docs,
+            default_severity: match r.default_level {
+                Level::Error => Some(Severity::Error),
+                Level::Warning => Some(Severity::Warning),
+                Level::Off => None,
+            },
+        })
+        .collect()
 }
 
 /// Reads the live catalog of the schemas the declared external tables live in.

@@ -51,22 +51,7 @@ pub fn report_error(err: &crate::error::Error) -> ExitCode {
     ExitStatus::Error.into()
 }
 
-/// Runs a command on a thread with a deep stack (see [`crate::project::DEEP_STACK`]): rules and
-/// reporters walk expression trees as deep as the SQL nests them.
-pub fn with_deep_stack<T: Send>(f: impl FnOnce() -> T + Send) -> T {
-    std::thread::scope(|scope| {
-        match std::thread::Builder::new()
-            .stack_size(crate::project::DEEP_STACK)
-            .spawn_scoped(scope, f)
-        {
-            Ok(handle) => match handle.join() {
-                Ok(value) => value,
-                Err(panic) => std::panic::resume_unwind(panic),
-            },
-            Err(e) => panic!("cannot start the worker thread: {e}"),
-        }
-    })
-}
+pub use crate::stack::with_deep_stack;
 
 /// Whether to colour human output: a terminal on stdout and no `NO_COLOR`.
 pub fn color_enabled() -> bool {

@@ -404,7 +404,7 @@ pub(crate) fn plan_against_target(
     // Elaboration mostly waits for the server: the target's fingerprint is taken meanwhile.
     let (elaboration, target_fingerprint) = std::thread::scope(|s| {
         let printer = std::thread::Builder::new()
-            .stack_size(crate::project::DEEP_STACK)
+            .stack_size(crate::stack::DEEP_STACK)
             .spawn_scoped(s, || fingerprint(&current))
             .ok();
         let elaboration = elaborate_with_fallback(
@@ -545,7 +545,7 @@ fn load_while_reading(
     };
     std::thread::scope(|s| {
         let reader = std::thread::Builder::new()
-            .stack_size(crate::project::DEEP_STACK)
+            .stack_size(crate::stack::DEEP_STACK)
             .spawn_scoped(s, read)
             .map_err(Error::Output)?;
         let desired = load(paths, external, config);

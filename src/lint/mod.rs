@@ -3,21 +3,24 @@
 //! Rules are plain functions registered in [`registry::RULES`]; each reports findings through
 //! a [`LintContext`]. Levels come from `schema.toml`, suppressions from comments in the SQL.
 
-pub mod fixture;
 pub mod registry;
 pub mod rule;
 pub mod rules;
+pub mod settings;
 pub mod suppress;
-#[doc(hidden)]
-pub mod test_utils;
+/// Test helpers shared with the integration tests (`tests/common/lint.rs`): one file, so the
+/// unit tests of the rules and the fixture and documentation tests lint the same way.
+#[cfg(test)]
+#[path = "../../tests/common/lint.rs"]
+pub(crate) mod test_utils;
 
 use std::collections::BTreeMap;
 
-use crate::catalog::{Catalog, Index, QualifiedName};
-use crate::config::{Level, LintSettings, RuleOptions};
+use crate::catalog::{Catalog, Index, QualifiedName, Table};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::graph::DepGraph;
-use crate::project::Project;
+use crate::lint::settings::{Level, LintSettings, RuleOptions};
+use crate::loaded::Project;
 use crate::source::Span;
 
 pub use rule::RuleDef;
@@ -58,6 +61,30 @@ impl<'a> LintContext<'a> {
         ));
         let last = self.out.len() - 1;
         &mut self.out[last]
+    }
+
+    /// The project's own tables, in name order (declared external tables are not among them).
+    /// The iterator does not borrow the context, so a rule can report while it walks them.
+    pub fn tables(&self) -> impl Iterator<Item = &'a Table> + use<'a> {
+        self.catalog.tables.values()
+    }
+
+    /// Reports a finding about a table's row-level security at the statement that enabled it
+    /// (the table's declaration when the declaration did), labelling the declaration when the
+    /// two differ.
+    pub fn report_row_security(
+        &mut self,
+        table: &Table,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = self.report(table.rls_span.or(table.meta.span), message);
+        if table.rls_span.is_some() {
+            d.label(
+                table.meta.span,
+                format!("table {} declared here", table.name),
+            );
+        }
+        d
     }
 
     /// The running rule's options from `schema.toml`.
@@ -160,7 +187,7 @@ pub fn lint_rules(
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let spawned = std::thread::Builder::new()
-                    .stack_size(crate::project::DEEP_STACK)
+                    .stack_size(crate::stack::DEEP_STACK)
                     .spawn_scoped(scope, move || share(t));
                 (t, spawned)
             })

@@ -1,6 +1,6 @@
 //! The only list of rules.
 
-use crate::config::Level;
+use crate::lint::settings::Level;
 
 use super::rule::RuleDef;
 use super::rules;

@@ -1,6 +1,6 @@
 //! What a lint rule is: a name, a default level, documentation, and a check function.
 
-use crate::config::Level;
+use crate::lint::settings::Level;
 
 use super::LintContext;
 

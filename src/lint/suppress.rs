@@ -5,7 +5,7 @@
 //! otherwise it is reported as `unused-suppression`.
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::project::Project;
+use crate::loaded::Project;
 use crate::source::Span;
 
 use super::registry;
@@ -126,8 +126,8 @@ pub fn apply(project: &Project, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic>
         };
         if let Some(message) = message {
             let level = registry::find(UNUSED_SUPPRESSION)
-                .map_or(crate::config::Level::Warning, |r| r.default_level);
-            if level != crate::config::Level::Off {
+                .map_or(crate::lint::settings::Level::Warning, |r| r.default_level);
+            if level != crate::lint::settings::Level::Off {
                 out.push(Diagnostic::new(
                     UNUSED_SUPPRESSION,
                     Severity::Warning,

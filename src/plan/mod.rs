@@ -1079,7 +1079,7 @@ fn on_thread<'scope, T: Send + 'scope>(
     f: impl FnOnce() -> T + Send + 'scope,
 ) -> Option<std::thread::ScopedJoinHandle<'scope, T>> {
     std::thread::Builder::new()
-        .stack_size(crate::project::DEEP_STACK)
+        .stack_size(crate::stack::DEEP_STACK)
         .spawn_scoped(s, f)
         .ok()
 }

@@ -57,19 +57,34 @@ impl Summary {
     }
 }
 
-/// Writes findings in a format.
+/// What a report may say about a rule that produces findings (SARIF lists every rule). The
+/// caller takes it from its rule registry, so reporting does not depend on the linter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Stable rule name, as in [`Diagnostic::rule`].
+    pub name: &'static str,
+    /// One line.
+    pub summary: &'static str,
+    /// Full documentation (Markdown).
+    pub docs: &'static str,
+    /// Severity of its findings when no configuration sets one; `None` when it is off.
+    pub default_severity: Option<Severity>,
+}
+
+/// Writes findings in a format; `rules` describes the rules that may have produced them.
 pub fn write(
     out: &mut dyn Write,
     format: Format,
     sources: &SourceMap,
     diagnostics: &[Diagnostic],
     summary: Summary,
+    rules: &[RuleInfo],
     color: bool,
 ) -> std::io::Result<()> {
     match format {
         Format::Human => human::write(out, sources, diagnostics, summary, color),
         Format::Json => json::write(out, sources, diagnostics, summary),
-        Format::Sarif => sarif::write(out, sources, diagnostics),
+        Format::Sarif => sarif::write(out, sources, diagnostics, rules),
         Format::Github => github::write(out, sources, diagnostics),
     }
 }

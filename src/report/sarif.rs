@@ -4,16 +4,15 @@ use std::io::Write;
 
 use serde_json::{Value, json};
 
-use super::position;
+use super::{RuleInfo, position};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::registry;
 use crate::source::SourceMap;
 
-/// Builds the SARIF log.
-pub fn log(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Value {
-    let rules: Vec<Value> = registry::RULES
+/// Builds the SARIF log; `rules` are listed in the tool's driver and findings point at theirs.
+pub fn log(sources: &SourceMap, diagnostics: &[Diagnostic], rules: &[RuleInfo]) -> Value {
+    let index_of = |name: &str| rules.iter().position(|r| r.name == name);
+    let rules: Vec<Value> = rules
         .iter()
-        .chain(registry::LOADER_RULES)
         .map(|r| {
             json!({
                 "id": r.name,
@@ -21,20 +20,15 @@ pub fn log(sources: &SourceMap, diagnostics: &[Diagnostic]) -> Value {
                 "shortDescription": {"text": r.summary},
                 "fullDescription": {"text": r.summary},
                 "help": {"text": r.docs, "markdown": r.docs},
-                "defaultConfiguration": {"level": match r.default_level {
-                    crate::config::Level::Error => "error",
-                    crate::config::Level::Warning => "warning",
-                    crate::config::Level::Off => "none",
+                "defaultConfiguration": {"level": match r.default_severity {
+                    Some(Severity::Error) => "error",
+                    Some(Severity::Warning) => "warning",
+                    Some(Severity::Info) => "note",
+                    None => "none",
                 }},
             })
         })
         .collect();
-    let index_of = |name: &str| {
-        registry::RULES
-            .iter()
-            .chain(registry::LOADER_RULES)
-            .position(|r| r.name == name)
-    };
     let results: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
@@ -99,7 +93,8 @@ pub fn write(
     out: &mut dyn Write,
     sources: &SourceMap,
     diagnostics: &[Diagnostic],
+    rules: &[RuleInfo],
 ) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &log(sources, diagnostics))?;
+    serde_json::to_writer_pretty(&mut *out, &log(sources, diagnostics, rules))?;
     writeln!(out)
 }

@@ -8,6 +8,8 @@
     reason = "each test binary compiles this module and uses a different part of it"
 )]
 
+pub mod lint;
+
 use std::sync::OnceLock;
 
 use schema_tool::shadow::{Cluster, ClusterOptions};

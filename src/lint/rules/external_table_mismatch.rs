@@ -2,9 +2,9 @@
 //! columns are missing there or of an incompatible type. Runs with `--database-url`.
 
 use crate::catalog::{Catalog, Column, QualifiedName, Table};
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 use crate::plan::hazard::binary_coercible;
 
 /// The rule.

@@ -18,9 +18,9 @@ use crate::analyze::expr::{
 };
 use crate::catalog::typename::format_type_name;
 use crate::catalog::{Catalog, Policy, QualifiedName};
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 
 /// The rule.
 pub static RULE: RuleDef = RuleDef {

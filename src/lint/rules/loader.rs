@@ -1,8 +1,8 @@
 //! Documentation and levels of the findings the loader produces while reading SQL.
 
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 
 fn none(_: &mut LintContext<'_>) {}
 
@@ -44,7 +44,7 @@ pub static DUPLICATE_OBJECT: RuleDef = RuleDef {
 
 /// An external declaration file without an owner.
 pub static EXTERNAL_WITHOUT_OWNER: RuleDef = RuleDef {
-    name: crate::project::EXTERNAL_WITHOUT_OWNER,
+    name: crate::loaded::EXTERNAL_WITHOUT_OWNER,
     default_level: Level::Warning,
     summary: "an external declaration file that names no owning service",
     docs: "## What it flags\nA file passed with `--external` (or `external` in schema.toml) whose first line is not `-- owner: <service>` and that has no entry in `[external-owners]`.\n\n## Why it matters\nThe graph groups external tables by owning service, and fan-out limits count services.\n\n## Example\n```sql\n-- owner: event-service\ncreate table events (id uuid primary key);\n```\n",

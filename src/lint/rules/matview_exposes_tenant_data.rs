@@ -1,8 +1,8 @@
 //! `matview-exposes-tenant-data`: a materialized view over tenant data that RLS cannot protect.
 
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 
 use super::view_bypasses_rls::path_text;
 

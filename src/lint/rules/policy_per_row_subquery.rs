@@ -5,9 +5,9 @@ use pg_query::NodeEnum;
 
 use crate::analyze::expr::{relations_read, walk};
 use crate::catalog::{Policy, QualifiedName};
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 
 /// The rule.
 pub static RULE: RuleDef = RuleDef {

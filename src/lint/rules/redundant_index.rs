@@ -1,9 +1,9 @@
 //! `redundant-index`: an index that another index or a PK/UNIQUE constraint makes useless.
 
 use crate::catalog::{Catalog, Constraint, ConstraintKind, Expr, Index, QualifiedName};
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 use crate::source::Span;
 
 /// The rule.
@@ -366,7 +366,7 @@ fn own_indexed_relations(catalog: &Catalog) -> Vec<&QualifiedName> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::test_utils::{lint_ok, lint_one_rule, lint_one_rule_with};
+    use crate::lint::test_utils::{lint_ok, lint_ok_with, lint_one_rule};
 
     const RULE: &str = "redundant-index";
 
@@ -594,7 +594,7 @@ mod tests {
 
     #[test]
     fn external_tables_are_not_the_projects_ok() {
-        let found = lint_one_rule_with(
+        lint_ok_with(
             "create table t (id int);",
             &[(
                 "event-service",
@@ -602,6 +602,5 @@ mod tests {
             )],
             RULE,
         );
-        assert!(found.is_empty(), "{found:#?}");
     }
 }

@@ -5,10 +5,10 @@ use pg_query::NodeEnum;
 
 use crate::catalog::build::search_path_change;
 use crate::catalog::{BodyAction, Index, QualifiedName};
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
-use crate::project::StatementKind;
+use crate::lint::settings::Level;
+use crate::loaded::StatementKind;
 use crate::source::Span;
 
 /// The rule.
@@ -236,7 +236,7 @@ fn usable(i: &Index) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::test_utils::{assert_doc_examples, lint_ok, lint_one_rule};
+    use crate::lint::test_utils::{assert_doc_examples, lint_ok, lint_one_rule, span_text};
 
     const RULE: &str = "refresh-concurrently-without-unique-index";
 
@@ -262,9 +262,8 @@ end $$;"
             found[0].message,
             "function public.f() refreshes public.mv CONCURRENTLY, which fails: the materialized view has no unique index on plain columns without a WHERE clause"
         );
-        let span = found[0].span.unwrap();
         assert_eq!(
-            &sql[span.start as usize..span.end as usize],
+            span_text(&sql, &found[0]),
             "refresh materialized view concurrently mv"
         );
         assert_eq!(found[0].labels.len(), 1);

@@ -3,9 +3,9 @@
 use std::collections::BTreeSet;
 
 use crate::catalog::QualifiedName;
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 
 /// The rule.
 pub static RULE: RuleDef = RuleDef {

@@ -1,8 +1,8 @@
 //! `rls-policy-without-enable`: a table has policies, but row-level security is off.
 
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 
 /// The rule.
 pub static RULE: RuleDef = RuleDef {
@@ -38,7 +38,7 @@ create policy tenant_isolation on analytics_metrics
 
 fn check(ctx: &mut LintContext<'_>) {
     let catalog = ctx.catalog;
-    for table in catalog.tables.values() {
+    for table in ctx.tables() {
         if table.rls_enabled {
             continue;
         }
@@ -81,7 +81,7 @@ fn check(ctx: &mut LintContext<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::test_utils::{lint_ok, lint_one_rule, lint_one_rule_with};
+    use crate::lint::test_utils::{lint_ok, lint_ok_with, lint_one_rule};
 
     const RULE: &str = "rls-policy-without-enable";
 
@@ -130,7 +130,7 @@ mod tests {
 
     #[test]
     fn external_tables_are_not_the_projects_ok() {
-        let found = lint_one_rule_with(
+        lint_ok_with(
             "create table t (id int);",
             &[(
                 "event-service",
@@ -138,6 +138,5 @@ mod tests {
             )],
             RULE,
         );
-        assert!(found.is_empty(), "{found:#?}");
     }
 }

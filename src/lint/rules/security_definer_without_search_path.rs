@@ -5,10 +5,10 @@ use pg_query::NodeEnum;
 use pg_query::protobuf::DefElem;
 
 use crate::catalog::Function;
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
-use crate::project::Project;
+use crate::lint::settings::Level;
+use crate::loaded::Project;
 use crate::source::Span;
 
 /// The rule.
@@ -207,7 +207,7 @@ fn clause_span(text: &str, base: u32, stmt: Span, d: &DefElem, until: &str) -> O
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::test_utils::{assert_doc_examples, lint_ok, lint_one_rule};
+    use crate::lint::test_utils::{assert_doc_examples, lint_ok, lint_one_rule, span_text};
 
     const RULE: &str = "security-definer-without-search-path";
 
@@ -226,11 +226,7 @@ mod tests {
             found[0].message,
             "function public.f() is SECURITY DEFINER but does not set search_path, so it resolves unqualified names with its caller's search_path"
         );
-        let span = found[0].span.unwrap();
-        assert_eq!(
-            &sql[span.start as usize..span.end as usize],
-            "SECURITY DEFINER"
-        );
+        assert_eq!(span_text(sql, &found[0]), "SECURITY DEFINER");
     }
 
     #[test]
@@ -242,9 +238,8 @@ mod tests {
             found[0].message,
             "procedure public.p() is SECURITY DEFINER and its search_path ($user, public, pg_catalog) puts \"$user\" and public before pg_catalog, so objects created there can shadow built-in functions and operators"
         );
-        let span = found[0].span.unwrap();
         assert_eq!(
-            &sql[span.start as usize..span.end as usize],
+            span_text(sql, &found[0]),
             "set search_path = \"$user\", public, pg_catalog"
         );
         assert_eq!(found[0].labels.len(), 1);

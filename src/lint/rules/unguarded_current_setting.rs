@@ -9,9 +9,9 @@ use pg_query::protobuf::Node;
 use crate::analyze::expr::{MissingOk, scalar_select_value, setting_call, walk};
 use crate::catalog::typename::format_type_name;
 use crate::catalog::{Expr, QualifiedName};
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 use crate::source::Span;
 
 /// The rule.

@@ -3,9 +3,9 @@
 use std::collections::BTreeSet;
 
 use crate::catalog::{ConstraintKind, FkAction, Table};
-use crate::config::Level;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 use crate::source::Span;
 
 /// The rule.
@@ -63,8 +63,7 @@ struct Candidate {
 }
 
 fn check(ctx: &mut LintContext<'_>) {
-    let catalog = ctx.catalog;
-    for table in catalog.tables.values() {
+    for table in ctx.tables() {
         if table.partition_of.is_some() {
             continue;
         }
@@ -168,7 +167,7 @@ fn candidates(ctx: &LintContext<'_>, table: &Table) -> Vec<Candidate> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::test_utils::{lint_ok, lint_one_rule, lint_one_rule_with};
+    use crate::lint::test_utils::{lint_ok, lint_ok_with, lint_one_rule};
 
     const RULE: &str = "unindexed-foreign-key";
 
@@ -272,7 +271,7 @@ mod tests {
 
     #[test]
     fn external_tables_are_not_the_projects_ok() {
-        let found = lint_one_rule_with(
+        lint_ok_with(
             &format!("{PARENT}create table c (p_id int references p); create index on c (p_id);"),
             &[(
                 "event-service",
@@ -280,6 +279,5 @@ mod tests {
             )],
             RULE,
         );
-        assert!(found.is_empty(), "{found:#?}");
     }
 }

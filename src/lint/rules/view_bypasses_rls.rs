@@ -1,10 +1,10 @@
 //! `view-bypasses-rls`: a view without `security_invoker` over an RLS-protected table.
 
 use crate::catalog::{Catalog, QualifiedName};
-use crate::config::Level;
 use crate::graph::DepGraph;
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
+use crate::lint::settings::Level;
 
 /// The rule.
 pub static RULE: RuleDef = RuleDef {
