@@ -123,7 +123,11 @@ pub(super) fn view_readers(graph: &DepGraph, name: &QualifiedName) -> Vec<String
 }
 
 /// A chain of foreign keys from `from` back to `to` in `c`, if there is one.
-pub(super) fn fk_path(c: &Catalog, from: &QualifiedName, to: &QualifiedName) -> Option<Vec<QualifiedName>> {
+pub(super) fn fk_path(
+    c: &Catalog,
+    from: &QualifiedName,
+    to: &QualifiedName,
+) -> Option<Vec<QualifiedName>> {
     let mut parent: BTreeMap<&QualifiedName, &QualifiedName> = BTreeMap::new();
     let mut queue = VecDeque::from([from]);
     let mut seen = BTreeSet::from([from]);
@@ -247,7 +251,8 @@ impl<'a> Explainer<'a> {
         let again =
             self.desired.policies.contains_key(&key) || self.desired.triggers.contains_key(&key);
         if again {
-            "dropped first (nothing depends on it) and created again later with its new definition".to_owned()
+            "dropped first (nothing depends on it) and created again later with its new definition"
+                .to_owned()
         } else {
             "dropped first: nothing depends on it, and it may use columns, tables or functions dropped later".to_owned()
         }

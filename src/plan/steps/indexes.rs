@@ -92,10 +92,16 @@ pub(super) fn hazards(
                 Vec::new()
             }
         }
-        Change::DropIndex(i) => vec![lock(&i.table, &format!("briefly, to drop index {}", i.name))],
+        Change::DropIndex(i) => vec![lock(
+            &i.table,
+            &format!("briefly, to drop index {}", i.name),
+        )],
         Change::ReplaceIndex { from, to } => {
             let mut out = index_hazards(&to.name, &to.table, false, "built (new definition)");
-            out.push(lock(&from.table, &format!("briefly, to drop the old index {}", from.name)));
+            out.push(lock(
+                &from.table,
+                &format!("briefly, to drop the old index {}", from.name),
+            ));
             out
         }
         other => foreign(other, Family::Indexes, Vec::new()),

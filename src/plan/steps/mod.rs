@@ -196,7 +196,11 @@ pub(super) fn order(change: &Change, phase: u8) -> u8 {
 
 /// The one-line description of a change (`Display` of [`Change`]); `object` is
 /// [`Change::object`].
-pub(crate) fn display(change: &Change, object: &ObjectRef, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+pub(crate) fn display(
+    change: &Change,
+    object: &ObjectRef,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
     dispatch!(change, display(change, object, f))
 }
 

@@ -54,9 +54,9 @@ pub(super) fn hazards(
 /// Detached before the tables change, attached once both are as desired.
 pub(super) fn reason(_explainer: &Explainer<'_>, change: &Change) -> String {
     match change {
-        Change::DetachPartition { parent, .. } => format!(
-            "detached from {parent} before the tables and columns change, keeping its rows"
-        ),
+        Change::DetachPartition { parent, .. } => {
+            format!("detached from {parent} before the tables and columns change, keeping its rows")
+        }
         Change::AttachPartition { parent, .. } => format!(
             "attached to {parent} once both tables have their desired columns, keeping its rows"
         ),

@@ -87,8 +87,7 @@ pub(super) fn hazards(
 pub(super) fn reason(_explainer: &Explainer<'_>, change: &Change) -> String {
     match change {
         Change::DropExtension(_) | Change::DropSchema(_) => {
-            "dropped last: every object that could live in it or use it is gone by now"
-                .to_owned()
+            "dropped last: every object that could live in it or use it is gone by now".to_owned()
         }
         Change::CreateSchema(_) => "schemas first: every other object lives in one".to_owned(),
         Change::CreateExtension { .. } | Change::AlterExtension { .. } => {

@@ -63,7 +63,11 @@ pub(super) fn alter_table(t: &QualifiedName) -> String {
 }
 
 /// `(keyword, quoted name)` of an object as `COMMENT ON` writes it.
-pub(super) fn target(o: &ObjectRef, current: &Catalog, desired: &Catalog) -> (&'static str, String) {
+pub(super) fn target(
+    o: &ObjectRef,
+    current: &Catalog,
+    desired: &Catalog,
+) -> (&'static str, String) {
     match o {
         ObjectRef::Schema(s) => ("SCHEMA", quote_ident(s)),
         ObjectRef::Extension(e) => ("EXTENSION", quote_ident(e)),

@@ -5,8 +5,8 @@
 
 use std::fmt;
 
-use crate::catalog::names::{quote_ident, quote_literal};
 use crate::catalog::Catalog;
+use crate::catalog::names::{quote_ident, quote_literal};
 use crate::ddl::{self, qualified};
 use crate::diff::{AttributeChange, Change, DomainChange, EnumPosition, ObjectRef};
 use crate::graph::DepGraph;

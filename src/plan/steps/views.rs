@@ -102,7 +102,10 @@ pub(super) fn hazards(
             if *recreate {
                 let deps = rebuilt_dependents(graph, graph.relation(&view.name));
                 out.extend(rebuilds(
-                    &format!("view {} changes its output columns and is dropped and created", view.name),
+                    &format!(
+                        "view {} changes its output columns and is dropped and created",
+                        view.name
+                    ),
                     &deps,
                 ));
             }
@@ -113,7 +116,10 @@ pub(super) fn hazards(
         Change::ReplaceMaterializedView(view) => {
             let deps = rebuilt_dependents(graph, graph.relation(&view.name));
             out.extend(rebuilds(
-                &format!("materialized view {} is dropped, created and repopulated", view.name),
+                &format!(
+                    "materialized view {} is dropped, created and repopulated",
+                    view.name
+                ),
                 &deps,
             ));
         }
@@ -121,8 +127,7 @@ pub(super) fn hazards(
             name, set, reset, ..
         } => {
             for opt in ["security_invoker", "security_barrier"] {
-                let off = reset.iter().any(|r| r == opt)
-                    || set.get(opt).is_some_and(|v| is_off(v));
+                let off = reset.iter().any(|r| r == opt) || set.get(opt).is_some_and(|v| is_off(v));
                 if off {
                     out.push(view_option_lost(name, opt));
                 }
