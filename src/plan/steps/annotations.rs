@@ -6,13 +6,12 @@ use std::fmt;
 use crate::catalog::names::{quote_ident, quote_literal};
 use crate::catalog::{Catalog, Grant};
 use crate::diff::{Change, ObjectRef};
-use crate::graph::DepGraph;
 use crate::plan::explain::Explainer;
-use crate::plan::hazard::{Hazard, RowCounts};
+use crate::plan::hazard::Hazard;
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::shared::{foreign, role, target, tx};
+use super::{Family, HazardInput, SqlInput};
 
 /// `GRANT … TO …` or `REVOKE … FROM …` of `g` on `o`.
 fn grant_sql(
@@ -54,12 +53,10 @@ fn grant_sql(
 
 /// `COMMENT ON`, `GRANT`, `REVOKE`, `ALTER … OWNER TO` (none for policies and triggers,
 /// which have no owner of their own).
-pub(super) fn sql(
-    change: &Change,
-    current: &Catalog,
-    desired: &Catalog,
-    _concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(change: &Change, input: &SqlInput<'_>) -> Vec<Statement> {
+    let SqlInput {
+        current, desired, ..
+    } = *input;
     match change {
         Change::Comment { target: o, comment } => {
             let (kw, name) = target(o, current, desired);
@@ -88,12 +85,7 @@ pub(super) fn sql(
 }
 
 /// None: annotations are catalog updates.
-pub(super) fn hazards(
-    change: &Change,
-    _current: &Catalog,
-    _graph: &DepGraph,
-    _rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(change: &Change, _input: &HazardInput<'_>) -> Vec<Hazard> {
     match change {
         Change::Comment { .. }
         | Change::Grant { .. }

@@ -8,21 +8,15 @@ use crate::catalog::names::quote_ident;
 use crate::catalog::{Catalog, ConstraintKind, QualifiedName};
 use crate::ddl;
 use crate::diff::{Change, ObjectRef};
-use crate::graph::DepGraph;
 use crate::plan::explain::{Explainer, fk_path};
-use crate::plan::hazard::{Hazard, HazardKind, RowCounts};
+use crate::plan::hazard::{Hazard, HazardKind};
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::shared::{alter_table, foreign, lock, tx};
+use super::{Family, HazardInput, SqlInput};
 
 /// `ALTER TABLE … ADD|DROP|VALIDATE CONSTRAINT`.
-pub(super) fn sql(
-    change: &Change,
-    _current: &Catalog,
-    _desired: &Catalog,
-    _concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(change: &Change, _input: &SqlInput<'_>) -> Vec<Statement> {
     match change {
         Change::AddConstraint { table, constraint } => {
             vec![tx(ddl::add_constraint(table, constraint))]
@@ -42,12 +36,8 @@ pub(super) fn sql(
 }
 
 /// The index built by a key on an existing table, the scans of validation.
-pub(super) fn hazards(
-    change: &Change,
-    current: &Catalog,
-    _graph: &DepGraph,
-    _rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(change: &Change, input: &HazardInput<'_>) -> Vec<Hazard> {
+    let HazardInput { current, .. } = *input;
     use HazardKind as H;
     let mut out = Vec::new();
     match change {

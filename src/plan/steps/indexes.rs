@@ -8,13 +8,12 @@ use crate::catalog::names::quote_ident;
 use crate::catalog::{Catalog, Index, QualifiedName};
 use crate::ddl::{self, qualified};
 use crate::diff::{Change, ObjectRef};
-use crate::graph::DepGraph;
 use crate::plan::explain::Explainer;
-use crate::plan::hazard::{Hazard, RowCounts, index_hazards};
+use crate::plan::hazard::{Hazard, index_hazards};
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::shared::{foreign, lock, non_tx, tx};
+use super::{Family, HazardInput, SqlInput};
 
 /// `CREATE INDEX`, `CONCURRENTLY` when asked.
 pub fn create_index(i: &Index, concurrently: bool) -> Statement {
@@ -52,12 +51,8 @@ pub(super) fn rename_index(from: &QualifiedName, to: &QualifiedName) -> Statemen
 
 /// `CREATE|DROP INDEX [CONCURRENTLY]`; a replacement is built as `<name>_new`, the old one
 /// dropped, the new one renamed.
-pub(super) fn sql(
-    change: &Change,
-    _current: &Catalog,
-    _desired: &Catalog,
-    concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(change: &Change, input: &SqlInput<'_>) -> Vec<Statement> {
+    let SqlInput { concurrent, .. } = *input;
     match change {
         Change::CreateIndex(i) => vec![create_index(i, concurrent)],
         Change::DropIndex(i) => vec![drop_index(i, concurrent)],
@@ -76,12 +71,8 @@ pub(super) fn sql(
 
 /// A build blocking writes on an existing relation, a brief lock to drop (the planner
 /// trades them for `non-transactional` when it goes `CONCURRENTLY`).
-pub(super) fn hazards(
-    change: &Change,
-    current: &Catalog,
-    _graph: &DepGraph,
-    _rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(change: &Change, input: &HazardInput<'_>) -> Vec<Hazard> {
+    let HazardInput { current, .. } = *input;
     match change {
         Change::CreateIndex(i) => {
             if current.tables.contains_key(&i.table)

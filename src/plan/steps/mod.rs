@@ -154,6 +154,29 @@ macro_rules! dispatch {
     };
 }
 
+/// What a family reads to write a change's SQL.
+#[derive(Clone, Copy)]
+pub(super) struct SqlInput<'a> {
+    /// The current catalog (after the hinted renames).
+    pub current: &'a Catalog,
+    /// The desired catalog.
+    pub desired: &'a Catalog,
+    /// Whether index builds and drops on the change's table run `CONCURRENTLY` (the table
+    /// exists and keeps existing).
+    pub concurrent: bool,
+}
+
+/// What a family reads to say a change's hazards.
+#[derive(Clone, Copy)]
+pub(super) struct HazardInput<'a> {
+    /// The current catalog (after the hinted renames).
+    pub current: &'a Catalog,
+    /// The current catalog's dependency graph.
+    pub graph: &'a DepGraph,
+    /// Rows of the target's tables, when known: they decide `needs-backfill`.
+    pub rows: Option<&'a RowCounts>,
+}
+
 /// The statements of one change. `concurrent` says whether index builds and drops on this
 /// change's table run `CONCURRENTLY` (the table exists and keeps existing).
 pub(super) fn sql(
@@ -162,7 +185,12 @@ pub(super) fn sql(
     desired: &Catalog,
     concurrent: bool,
 ) -> Vec<Statement> {
-    dispatch!(change, sql(change, current, desired, concurrent))
+    let input = SqlInput {
+        current,
+        desired,
+        concurrent,
+    };
+    dispatch!(change, sql(change, &input))
 }
 
 /// The hazards of one change, given the current catalog and its dependency graph.
@@ -172,7 +200,12 @@ pub(super) fn hazards(
     graph: &DepGraph,
     rows: Option<&RowCounts>,
 ) -> Vec<Hazard> {
-    dispatch!(change, hazards(change, current, graph, rows))
+    let input = HazardInput {
+        current,
+        graph,
+        rows,
+    };
+    dispatch!(change, hazards(change, &input))
 }
 
 /// Why a change is where it is, before its phase is named (see [`Explainer::why`]).

@@ -6,22 +6,16 @@ use std::fmt;
 
 use crate::catalog::Catalog;
 use crate::diff::{Change, ObjectRef};
-use crate::graph::DepGraph;
 use crate::plan::explain::Explainer;
-use crate::plan::hazard::{Hazard, RowCounts};
+use crate::plan::hazard::Hazard;
 use crate::plan::partition::{attach_hazards, attach_sql, detach_hazards, detach_sql};
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::shared::{foreign, tx};
+use super::{Family, HazardInput, SqlInput};
 
 /// `ALTER TABLE parent ATTACH|DETACH PARTITION child`.
-pub(super) fn sql(
-    change: &Change,
-    _current: &Catalog,
-    _desired: &Catalog,
-    _concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(change: &Change, _input: &SqlInput<'_>) -> Vec<Statement> {
     match change {
         Change::AttachPartition {
             parent,
@@ -34,12 +28,8 @@ pub(super) fn sql(
 }
 
 /// The scans and locks of attaching, the lock of detaching.
-pub(super) fn hazards(
-    change: &Change,
-    current: &Catalog,
-    _graph: &DepGraph,
-    _rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(change: &Change, input: &HazardInput<'_>) -> Vec<Hazard> {
+    let HazardInput { current, .. } = *input;
     match change {
         Change::AttachPartition {
             parent,

@@ -9,13 +9,12 @@ use crate::catalog::names::quote_ident;
 use crate::catalog::{Catalog, Expr, QualifiedName};
 use crate::ddl::{self, qualified};
 use crate::diff::{Change, ObjectRef};
-use crate::graph::DepGraph;
 use crate::plan::explain::Explainer;
-use crate::plan::hazard::{Hazard, HazardKind, RowCounts};
+use crate::plan::hazard::{Hazard, HazardKind};
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::shared::{alter_table, foreign, role, tx};
+use super::{Family, HazardInput, SqlInput};
 
 /// What an `ALTER POLICY` changes, borrowed from [`Change::AlterPolicy`]: its SQL and its
 /// hazards read the same parts.
@@ -98,12 +97,7 @@ impl<'a> Alteration<'a> {
 }
 
 /// `ALTER TABLE … [NO] FORCE|ENABLE|DISABLE ROW LEVEL SECURITY`, `CREATE|DROP|ALTER POLICY`.
-pub(super) fn sql(
-    change: &Change,
-    _current: &Catalog,
-    _desired: &Catalog,
-    _concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(change: &Change, _input: &SqlInput<'_>) -> Vec<Statement> {
     match change {
         Change::SetRowSecurity { table, enabled } => vec![tx(format!(
             "{} {} ROW LEVEL SECURITY;",
@@ -182,12 +176,8 @@ fn role_widening(
 
 /// `security-weakened` when RLS is disabled or unforced, a policy dropped, or one changed
 /// to something not provably narrower.
-pub(super) fn hazards(
-    change: &Change,
-    current: &Catalog,
-    _graph: &DepGraph,
-    _rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(change: &Change, input: &HazardInput<'_>) -> Vec<Hazard> {
+    let HazardInput { current, .. } = *input;
     use HazardKind as H;
     let mut out = Vec::new();
     match change {

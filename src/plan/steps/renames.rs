@@ -9,22 +9,16 @@ use crate::catalog::names::{display_ident, quote_ident};
 use crate::catalog::{Catalog, QualifiedName};
 use crate::ddl::qualified;
 use crate::diff::{Change, ObjectRef, RenameKind};
-use crate::graph::DepGraph;
 use crate::plan::explain::Explainer;
-use crate::plan::hazard::{Hazard, RowCounts};
+use crate::plan::hazard::Hazard;
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::indexes::rename_index;
 use super::shared::{alter_table, foreign, tx};
+use super::{Family, HazardInput, SqlInput};
 
 /// `ALTER … SET SCHEMA` and/or `RENAME TO`, `RENAME COLUMN`, `RENAME CONSTRAINT`.
-pub(super) fn sql(
-    change: &Change,
-    _current: &Catalog,
-    _desired: &Catalog,
-    _concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(change: &Change, _input: &SqlInput<'_>) -> Vec<Statement> {
     match change {
         Change::Rename { kind, from, to } => {
             let keyword = match kind {
@@ -69,12 +63,7 @@ pub(super) fn sql(
 }
 
 /// None: a rename is a catalog update.
-pub(super) fn hazards(
-    change: &Change,
-    _current: &Catalog,
-    _graph: &DepGraph,
-    _rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(change: &Change, _input: &HazardInput<'_>) -> Vec<Hazard> {
     match change {
         Change::Rename { .. }
         | Change::RenameColumn { .. }

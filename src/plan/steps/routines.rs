@@ -9,21 +9,19 @@ use std::fmt;
 use crate::catalog::{Catalog, Function, QualifiedName};
 use crate::ddl;
 use crate::diff::{Change, ObjectRef};
-use crate::graph::{DepGraph, NodeKind};
+use crate::graph::NodeKind;
 use crate::plan::explain::{Explainer, list};
-use crate::plan::hazard::{Hazard, HazardKind, RowCounts};
+use crate::plan::hazard::{Hazard, HazardKind};
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::shared::{foreign, rebuilds, rebuilt_dependents, target, tx};
+use super::{Family, HazardInput, SqlInput};
 
 /// `CREATE [OR REPLACE] FUNCTION|PROCEDURE`, `DROP FUNCTION|PROCEDURE`.
-pub(super) fn sql(
-    change: &Change,
-    current: &Catalog,
-    desired: &Catalog,
-    _concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(change: &Change, input: &SqlInput<'_>) -> Vec<Statement> {
+    let SqlInput {
+        current, desired, ..
+    } = *input;
     match change {
         Change::CreateFunction(f) => vec![tx(ddl::function(f))],
         Change::ReplaceFunction(f) => vec![tx(ddl::function(f).replacen(
@@ -40,12 +38,8 @@ pub(super) fn sql(
 }
 
 /// What is rebuilt around a dropped routine; a routine becoming SECURITY DEFINER.
-pub(super) fn hazards(
-    change: &Change,
-    current: &Catalog,
-    graph: &DepGraph,
-    _rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(change: &Change, input: &HazardInput<'_>) -> Vec<Hazard> {
+    let HazardInput { current, graph, .. } = *input;
     let mut out = Vec::new();
     match change {
         Change::DropFunction(f) => {

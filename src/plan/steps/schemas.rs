@@ -7,21 +7,15 @@ use std::fmt::{self, Write as _};
 use crate::catalog::Catalog;
 use crate::catalog::names::{quote_ident, quote_literal};
 use crate::diff::{Change, ObjectRef};
-use crate::graph::DepGraph;
 use crate::plan::explain::Explainer;
-use crate::plan::hazard::{Hazard, RowCounts};
+use crate::plan::hazard::Hazard;
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::shared::{foreign, tx};
+use super::{Family, HazardInput, SqlInput};
 
 /// `CREATE|DROP|ALTER SCHEMA|EXTENSION`.
-pub(super) fn sql(
-    change: &Change,
-    _current: &Catalog,
-    _desired: &Catalog,
-    _concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(change: &Change, _input: &SqlInput<'_>) -> Vec<Statement> {
     match change {
         Change::CreateSchema(s) => vec![tx(format!("CREATE SCHEMA {};", quote_ident(s)))],
         Change::DropSchema(s) => vec![tx(format!("DROP SCHEMA {};", quote_ident(s)))],
@@ -67,12 +61,7 @@ pub(super) fn sql(
 }
 
 /// None: a schema or extension change is a catalog update.
-pub(super) fn hazards(
-    change: &Change,
-    _current: &Catalog,
-    _graph: &DepGraph,
-    _rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(change: &Change, _input: &HazardInput<'_>) -> Vec<Hazard> {
     match change {
         Change::CreateSchema(_)
         | Change::DropSchema(_)

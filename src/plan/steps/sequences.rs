@@ -8,13 +8,12 @@ use std::fmt::{self, Write as _};
 use crate::catalog::{Catalog, Sequence};
 use crate::ddl::{self, qualified};
 use crate::diff::{Change, ObjectRef};
-use crate::graph::DepGraph;
 use crate::plan::explain::Explainer;
-use crate::plan::hazard::{Hazard, HazardKind, RowCounts};
+use crate::plan::hazard::{Hazard, HazardKind};
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::shared::{foreign, tx};
+use super::{Family, HazardInput, SqlInput};
 
 /// The options of `ALTER SEQUENCE` that differ between `from` and `to`.
 fn sequence_options(from: &Sequence, to: &Sequence) -> String {
@@ -56,12 +55,7 @@ fn sequence_options(from: &Sequence, to: &Sequence) -> String {
 }
 
 /// `CREATE|DROP SEQUENCE`, `ALTER SEQUENCE … <options>` and `… OWNED BY`.
-pub(super) fn sql(
-    change: &Change,
-    _current: &Catalog,
-    _desired: &Catalog,
-    _concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(change: &Change, _input: &SqlInput<'_>) -> Vec<Statement> {
     match change {
         Change::CreateSequence(s) => vec![tx(ddl::sequence(s))],
         Change::DropSequence(s) => vec![tx(format!("DROP SEQUENCE {};", qualified(s)))],
@@ -86,12 +80,7 @@ pub(super) fn sql(
 }
 
 /// A dropped sequence loses its position.
-pub(super) fn hazards(
-    change: &Change,
-    _current: &Catalog,
-    _graph: &DepGraph,
-    _rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(change: &Change, _input: &HazardInput<'_>) -> Vec<Hazard> {
     match change {
         Change::DropSequence(s) => vec![Hazard::new(
             HazardKind::DataLoss,

@@ -10,15 +10,14 @@ use crate::catalog::names::quote_ident;
 use crate::catalog::{Catalog, Expr, Identity, QualifiedName};
 use crate::ddl::{self, qualified};
 use crate::diff::{Change, ObjectRef};
-use crate::graph::DepGraph;
 use crate::plan::explain::{Explainer, list};
-use crate::plan::hazard::{Hazard, HazardKind, RowCounts, binary_coercible, needs_backfill};
+use crate::plan::hazard::{Hazard, HazardKind, binary_coercible, needs_backfill};
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::shared::{
     alter_table, expr_or_none, foreign, lock, rebuilds, rebuilt_dependents, set_and_reset, tx,
 };
+use super::{Family, HazardInput, SqlInput};
 
 /// Whether `ty` (as written or printed: `mood`, `public.mood`, `"S".mood`) names an enum of
 /// `catalog`; a bare name is looked up in `public`.
@@ -32,12 +31,10 @@ fn is_enum(catalog: &Catalog, ty: &str) -> bool {
 }
 
 /// `CREATE|DROP TABLE`, `ALTER TABLE … ADD|DROP|ALTER COLUMN …`, `SET LOGGED`, `SET (…)`.
-pub(super) fn sql(
-    change: &Change,
-    current: &Catalog,
-    desired: &Catalog,
-    _concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(change: &Change, input: &SqlInput<'_>) -> Vec<Statement> {
+    let SqlInput {
+        current, desired, ..
+    } = *input;
     match change {
         Change::CreateTable(t) => vec![tx(ddl::create_table(t, false))],
         Change::DropTable(t) => vec![tx(format!("DROP TABLE {};", qualified(t)))],
@@ -288,12 +285,12 @@ fn is_volatile(e: &Expr) -> bool {
 /// Data lost, rewrites, locks, scans and rebuilt views of table and column changes. `rows`
 /// decides [`HazardKind::NeedsBackfill`]: without row counts a NOT NULL column without a
 /// default is assumed to meet rows (the table exists, so it may have some).
-pub(super) fn hazards(
-    change: &Change,
-    current: &Catalog,
-    graph: &DepGraph,
-    rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(change: &Change, input: &HazardInput<'_>) -> Vec<Hazard> {
+    let HazardInput {
+        current,
+        graph,
+        rows,
+    } = *input;
     use HazardKind as H;
     let mut out = Vec::new();
     match change {
@@ -459,15 +456,8 @@ pub(super) fn phase(change: &Change, _current: &Catalog, _desired: &Catalog) -> 
         // tables that its foreign keys need.
         Change::DropTable(_) => 3,
         Change::DropColumn { .. } => 6,
-        Change::CreateTable(_)
-        | Change::AddColumn { .. }
-        | Change::AlterColumnType { .. }
-        | Change::SetDefault { .. }
-        | Change::SetNotNull { .. }
-        | Change::SetIdentity { .. }
-        | Change::SetGenerated { .. }
-        | Change::SetLogged { .. }
-        | Change::SetTableOptions { .. } => 17,
+        // Created and altered with the other tables and columns.
+        other if other.family() == Family::Tables => 17,
         other => foreign(other, Family::Tables, 32),
     }
 }

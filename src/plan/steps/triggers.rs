@@ -7,21 +7,15 @@ use crate::catalog::Catalog;
 use crate::catalog::names::quote_ident;
 use crate::ddl::{self, qualified};
 use crate::diff::{Change, ObjectRef};
-use crate::graph::DepGraph;
 use crate::plan::explain::Explainer;
-use crate::plan::hazard::{Hazard, RowCounts};
+use crate::plan::hazard::Hazard;
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::shared::{foreign, tx};
+use super::{Family, HazardInput, SqlInput};
 
 /// `CREATE TRIGGER`, `DROP TRIGGER … ON …`.
-pub(super) fn sql(
-    change: &Change,
-    _current: &Catalog,
-    _desired: &Catalog,
-    _concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(change: &Change, _input: &SqlInput<'_>) -> Vec<Statement> {
     match change {
         Change::CreateTrigger(t) => vec![tx(ddl::trigger(t))],
         Change::DropTrigger { table, name } => vec![tx(format!(
@@ -34,12 +28,7 @@ pub(super) fn sql(
 }
 
 /// None: a trigger change is a catalog update.
-pub(super) fn hazards(
-    change: &Change,
-    _current: &Catalog,
-    _graph: &DepGraph,
-    _rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(change: &Change, _input: &HazardInput<'_>) -> Vec<Hazard> {
     match change {
         Change::CreateTrigger(_) | Change::DropTrigger { .. } => Vec::new(),
         other => foreign(other, Family::Triggers, Vec::new()),

@@ -9,21 +9,18 @@ use crate::catalog::Catalog;
 use crate::catalog::names::{quote_ident, quote_literal};
 use crate::ddl::{self, qualified};
 use crate::diff::{AttributeChange, Change, DomainChange, EnumPosition, ObjectRef};
-use crate::graph::DepGraph;
 use crate::plan::explain::Explainer;
-use crate::plan::hazard::{Hazard, HazardKind, RowCounts};
+use crate::plan::hazard::{Hazard, HazardKind};
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::shared::{expr_or_none, foreign, non_tx, target, tx};
+use super::{Family, HazardInput, SqlInput};
 
 /// `CREATE TYPE|DOMAIN`, `DROP TYPE|DOMAIN`, `ALTER TYPE …`, `ALTER DOMAIN …`.
-pub(super) fn sql(
-    change: &Change,
-    current: &Catalog,
-    desired: &Catalog,
-    _concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(change: &Change, input: &SqlInput<'_>) -> Vec<Statement> {
+    let SqlInput {
+        current, desired, ..
+    } = *input;
     match change {
         Change::CreateType(t) => vec![tx(ddl::type_def(t))],
         Change::DropType(t) => {
@@ -90,12 +87,7 @@ pub(super) fn sql(
 }
 
 /// A label added outside the transaction; the scans of a domain constraint.
-pub(super) fn hazards(
-    change: &Change,
-    _current: &Catalog,
-    _graph: &DepGraph,
-    _rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(change: &Change, _input: &HazardInput<'_>) -> Vec<Hazard> {
     use HazardKind as H;
     match change {
         Change::AddEnumValue { name, value, .. } => vec![Hazard::new(

@@ -6,31 +6,20 @@ use std::fmt;
 
 use crate::catalog::Catalog;
 use crate::diff::{Change, ObjectRef};
-use crate::graph::DepGraph;
 use crate::plan::explain::Explainer;
-use crate::plan::hazard::{Hazard, RowCounts};
+use crate::plan::hazard::Hazard;
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::shared::foreign;
+use super::{Family, HazardInput, SqlInput};
 
 /// None: not planned.
-pub(super) fn sql(
-    _change: &Change,
-    _current: &Catalog,
-    _desired: &Catalog,
-    _concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(_change: &Change, _input: &SqlInput<'_>) -> Vec<Statement> {
     Vec::new()
 }
 
 /// None: not planned.
-pub(super) fn hazards(
-    _change: &Change,
-    _current: &Catalog,
-    _graph: &DepGraph,
-    _rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(_change: &Change, _input: &HazardInput<'_>) -> Vec<Hazard> {
     Vec::new()
 }
 

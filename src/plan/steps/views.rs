@@ -9,21 +9,15 @@ use std::fmt;
 use crate::catalog::{Catalog, QualifiedName};
 use crate::ddl::{self, qualified};
 use crate::diff::{Change, ObjectRef};
-use crate::graph::DepGraph;
 use crate::plan::explain::{Explainer, list, view_readers};
-use crate::plan::hazard::{Hazard, HazardKind, RowCounts};
+use crate::plan::hazard::{Hazard, HazardKind};
 use crate::plan::sql::Statement;
 
-use super::Family;
 use super::shared::{foreign, rebuilds, rebuilt_dependents, set_and_reset, tx};
+use super::{Family, HazardInput, SqlInput};
 
 /// `CREATE [OR REPLACE] [MATERIALIZED] VIEW`, `DROP …`, `ALTER … SET|RESET (…)`.
-pub(super) fn sql(
-    change: &Change,
-    _current: &Catalog,
-    _desired: &Catalog,
-    _concurrent: bool,
-) -> Vec<Statement> {
+pub(super) fn sql(change: &Change, _input: &SqlInput<'_>) -> Vec<Statement> {
     match change {
         Change::CreateView(v) => vec![tx(ddl::view(v))],
         Change::DropView { name, materialized } => vec![tx(format!(
@@ -90,12 +84,8 @@ fn lost_view_options(
 }
 
 /// Dependents rebuilt with a recreated view, security options lost.
-pub(super) fn hazards(
-    change: &Change,
-    current: &Catalog,
-    graph: &DepGraph,
-    _rows: Option<&RowCounts>,
-) -> Vec<Hazard> {
+pub(super) fn hazards(change: &Change, input: &HazardInput<'_>) -> Vec<Hazard> {
+    let HazardInput { current, graph, .. } = *input;
     let mut out = Vec::new();
     match change {
         Change::ReplaceView { view, recreate } => {
