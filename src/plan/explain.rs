@@ -1,6 +1,8 @@
 //! Why each step is where it is (`schema-plan --explain`, the `why` of the plan JSON): the
 //! phase it belongs to, and the dependency, rebuild or foreign-key cycle that forces its
-//! place, naming the objects involved.
+//! place, naming the objects involved. This module is the framework (phase names, the
+//! objects a plan touches, dependencies, rebuilds, foreign-key cycles); each family of
+//! changes writes its own reasons with it in `plan/steps/`.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 

@@ -9,7 +9,7 @@
 //! materialized views over a changed column or view, are dropped and created around the change.
 //! SQL comes from [`crate::ddl`] (whole objects) and [`sql`] (everything else); hazards from
 //! [`hazard`]; both, with each step's explanation and phase, are written by the family of
-//! the change in [`steps`].
+//! the change in `steps`.
 
 pub mod backfill;
 mod casts;
