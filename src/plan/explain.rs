@@ -1,6 +1,8 @@
 //! Why each step is where it is (`schema-plan --explain`, the `why` of the plan JSON): the
 //! phase it belongs to, and the dependency, rebuild or foreign-key cycle that forces its
-//! place, naming the objects involved.
+//! place, naming the objects involved. This module is the framework (phase names, the
+//! objects a plan touches, dependencies, rebuilds, foreign-key cycles); each family of
+//! changes writes its own reasons with it in `plan/steps/`.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -58,7 +60,7 @@ fn phase_name(phase: u8) -> &'static str {
 }
 
 /// `a, b, c and 2 more`.
-fn list(names: &[String]) -> String {
+pub(super) fn list(names: &[String]) -> String {
     let shown: Vec<&str> = names.iter().take(NAMED).map(String::as_str).collect();
     let mut text = shown.join(", ");
     if names.len() > NAMED {
@@ -97,7 +99,7 @@ fn dependencies_of(graph: &DepGraph, name: &QualifiedName) -> Vec<String> {
 }
 
 /// Views and materialized views reading a relation directly (columns included).
-fn view_readers(graph: &DepGraph, name: &QualifiedName) -> Vec<String> {
+pub(super) fn view_readers(graph: &DepGraph, name: &QualifiedName) -> Vec<String> {
     let Some(node) = graph.relation(name) else {
         return Vec::new();
     };
@@ -123,7 +125,11 @@ fn view_readers(graph: &DepGraph, name: &QualifiedName) -> Vec<String> {
 }
 
 /// A chain of foreign keys from `from` back to `to` in `c`, if there is one.
-fn fk_path(c: &Catalog, from: &QualifiedName, to: &QualifiedName) -> Option<Vec<QualifiedName>> {
+pub(super) fn fk_path(
+    c: &Catalog,
+    from: &QualifiedName,
+    to: &QualifiedName,
+) -> Option<Vec<QualifiedName>> {
     let mut parent: BTreeMap<&QualifiedName, &QualifiedName> = BTreeMap::new();
     let mut queue = VecDeque::from([from]);
     let mut seen = BTreeSet::from([from]);
@@ -193,7 +199,7 @@ impl<'a> Explainer<'a> {
     }
 
     /// Those of `names` this plan touches.
-    fn planned(&self, names: Vec<String>) -> Vec<String> {
+    pub(super) fn planned(&self, names: Vec<String>) -> Vec<String> {
         names
             .into_iter()
             .filter(|n| self.touched.contains(n))
@@ -201,7 +207,7 @@ impl<'a> Explainer<'a> {
     }
 
     /// "after X, Y (changed by earlier steps)" for the dependencies of a desired object.
-    fn after_dependencies(&self, name: &QualifiedName, what: &str) -> String {
+    pub(super) fn after_dependencies(&self, name: &QualifiedName, what: &str) -> String {
         let deps = dependencies_of(self.desired_graph, name);
         let planned = self.planned(deps.clone());
         if !planned.is_empty() {
@@ -222,12 +228,7 @@ impl<'a> Explainer<'a> {
     /// Why `change` is where it is: a reason naming the objects that force its place, then
     /// its phase. `concurrent`: the step runs outside the transaction.
     pub fn why(&self, change: &Change, phase: u8, concurrent: bool) -> String {
-        let mut why = self.reason(change);
-        if matches!(change, Change::AddEnumValue { .. }) {
-            why.push_str(
-                "; runs before the transaction, which could not use a label added inside it",
-            );
-        }
+        let mut why = super::steps::reason(self, change);
         if concurrent {
             why.push_str(
                 "; runs outside the transaction, because CONCURRENTLY (which does not block writes) cannot run inside one",
@@ -237,7 +238,7 @@ impl<'a> Explainer<'a> {
     }
 
     /// The views rebuilt because they read `table.column`.
-    fn rebuilt_over_column(&self, table: &QualifiedName, column: &str) -> Vec<String> {
+    pub(super) fn rebuilt_over_column(&self, table: &QualifiedName, column: &str) -> Vec<String> {
         let name = format!("{table}.{column}");
         self.rebuild
             .iter()
@@ -246,277 +247,21 @@ impl<'a> Explainer<'a> {
             .collect()
     }
 
-    fn reason(&self, change: &Change) -> String {
-        let rebuilt = |n: &QualifiedName| self.rebuild.get(n).cloned();
-        match change {
-            Change::DropView { name, .. } => {
-                if let Some(r) = rebuilt(name) {
-                    return format!("dropped so that it can be recreated below: {r}");
-                }
-                let readers = self.planned(view_readers(self.current_graph, name));
-                if readers.is_empty() {
-                    format!("dropped before what {name} reads; no remaining view reads it")
-                } else {
-                    format!(
-                        "dropped after {}, which read it, and before what it reads",
-                        list(&readers)
-                    )
-                }
-            }
-            Change::CreateView(v) => match rebuilt(&v.name) {
-                Some(r) => format!(
-                    "recreated because {r}; {}",
-                    self.after_dependencies(&v.name, "it reads")
-                ),
-                None => format!(
-                    "created {}",
-                    self.after_dependencies(&v.name, "it reads")
-                ),
-            },
-            Change::ReplaceView { view, .. } => format!(
-                "replaced in place (CREATE OR REPLACE keeps the views that read it) {}",
-                self.after_dependencies(&view.name, "it reads")
-            ),
-            Change::ReplaceMaterializedView(v) => format!(
-                "a materialized view's query cannot be replaced in place; {}",
-                self.after_dependencies(&v.name, "it reads")
-            ),
-            Change::SetViewOptions { name, .. } => format!(
-                "options set with the views, in dependency order: {}",
-                self.after_dependencies(name, "it reads")
-            ),
-            Change::CreateIndex(i) => match rebuilt(&i.table) {
-                Some(_) => format!(
-                    "recreated with {}, which was dropped and recreated",
-                    i.table
-                ),
-                None => format!(
-                    "built once {} and its columns exist in their desired form",
-                    i.table
-                ),
-            },
-            Change::ReplaceIndex { to, .. } => format!(
-                "built under a temporary name, then swapped with the old index, so {} is never without it",
-                to.table
-            ),
-            Change::DropPolicy { table, name } | Change::DropTrigger { table, name } => {
-                let again = self
-                    .desired
-                    .policies
-                    .contains_key(&(table.clone(), name.clone()))
-                    || self
-                        .desired
-                        .triggers
-                        .contains_key(&(table.clone(), name.clone()));
-                if again {
-                    "dropped first (nothing depends on it) and created again later with its new definition".to_owned()
-                } else {
-                    "dropped first: nothing depends on it, and it may use columns, tables or functions dropped later".to_owned()
-                }
-            }
-            Change::DropFunction(_) => {
-                "dropped after the triggers that call it and before the relations its body uses"
-                    .to_owned()
-            }
-            Change::DropConstraint { table, name } => {
-                let fk = self
-                    .current
-                    .tables
-                    .get(table)
-                    .and_then(|t| t.constraints.get(name))
-                    .is_some_and(|c| matches!(c.kind, ConstraintKind::ForeignKey { .. }));
-                let again = self
-                    .desired
-                    .tables
-                    .get(table)
-                    .is_some_and(|t| t.constraints.contains_key(name));
-                let base = if fk {
-                    "foreign keys are dropped before other constraints and tables, so no reference blocks a later drop"
-                } else {
-                    "dropped before the indexes, columns and tables it uses"
-                };
-                if again {
-                    format!("{base}; added again later with its new definition")
-                } else {
-                    base.to_owned()
-                }
-            }
-            Change::DropIndex(i) => match rebuilt(&i.table) {
-                Some(_) => format!("dropped with {}, which is recreated", i.table),
-                None => "dropped before the columns and tables it uses".to_owned(),
-            },
-            Change::DropColumn { table, column } => {
-                let views = self.rebuilt_over_column(table, column);
-                if views.is_empty() {
-                    "dropped after the views, indexes and constraints that use it".to_owned()
-                } else {
-                    format!(
-                        "dropped after {}, which read it (they are recreated without it)",
-                        list(&views)
-                    )
-                }
-            }
-            Change::DetachPartition { parent, .. } => format!(
-                "detached from {parent} before the tables and columns change, keeping its rows"
-            ),
-            Change::AttachPartition { parent, .. } => format!(
-                "attached to {parent} once both tables have their desired columns, keeping its rows"
-            ),
-            Change::DropTable(t) => {
-                let readers = self.planned(view_readers(self.current_graph, t));
-                let mut why = if readers.is_empty() {
-                    "dropped after the views, functions, foreign keys and indexes that use it, and the tables that reference it"
-                        .to_owned()
-                } else {
-                    format!("dropped after {}, which read it", list(&readers))
-                };
-                if self.current.tables.values().any(|p| {
-                    p.partition_of.as_ref().is_some_and(|(parent, _)| parent == t)
-                }) {
-                    why.push_str("; its partitions go with it");
-                }
-                why
-            }
-            Change::DropSequence(_) | Change::DropType(_) => {
-                "dropped after the tables and columns that used it".to_owned()
-            }
-            Change::DropExtension(_) | Change::DropSchema(_) => {
-                "dropped last: every object that could live in it or use it is gone by now"
-                    .to_owned()
-            }
-            Change::CreateSchema(_) => "schemas first: every other object lives in one".to_owned(),
-            Change::CreateExtension { .. } | Change::AlterExtension { .. } => {
-                "extensions before the types, tables and functions that may use them".to_owned()
-            }
-            Change::CreateType(_)
-            | Change::AddEnumValue { .. }
-            | Change::RenameEnumValue { .. }
-            | Change::AlterDomain { .. }
-            | Change::AlterCompositeType { .. } => {
-                "types before the tables, columns and functions that use them".to_owned()
-            }
-            Change::CreateSequence(_) | Change::AlterSequence { .. } => {
-                "sequences before the column defaults that use them".to_owned()
-            }
-            Change::Rename { from, to, .. } => format!(
-                "renamed before any other change, so {from} keeps its data and every later step uses {to}"
-            ),
-            Change::RenameColumn { table, from, to } => format!(
-                "renamed after {table} has its desired name and before any other change to it, so {from} keeps its data and later steps use {to}"
-            ),
-            Change::RenameConstraint { table, from, to } => format!(
-                "renamed after {table} has its desired name: {from} is unchanged but for its name, so it is renamed to {to} rather than dropped and built again"
-            ),
-            Change::RenameIndex { from, to } => format!(
-                "renamed before any other change: {from} is unchanged but for its name, so it is renamed to {} rather than built again",
-                to.name
-            ),
-            Change::CreateTable(t) => {
-                let mut why = "created before the views, indexes and policies on it; its foreign keys are added once every table exists".to_owned();
-                if let Some(cycle) = self.cycle_through(&t.name) {
-                    why.push_str(&format!(" (it is part of the foreign-key cycle {cycle})"));
-                }
-                if let Some((parent, _)) = &t.partition_of {
-                    why.push_str(&format!("; after {parent}, of which it is a partition"));
-                }
-                why
-            }
-            Change::AlterColumnType { table, column, .. } => {
-                let views = self.rebuilt_over_column(table, column);
-                if views.is_empty() {
-                    "table alterations come after types and sequences and before the views that read them".to_owned()
-                } else {
-                    format!(
-                        "after {} were dropped (they read {table}.{column}) and before they are recreated",
-                        list(&views)
-                    )
-                }
-            }
-            Change::AddColumn { .. }
-            | Change::SetDefault { .. }
-            | Change::SetNotNull { .. }
-            | Change::SetIdentity { .. }
-            | Change::SetGenerated { .. }
-            | Change::SetLogged { .. }
-            | Change::SetTableOptions { .. } => {
-                "table alterations come after the types and sequences they use and before the views, indexes and constraints that use the columns".to_owned()
-            }
-            Change::AddConstraint { table, constraint } => match &constraint.kind {
-                ConstraintKind::ForeignKey { ref_table, .. } => {
-                    let mut why = format!(
-                        "foreign keys are added once every table exists, so {ref_table} is there"
-                    );
-                    if let Some(path) = fk_path(self.desired, ref_table, table) {
-                        let names: Vec<String> = std::iter::once(table)
-                            .chain(path.iter())
-                            .map(ToString::to_string)
-                            .collect();
-                        why.push_str(&format!(
-                            ", and the cycle {} needs no order among the tables",
-                            names.join(" → ")
-                        ));
-                    }
-                    if constraint.not_valid {
-                        why.push_str(
-                            "; added NOT VALID (no scan under a strong lock) and validated by a later step",
-                        );
-                    }
-                    why
-                }
-                _ => {
-                    let mut why =
-                        format!("after {table}'s columns and indexes exist in their desired form");
-                    if constraint.not_valid {
-                        why.push_str(
-                            "; added NOT VALID (no scan under a strong lock) and validated by a later step",
-                        );
-                    }
-                    why
-                }
-            },
-            Change::ValidateConstraint { .. } => {
-                "validated after it was added NOT VALID, without blocking writes".to_owned()
-            }
-            Change::CreateFunction(f) | Change::ReplaceFunction(f) => {
-                let used: BTreeSet<String> = f
-                    .references
-                    .iter()
-                    .map(|r| match &r.schema {
-                        Some(s) => format!("{s}.{}", r.name),
-                        None => format!("{}.{}", f.name.schema, r.name),
-                    })
-                    .collect();
-                let planned = self.planned(used.into_iter().collect());
-                if planned.is_empty() {
-                    format!("{} comes with the routines and views, in dependency order", f.name)
-                } else {
-                    format!("after {} (its body uses them)", list(&planned))
-                }
-            }
-            Change::CreateTrigger(t) => format!(
-                "after {} and the function it calls, {}",
-                t.table, t.function
-            ),
-            Change::SetRowSecurity { table, .. } | Change::ForceRowSecurity { table, .. } => {
-                format!("row-level security once {table} exists and before its policies")
-            }
-            Change::CreatePolicy(p) | Change::ReplacePolicy { to: p, .. } => format!(
-                "after row-level security is set on {} and every relation and function its expressions use exist",
-                p.table
-            ),
-            Change::AlterPolicy { table, .. } => format!(
-                "after row-level security is set on {table} and every relation and function its expressions use exist"
-            ),
-            Change::Comment { .. }
-            | Change::Grant { .. }
-            | Change::Revoke { .. }
-            | Change::SetOwner { .. } => "annotations once every object exists".to_owned(),
-            Change::Unsupported { .. } => "not planned".to_owned(),
+    /// Why a dropped policy or trigger goes first, and whether it comes back.
+    pub(super) fn dropped_first(&self, table: &QualifiedName, name: &str) -> String {
+        let key = (table.clone(), name.to_owned());
+        let again =
+            self.desired.policies.contains_key(&key) || self.desired.triggers.contains_key(&key);
+        if again {
+            "dropped first (nothing depends on it) and created again later with its new definition"
+                .to_owned()
+        } else {
+            "dropped first: nothing depends on it, and it may use columns, tables or functions dropped later".to_owned()
         }
     }
 
     /// `a → b → a` when `table` is part of a foreign-key cycle of the desired state.
-    fn cycle_through(&self, table: &QualifiedName) -> Option<String> {
+    pub(super) fn cycle_through(&self, table: &QualifiedName) -> Option<String> {
         let t = self.desired.tables.get(table)?;
         for c in t.constraints.values() {
             if let ConstraintKind::ForeignKey { ref_table, .. } = &c.kind

@@ -8,7 +8,8 @@
 //! deterministic. Views whose query cannot be replaced in place, and the views and
 //! materialized views over a changed column or view, are dropped and created around the change.
 //! SQL comes from [`crate::ddl`] (whole objects) and [`sql`] (everything else); hazards from
-//! [`hazard`].
+//! [`hazard`]; both, with each step's explanation and phase, are written by the family of
+//! the change in `steps`.
 
 pub mod backfill;
 mod casts;
@@ -17,6 +18,7 @@ pub mod file;
 pub mod hazard;
 mod partition;
 pub mod sql;
+pub(crate) mod steps;
 mod tables;
 #[cfg(test)]
 mod tests;
@@ -129,191 +131,16 @@ pub enum PlanError {
 /// Phase, rank in the graph, object names.
 type SortKey = (u8, usize, Vec<String>);
 
-/// Whether a routine can be created before the types and tables: its body reads no relation,
-/// its signature uses no type or relation of the desired schema, and the routines of the
-/// desired schema it calls are self-contained too. Then a domain CHECK, a column default or a
-/// CHECK constraint can call it.
-fn self_contained(f: &crate::catalog::Function, desired: &Catalog) -> bool {
-    self_contained_within(f, desired, 8)
-}
-
-/// [`self_contained`], following calls at most `depth` routines deep (deeper is "no").
-fn self_contained_within(f: &crate::catalog::Function, desired: &Catalog, depth: u8) -> bool {
-    let bare = |ty: &str| -> String {
-        let t = ty.trim_start_matches("SETOF ").trim_end_matches("[]");
-        let t = t.split('(').next().unwrap_or(t);
-        t.rsplit('.')
-            .next()
-            .unwrap_or(t)
-            .trim_matches('"')
-            .to_owned()
-    };
-    let user_types: BTreeSet<&str> = desired
-        .types
-        .keys()
-        .chain(desired.tables.keys())
-        .chain(desired.views.keys())
-        .chain(desired.materialized_views.keys())
-        .map(|n| n.name.as_str())
-        .collect();
-    let callees_contained = |r: &crate::catalog::BodyReference| {
-        let schemas: Vec<&str> = match r.schema.as_deref() {
-            Some(s) => vec![s],
-            None if f.search_path.is_empty() => vec![f.name.schema.as_str()],
-            None => f.search_path.iter().map(String::as_str).collect(),
-        };
-        let callees = schemas.iter().find_map(|s| {
-            let found: Vec<_> = desired
-                .functions
-                .values()
-                .filter(|g| g.name.schema == *s && g.name.name == r.name)
-                .collect();
-            (!found.is_empty()).then_some(found)
-        });
-        callees.unwrap_or_default().into_iter().all(|g| {
-            g.name == f.name || (depth > 0 && self_contained_within(g, desired, depth - 1))
-        })
-    };
-    f.references
-        .iter()
-        .all(|r| r.action == crate::catalog::BodyAction::Call && callees_contained(r))
-        && f.body_error.is_none()
-        && f.args
-            .iter()
-            .map(|a| a.ty.as_str())
-            .chain(f.returns.as_deref())
-            .all(|t| !user_types.contains(bare(t).as_str()))
-}
-
-/// Whether the routine `f` of `current` has a SQL-standard body that reads or writes a
-/// relation `desired` no longer has.
-fn uses_dropped_relation(f: &ObjectRef, current: &Catalog, desired: &Catalog) -> bool {
-    let Some(routine) = current
-        .functions
-        .values()
-        .find(|c| ObjectRef::function(c) == *f)
-    else {
-        return false;
-    };
-    routine.has_standard_body()
-        && routine.references.iter().any(|r| {
-            let schema = r.schema.as_deref().unwrap_or(routine.name.schema.as_str());
-            let name = QualifiedName::new(schema, r.name.as_str());
-            r.action != crate::catalog::BodyAction::Call
-                && current.relation(&name).is_some()
-                && desired.relation(&name).is_none()
-        })
-}
-
 /// Where a change of a phase goes: renames first of all (table renames, then column renames),
 /// since every later step, drops included, names objects by their desired names; then the
 /// phases in order.
 fn order(change: &Change, phase: u8) -> u8 {
-    match change {
-        Change::Rename { .. } => 0,
-        Change::RenameColumn { .. }
-        | Change::RenameConstraint { .. }
-        | Change::RenameIndex { .. } => 1,
-        _ => phase.saturating_add(2),
-    }
+    steps::order(change, phase)
 }
 
-/// Phases of a plan, in order.
+/// Phases of a plan, in order (each family of changes says its own in `steps/`).
 fn phase(change: &Change, current: &Catalog, desired: &Catalog) -> u8 {
-    match change {
-        Change::CreateFunction(f) if self_contained(f, desired) => 13,
-        // A sequence released by a table it stays without must be released before the table
-        // is dropped (which would take it along); one given to a table, once the table exists.
-        Change::AlterSequence { from, to } if from.owned_by != to.owned_by => {
-            if to.owned_by.is_none() { 0 } else { 18 }
-        }
-        Change::DropPolicy { .. } | Change::DropTrigger { .. } => 0,
-        // A routine that is not created again goes after the routines that stop calling it
-        // (a SQL-standard body depends on what it calls); one dropped to be created again
-        // (a changed return type) goes first.
-        // …unless its SQL-standard body reads or writes a relation this plan drops: PostgreSQL
-        // records that dependency, so it goes before the tables (after the views).
-        Change::DropFunction(f)
-            if !desired
-                .functions
-                .values()
-                .any(|d| ObjectRef::function(d) == *f) =>
-        {
-            if uses_dropped_relation(f, current, desired) {
-                2
-            } else {
-                19
-            }
-        }
-        Change::DropView { .. } | Change::DropFunction(_) => 1,
-        Change::DropConstraint { table, name } => {
-            let fk = current
-                .tables
-                .get(table)
-                .and_then(|t| t.constraints.get(name))
-                .is_some_and(|c| matches!(c.kind, ConstraintKind::ForeignKey { .. }));
-            if fk { 2 } else { 4 }
-        }
-        // A dropped table takes its own constraints along; it goes before the keys of other
-        // tables that its foreign keys need.
-        Change::DropTable(_) => 3,
-        // Detached before the parent or the table itself changes; attached once both are as
-        // desired (columns included: a partition has exactly its parent's).
-        Change::DetachPartition { .. } => 2,
-        Change::AttachPartition { .. } => 18,
-        Change::DropIndex(_) => 5,
-        Change::DropColumn { .. } => 6,
-        // Sequences, types, extensions and schemas go once the tables, routines and views no
-        // longer use them (a column changed away from an enum, a default from a sequence).
-        Change::DropSequence(_) => 19,
-        // A type dropped to be created again (an enum losing labels) goes first.
-        Change::DropType(name) if desired.types.contains_key(name) => 1,
-        Change::DropType(_) => 20,
-        Change::DropExtension(_) => 21,
-        Change::DropSchema(_) => 22,
-        Change::CreateSchema(_) => 11,
-        Change::CreateExtension { .. } | Change::AlterExtension { .. } => 12,
-        Change::CreateType(_)
-        | Change::AddEnumValue { .. }
-        | Change::RenameEnumValue { .. }
-        | Change::AlterDomain { .. }
-        | Change::AlterCompositeType { .. } => 14,
-        Change::CreateSequence(_) | Change::AlterSequence { .. } => 15,
-        Change::Rename { .. }
-        | Change::RenameColumn { .. }
-        | Change::RenameConstraint { .. }
-        | Change::RenameIndex { .. } => 16,
-        Change::CreateTable(_)
-        | Change::AddColumn { .. }
-        | Change::AlterColumnType { .. }
-        | Change::SetDefault { .. }
-        | Change::SetNotNull { .. }
-        | Change::SetIdentity { .. }
-        | Change::SetGenerated { .. }
-        | Change::SetLogged { .. }
-        | Change::SetTableOptions { .. } => 17,
-        Change::CreateFunction(_)
-        | Change::ReplaceFunction(_)
-        | Change::CreateView(_)
-        | Change::ReplaceView { .. }
-        | Change::ReplaceMaterializedView(_)
-        | Change::SetViewOptions { .. } => 18,
-        Change::CreateIndex(_) | Change::ReplaceIndex { .. } => 23,
-        Change::AddConstraint { constraint, .. } => {
-            if matches!(constraint.kind, ConstraintKind::ForeignKey { .. }) {
-                25
-            } else {
-                24
-            }
-        }
-        Change::ValidateConstraint { .. } => 26,
-        Change::CreateTrigger(_) => 27,
-        Change::SetRowSecurity { .. } | Change::ForceRowSecurity { .. } => 28,
-        Change::CreatePolicy(_) | Change::AlterPolicy { .. } | Change::ReplacePolicy { .. } => 29,
-        Change::Comment { .. } => 30,
-        Change::Grant { .. } | Change::Revoke { .. } | Change::SetOwner { .. } => 31,
-        Change::Unsupported { .. } => 32,
-    }
+    steps::phase(change, current, desired)
 }
 
 /// Position of each relation and routine in a graph's topological order (dependencies first).

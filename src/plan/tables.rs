@@ -353,13 +353,14 @@ mod tests {
         QualifiedName::new(schema, name)
     }
 
+    /// A partitioned table `p` with its partition `p1`, and a plain table `q`.
+    const PARENT_PARTITION_AND_TABLE: &str = "create table p (a int) partition by list (a);
+             create table p1 partition of p for values in (1);
+             create table q (a int);";
+
     #[test]
     fn partitions_go_with_their_dropped_parent() {
-        let current = catalog(
-            "create table p (a int) partition by list (a);
-             create table p1 partition of p for values in (1);
-             create table q (a int);",
-        );
+        let current = catalog(PARENT_PARTITION_AND_TABLE);
         let changes = vec![
             Change::DropTable(name("p1")),
             Change::DropTable(name("p")),
@@ -454,11 +455,7 @@ mod tests {
 
     #[test]
     fn a_partition_index_is_dropped_in_the_transaction_when_its_parent_gains_one() {
-        let current = catalog(
-            "create table p (a int) partition by list (a);
-             create table p1 partition of p for values in (1);
-             create table q (a int);",
-        );
+        let current = catalog(PARENT_PARTITION_AND_TABLE);
         let desired = catalog(
             "create table p (a int) partition by list (a);
              create index pi on p (a);",
