@@ -23,6 +23,7 @@ pub mod project;
 pub mod report;
 pub mod shadow;
 pub mod source;
+pub mod target;
 pub mod timing;
 pub mod validate;
 
