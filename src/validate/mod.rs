@@ -233,7 +233,7 @@ pub fn validate_in(
         v.phases.push((name, lap.elapsed()));
         lap = Instant::now();
     };
-    let major = scratch::major_version(target).map_err(ValidateError::query)?;
+    let major = crate::db::temporary::major_version(target).map_err(ValidateError::query)?;
     scratch.check_version(major)?;
     v.server = scratch.description.clone();
     let mut copy = scratch.connect()?;
