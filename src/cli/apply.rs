@@ -174,9 +174,7 @@ fn desired_from_files(
     let paths = args.schema.paths(config);
     let external = args.schema.external(config);
     let catalog = load(paths, external, config)?.catalog;
-    let ignore = args.schema.ignore(config);
-    let diff = DiffOptions::new(&ignore, &config.schemas)
-        .map_err(|e| Error::Usage(format!("bad --ignore pattern: {e}")))?;
+    let diff = args.schema.diff_options(config)?;
     Ok(Desired {
         catalog,
         planning: TargetOptions {

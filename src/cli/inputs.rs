@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::config::ConfigFile;
+use crate::diff::DiffOptions;
 use crate::error::Error;
 use crate::plan::backfill::{DataStep, DataSteps, parse_column};
 use crate::project::{LoadOptions, Project};
@@ -50,6 +51,35 @@ impl SchemaInputs {
     pub fn ignore(&self, config: &ConfigFile) -> Vec<String> {
         self.ignore.iter().chain(&config.ignore).cloned().collect()
     }
+
+    /// What a plan compares: the objects the ignore patterns leave out, the managed schemas.
+    pub fn diff_options(&self, config: &ConfigFile) -> Result<DiffOptions, Error> {
+        DiffOptions::new(&self.ignore(config), &config.schemas)
+            .map_err(|e| Error::Usage(format!("bad --ignore pattern: {e}")))
+    }
+}
+
+/// Object-name globs from `--ignore` and the config; each matches the bare or the
+/// schema-qualified name. The same matcher as the plan's ([`DiffOptions`]), compiled once.
+pub struct IgnoreSet(DiffOptions);
+
+impl IgnoreSet {
+    /// Whether a (possibly qualified) name is ignored.
+    pub fn matches(&self, name: &str) -> bool {
+        let bare = name.rsplit('.').next().unwrap_or(name);
+        self.0.ignores_bare(name) || self.0.ignores_bare(bare)
+    }
+}
+
+/// Compiles ignore globs.
+pub fn ignore_set<'a>(patterns: impl Iterator<Item = &'a String>) -> Result<IgnoreSet, Error> {
+    let patterns: Vec<String> = patterns.cloned().collect();
+    DiffOptions::new(&patterns, &[])
+        .map(IgnoreSet)
+        .map_err(|e| match e.glob() {
+            Some(p) => Error::Usage(format!("bad --ignore pattern `{p}`: {e}")),
+            None => Error::Usage(e.to_string()),
+        })
 }
 
 /// Loads the desired state (and the external declarations); a file that does not parse is

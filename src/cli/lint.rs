@@ -7,6 +7,8 @@ use clap::Parser;
 
 use super::ExitStatus;
 use super::inputs::SchemaInputs;
+/// Kept for the transition: the ignore matcher lives with the other desired-state inputs.
+pub use super::inputs::{IgnoreSet, ignore_set};
 use crate::config::{ConfigFile, LintSettings};
 use crate::error::Error;
 use crate::graph::DepGraph;
@@ -185,30 +187,4 @@ fn read_external_schemas(url: &str, project: &Project) -> Result<crate::catalog:
         threads: 0,
     };
     Ok(introspect(&mut client, &opts)?)
-}
-
-/// Object-name globs from `--ignore` and the config; each matches the bare or the
-/// schema-qualified name.
-pub struct IgnoreSet(globset::GlobSet);
-
-impl IgnoreSet {
-    /// Whether a (possibly qualified) name is ignored.
-    pub fn matches(&self, name: &str) -> bool {
-        let bare = name.rsplit('.').next().unwrap_or(name);
-        self.0.is_match(name) || self.0.is_match(bare)
-    }
-}
-
-/// Compiles ignore globs.
-pub fn ignore_set<'a>(patterns: impl Iterator<Item = &'a String>) -> Result<IgnoreSet, Error> {
-    let mut b = globset::GlobSetBuilder::new();
-    for p in patterns {
-        b.add(
-            globset::Glob::new(p)
-                .map_err(|e| Error::Usage(format!("bad --ignore pattern `{p}`: {e}")))?,
-        );
-    }
-    b.build()
-        .map(IgnoreSet)
-        .map_err(|e| Error::Usage(e.to_string()))
 }

@@ -115,8 +115,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     let ignore = args.schema.ignore(&config);
     let opts = TargetOptions {
         schemas: config.schemas.clone(),
-        diff: DiffOptions::new(&ignore, &config.schemas)
-            .map_err(|e| Error::Usage(format!("bad --ignore pattern: {e}")))?,
+        diff: args.schema.diff_options(&config)?,
         data_steps,
         shadow: match &args.dev_url {
             Some(url) => Shadow::DevUrl(url.clone()),
