@@ -82,14 +82,14 @@ pub fn ignore_set<'a>(patterns: impl Iterator<Item = &'a String>) -> Result<Igno
         })
 }
 
-/// Loads the desired state (and the external declarations); a file that does not parse is
-/// bad input.
-pub(crate) fn load(
+/// How to load the desired state from `paths` and the external declarations from `external`,
+/// with the owners schema.toml gives them.
+pub(crate) fn load_options(
     paths: Vec<PathBuf>,
     external: Vec<PathBuf>,
     config: &ConfigFile,
-) -> Result<Project, Error> {
-    let project = Project::load(&LoadOptions {
+) -> LoadOptions {
+    LoadOptions {
         paths,
         external,
         external_owners: config
@@ -98,7 +98,17 @@ pub(crate) fn load(
             .map(|(p, o)| (PathBuf::from(p), o.clone()))
             .collect(),
         default_schema: "public".to_owned(),
-    })?;
+    }
+}
+
+/// Loads the desired state (and the external declarations); a file that does not parse is
+/// bad input.
+pub(crate) fn load(
+    paths: Vec<PathBuf>,
+    external: Vec<PathBuf>,
+    config: &ConfigFile,
+) -> Result<Project, Error> {
+    let project = Project::load(&load_options(paths, external, config))?;
     if let Some(d) = project
         .diagnostics
         .iter()

@@ -1,19 +1,18 @@
 //! `schema-lint`: parse the schema, build the graph, run the rules, report.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use clap::Parser;
 
 use super::ExitStatus;
-use super::inputs::SchemaInputs;
 /// Kept for the transition: the ignore matcher lives with the other desired-state inputs.
 pub use super::inputs::{IgnoreSet, ignore_set};
+use super::inputs::{SchemaInputs, load_options};
 use crate::config::{ConfigFile, LintSettings};
 use crate::error::Error;
 use crate::graph::DepGraph;
 use crate::lint::registry;
-use crate::project::{LoadOptions, Project};
+use crate::project::Project;
 use crate::report::{self, Format, Summary};
 
 /// Graph output format.
@@ -96,16 +95,7 @@ pub fn run_to(args: LintArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     }
     let paths = args.schema.paths(&config);
     let external = args.schema.external(&config);
-    let opts = LoadOptions {
-        paths,
-        external,
-        external_owners: config
-            .external_owners
-            .iter()
-            .map(|(p, o)| (PathBuf::from(p), o.clone()))
-            .collect(),
-        default_schema: "public".to_owned(),
-    };
+    let opts = load_options(paths, external, &config);
     let project = Project::load(&opts)?;
     if let Some(url) = &args.database_url {
         settings.live = Some(std::sync::Arc::new(read_external_schemas(url, &project)?));
