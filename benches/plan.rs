@@ -7,10 +7,11 @@
 //! - the release `schema-plan --database-url … A` end to end (process start to exit, human
 //!   output to a pipe), and with `--format json`;
 //! - `pg_dump --schema-only` of the database;
-//! - the phases in process: load (read, parse, catalog), introspect, diff, plan (ordering,
-//!   SQL, hazards, fingerprints: the time of `plan_with_changes` less that of the diff it runs
-//!   on a thread beside them), changed definitions, human
-//!   rendering. The binary overlaps load and introspect (two threads), so its end-to-end time
+//! - the phases in process, through the pipeline `schema-plan` uses
+//!   (`schema_tool::target`): load (read, parse, catalog), introspect (`read_target`), then
+//!   the phases `plan_against_target` reports: elaborate (the target's fingerprint taken
+//!   meanwhile), diff, plan (the row check, ordering, SQL, hazards), changed definitions,
+//!   human rendering. The binary overlaps load and introspect (two threads), so its end-to-end time
 //!   is less than the sum of the phases.
 //!
 //! Target (issue 4): end to end under 2 s and no more than pg_dump + 1 s.
@@ -21,12 +22,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use schema_tool::cli::plan_output::{self, Rendering, definition_diff::definitions_of};
-use schema_tool::diff::{DiffOptions, after_renames, diff};
-use schema_tool::elaborate::{ElaborateOptions, elaborate};
-use schema_tool::introspect::{IntrospectOptions, introspect};
-use schema_tool::plan::{PlanOptions, plan_with_changes};
+use schema_tool::diff::after_renames;
 use schema_tool::project::{LoadOptions, Project};
 use schema_tool::shadow::{Cluster, ClusterOptions};
+use schema_tool::target::{TargetOptions, plan_against_target, read_target};
 
 use common::{measuring, median, pg_dump_median, psql_load, schema_files};
 
@@ -79,15 +78,15 @@ fn main() {
 
     let dump = pg_dump_median(&bindir, &conninfo, runs);
 
-    // Phases in process.
+    // Phases in process, through the pipeline schema-plan uses.
     let mut client = cluster.connect(&db).expect("connect");
-    let opts = DiffOptions::default();
+    let opts = TargetOptions::default();
     let (mut load_t, mut intro_t, mut elab_t, mut diff_t, mut plan_t, mut defs_t, mut render_t) =
         (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     let (mut steps, mut changes, mut definitions) = (0, 0, 0);
     for _ in 0..runs {
         let t = Instant::now();
-        let mut desired = Project::load(&LoadOptions {
+        let desired = Project::load(&LoadOptions {
             paths: vec![a.clone()],
             ..LoadOptions::default()
         })
@@ -95,35 +94,28 @@ fn main() {
         .catalog;
         load_t.push(t.elapsed());
         let t = Instant::now();
-        let current = introspect(&mut client, &IntrospectOptions::default()).expect("introspect");
+        let current = read_target(&mut client, &desired, &opts.schemas).expect("introspect");
         intro_t.push(t.elapsed());
-        let t = Instant::now();
-        elaborate(
-            &mut client,
-            &mut desired,
-            &current,
-            &ElaborateOptions::default(),
-        )
-        .expect("elaborate");
-        elab_t.push(t.elapsed());
-        let t = Instant::now();
-        changes = diff(&current, &desired, &opts).len();
-        let d = t.elapsed();
-        diff_t.push(d);
-        let t = Instant::now();
-        let (p, diffed) = plan_with_changes(
-            &current,
-            &desired,
-            &PlanOptions {
-                diff: opts.clone(),
-                ..PlanOptions::default()
-            },
-        )
-        .expect("plan");
-        plan_t.push(t.elapsed().saturating_sub(d));
+        let planned =
+            plan_against_target(&mut client, &desired, Some(current), &opts).expect("plan");
+        let phase = |name: &str| {
+            planned
+                .phases
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map_or(Duration::ZERO, |(_, d)| *d)
+        };
+        elab_t.push(phase("elaborate"));
+        diff_t.push(phase("diff"));
+        plan_t.push(phase("rows") + phase("plan"));
+        changes = planned.changes.len();
+        let p = &planned.plan;
         steps = p.steps.len();
         let t = Instant::now();
-        let defs = definitions_of(&diffed, &after_renames(&current, &desired, &opts));
+        let defs = definitions_of(
+            &planned.changes,
+            &after_renames(&planned.current, &planned.desired, &opts.diff),
+        );
         defs_t.push(t.elapsed());
         definitions = defs.len();
         let t = Instant::now();
@@ -131,7 +123,7 @@ fn main() {
         plan_output::human::write(
             &mut text,
             &Rendering {
-                plan: &p,
+                plan: p,
                 definitions: &defs,
                 note: None,
                 explain: false,
@@ -158,7 +150,7 @@ fn main() {
         secs(dump)
     );
     println!(
-        "phases in process (median of {runs}): load {}, introspect {}, elaborate {}, diff {}, plan {} (beyond the diff it runs beside its graphs and fingerprints), changed definitions {}, human rendering {}",
+        "phases in process (median of {runs}): load {}, introspect {}, elaborate {}, diff {}, plan {} (row check, ordering, SQL, hazards), changed definitions {}, human rendering {}",
         secs(median(load_t)),
         secs(median(intro_t)),
         secs(median(elab_t)),

@@ -58,6 +58,14 @@ pub enum Error {
     /// Definitions could not be elaborated on the target or a shadow database.
     #[error("{}", chain(.0))]
     Elaborate(#[from] crate::elaborate::ElaborateError),
+    /// The target could not be planned against (read, checked, elaborated, planned).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Target(#[from] crate::target::TargetError),
+    /// An apply could not run (its lock, its history, a lost connection).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Apply(#[from] crate::apply::workflow::ApplyError),
     /// A plan could not be validated on a copy (the scratch database, a query).
     #[error(transparent)]
     Validate(#[from] crate::validate::ValidateError),

@@ -30,6 +30,7 @@ pub mod report;
 pub mod shadow;
 pub mod source;
 pub mod stack;
+pub mod target;
 pub mod timing;
 pub mod validate;
 

@@ -376,19 +376,27 @@ fn sigkill_at_every_step_leaves_before_or_after_the_transaction_and_the_next_app
     }
 }
 
-#[test]
-fn sigkill_during_a_concurrent_index_build_leaves_an_invalid_index_that_the_next_apply_rebuilds() {
-    let (db, mut client) = fresh_database("apply_kill_cic");
+/// A seeded database, a desired state that adds an index (built `CONCURRENTLY`), and a
+/// session holding a writing transaction open, which keeps such a build waiting:
+/// (database, connection, schema directory, the writer).
+fn index_build_held_up(prefix: &str) -> (String, Client, tempfile::TempDir, Client) {
+    let (db, mut client) = fresh_database(prefix);
     seed(&mut client);
     let dir = schema_dir(&format!(
         "{BASE}\nCREATE INDEX invoice_total_idx ON invoice (total);"
     ));
-    // An open writing transaction makes CREATE INDEX CONCURRENTLY wait after it has
-    // registered the (still invalid) index.
     let mut writer = cluster().connect(&db).unwrap();
     writer
         .batch_execute("BEGIN; INSERT INTO invoice VALUES (100000, 1, 1);")
         .unwrap();
+    (db, client, dir, writer)
+}
+
+#[test]
+fn sigkill_during_a_concurrent_index_build_leaves_an_invalid_index_that_the_next_apply_rebuilds() {
+    // An open writing transaction makes CREATE INDEX CONCURRENTLY wait after it has
+    // registered the (still invalid) index.
+    let (db, mut client, dir, mut writer) = index_build_held_up("apply_kill_cic");
     let writer_pid = pid_of(&mut writer);
     let mut child = apply_cmd(&url(&db), dir.path(), &["--yes"])
         .stdout(Stdio::null())
@@ -983,17 +991,9 @@ fn no_password_appears_in_any_output_or_error() {
 
 #[test]
 fn an_index_build_that_takes_long_shows_progress() {
-    let (db, mut client) = fresh_database("apply_progress");
-    seed(&mut client);
-    let dir = schema_dir(&format!(
-        "{BASE}\nCREATE INDEX invoice_total_idx ON invoice (total);"
-    ));
     // A writing transaction open for 2.5 s keeps the concurrent build waiting in a phase that
     // pg_stat_progress_create_index reports.
-    let mut writer = cluster().connect(&db).unwrap();
-    writer
-        .batch_execute("BEGIN; INSERT INTO invoice VALUES (100000, 1, 1);")
-        .unwrap();
+    let (db, _client, dir, mut writer) = index_build_held_up("apply_progress");
     let committer = std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(2500));
         writer.batch_execute("COMMIT").unwrap();

@@ -118,18 +118,13 @@ fn schema_apply(args: &[&str]) -> (Option<i32>, String, String) {
 /// Plans the database `db` with the fixture's data steps (two from its schema.toml, one by
 /// flag), in `format`.
 fn plan_with_data_steps(url: &str, format: &str) -> String {
-    let (code, stdout, stderr) = schema_plan(&[
-        "--config",
-        "fixtures/legacy/schema.toml",
-        "--database-url",
-        url,
-        "--ignore",
-        "knex_migrations*",
-        "--backfill",
-        "public.event_analytics.tenant_id=fixtures/legacy/backfill/event_analytics_tenant_id.sql",
-        "--format",
-        format,
-    ]);
+    let (code, stdout, stderr) = schema_plan(
+        &[
+            &common::LEGACY_PLAN_FLAGS[..],
+            &["--database-url", url, "--format", format],
+        ]
+        .concat(),
+    );
     assert_eq!(code, Some(0), "{stderr}");
     stdout
 }
@@ -264,18 +259,13 @@ fn legacy_database_plans_applies_and_replans_empty() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("plan.json");
     let file = file.to_str().unwrap();
-    let (code, _, stderr) = schema_plan(&[
-        "--config",
-        "fixtures/legacy/schema.toml",
-        "--database-url",
-        &url,
-        "--ignore",
-        "knex_migrations*",
-        "--backfill",
-        "public.event_analytics.tenant_id=fixtures/legacy/backfill/event_analytics_tenant_id.sql",
-        "--out",
-        file,
-    ]);
+    let (code, _, stderr) = schema_plan(
+        &[
+            &common::LEGACY_PLAN_FLAGS[..],
+            &["--database-url", &url, "--out", file],
+        ]
+        .concat(),
+    );
     assert_eq!(code, Some(0), "{stderr}");
     let allow = ["--allow-hazard", "security-weakened"];
     let (code, stdout, stderr) = schema_apply(

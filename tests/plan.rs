@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{apply_plan, error_chain, fresh_database};
+use common::{apply_plan, describe, error_chain, fresh_database};
 use postgres::Client;
 use schema_tool::catalog::Catalog;
 use schema_tool::elaborate::{
@@ -17,6 +17,7 @@ use schema_tool::elaborate::{
 use schema_tool::introspect::{IntrospectOptions, introspect};
 use schema_tool::plan::{Plan, PlanOptions, plan};
 use schema_tool::project::{LoadOptions, Project};
+use schema_tool::target::{TargetOptions, create_externals, plan_against_target};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -27,26 +28,24 @@ fn live(client: &mut Client) -> Catalog {
         .unwrap_or_else(|e| panic!("introspect: {}", error_chain(&e)))
 }
 
-/// Elaborates `desired` on the database behind `client` (as `schema-plan` does), then plans.
+/// Plans `desired` against the database behind `client`, read already as `current`, the way
+/// `schema-plan` does ([`plan_against_target`]: elaborated on the target, rows checked).
 fn make_plan(client: &mut Client, current: &Catalog, desired: &Catalog) -> Plan {
-    let mut desired = desired.clone();
-    elaborate(client, &mut desired, current, &ElaborateOptions::default())
-        .unwrap_or_else(|e| panic!("elaborate: {}", error_chain(&e)));
-    plan(current, &desired, &PlanOptions::default()).unwrap_or_else(|e| panic!("plan: {e}"))
+    plan_against_target(
+        client,
+        desired,
+        Some(current.clone()),
+        &TargetOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("plan: {}", error_chain(&e)))
+    .plan
 }
 
-/// Plans `desired` against what the database holds now.
+/// Plans `desired` against what the database holds now, the way `schema-plan` does.
 fn plan_now(client: &mut Client, desired: &Catalog) -> Plan {
-    let current = live(client);
-    make_plan(client, &current, desired)
-}
-
-fn describe(p: &Plan) -> String {
-    p.steps
-        .iter()
-        .map(|s| s.sql.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
+    plan_against_target(client, desired, None, &TargetOptions::default())
+        .unwrap_or_else(|e| panic!("plan: {}", error_chain(&e)))
+        .plan
 }
 
 /// Plans `desired` against the database, applies it, plans again: the second plan must be
@@ -77,11 +76,7 @@ fn analytics() -> Project {
 fn analytics_schema_from_empty_round_trips() {
     let (_, mut client) = fresh_database("plan_analytics");
     let desired = analytics().catalog;
-    let mut ext = String::new();
-    for t in desired.externals.values() {
-        ext.push_str(&schema_tool::ddl::create_table(t, false));
-    }
-    client.batch_execute(&ext).unwrap();
+    create_externals(&mut client, &desired).unwrap_or_else(|e| panic!("{}", error_chain(&e)));
     let p = round_trip(&mut client, &desired);
     assert!(p.steps.len() > 100, "{} steps", p.steps.len());
 }

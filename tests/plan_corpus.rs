@@ -32,7 +32,8 @@ use schema_tool::plan::{Plan, PlanOptions, plan};
 use schema_tool::project::Project;
 
 use common::{
-    apply_plan, cluster, compare_maps, corpus_dir, error_chain, setup_corpus_roles, sorted_dirs,
+    apply_plan, cluster, compare_maps, corpus_dir, describe, error_chain, setup_corpus_roles,
+    sorted_dirs,
 };
 
 const DEFAULT_SCHEMA: &str = "public";
@@ -229,14 +230,6 @@ fn elaborated(client: &mut Client, desired: &Catalog, live: &Catalog) -> Catalog
     // A failed elaboration leaves definitions unsettled: the re-plan shows them.
     let _ = elaborate(client, &mut out, live, &ElaborateOptions::default());
     out
-}
-
-fn describe(p: &Plan) -> String {
-    p.steps
-        .iter()
-        .map(|s| s.sql.as_str())
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// A message with names and literals blanked, so failures group by what went wrong.

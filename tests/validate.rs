@@ -198,19 +198,13 @@ fn the_legacy_plan_validates_on_a_copy() {
     common::build_legacy(&mut client);
     let url = cluster().url(&db);
     let started = std::time::Instant::now();
-    let (code, json, err) = schema_plan(&[
-        "--config",
-        "fixtures/legacy/schema.toml",
-        "--database-url",
-        &url,
-        "--ignore",
-        "knex_migrations*",
-        "--backfill",
-        "public.event_analytics.tenant_id=fixtures/legacy/backfill/event_analytics_tenant_id.sql",
-        "--validate",
-        "--format",
-        "json",
-    ]);
+    let (code, json, err) = schema_plan(
+        &[
+            &common::LEGACY_PLAN_FLAGS[..],
+            &["--database-url", &url, "--validate", "--format", "json"],
+        ]
+        .concat(),
+    );
     let v = validation(&json);
     eprintln!(
         "legacy: schema-plan --validate took {} ms, validation {} ms ({})",

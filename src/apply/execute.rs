@@ -330,21 +330,10 @@ fn transactional(
                 rollback(client, tx, records);
                 return Err(ExecError::Interrupted { committed: false });
             }
-            set_running(running, Some(i));
             let t = Instant::now();
             records[i].attempts = attempt;
-            let result = client.batch_execute(&steps[i].sql);
-            set_running(running, None);
-            records[i].elapsed = t.elapsed();
-            match result {
-                Ok(()) => {
-                    records[i].status = StepStatus::Done;
-                    on_event(Event::Done {
-                        index: i,
-                        elapsed: t.elapsed(),
-                        skipped: None,
-                    });
-                }
+            match run_step(client, &steps[i].sql, i, t, running, records, on_event) {
+                Ok(()) => {}
                 Err(e) => {
                     rollback(client, tx, records);
                     if interrupt.is_set() {
@@ -410,6 +399,31 @@ fn rollback(client: &mut Client, tx: &[usize], records: &mut [StepRecord]) {
             records[i].status = StepStatus::RolledBack;
         }
     }
+}
+
+/// Runs step `i`'s SQL (started at `t`), shown as running meanwhile, and records how long
+/// it took; when it succeeds the step is done.
+fn run_step(
+    client: &mut Client,
+    sql: &str,
+    i: usize,
+    t: Instant,
+    running: &Running,
+    records: &mut [StepRecord],
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<(), postgres::Error> {
+    set_running(running, Some(i));
+    let result = client.batch_execute(sql);
+    set_running(running, None);
+    records[i].elapsed = t.elapsed();
+    result?;
+    records[i].status = StepStatus::Done;
+    on_event(Event::Done {
+        index: i,
+        elapsed: t.elapsed(),
+        skipped: None,
+    });
+    Ok(())
 }
 
 fn set_running(running: &Running, index: Option<usize>) {
@@ -539,20 +553,8 @@ fn non_transactional(
             });
             return Ok(());
         }
-        set_running(running, Some(i));
-        let result = client.batch_execute(&step.sql);
-        set_running(running, None);
-        records[i].elapsed = t.elapsed();
-        match result {
-            Ok(()) => {
-                records[i].status = StepStatus::Done;
-                on_event(Event::Done {
-                    index: i,
-                    elapsed: t.elapsed(),
-                    skipped: None,
-                });
-                return Ok(());
-            }
+        match run_step(client, &step.sql, i, t, running, records, on_event) {
+            Ok(()) => return Ok(()),
             Err(e) => {
                 if interrupt.is_set() {
                     records[i].status = StepStatus::Failed("interrupted".to_owned());

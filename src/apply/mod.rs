@@ -7,9 +7,11 @@
 //!   when a lock cannot be had within `lock_timeout`), then the non-transactional ones
 //!   (`CONCURRENTLY`) one by one, each idempotent; Ctrl-C cancels the running statement;
 //! - [`monitor`]: a second connection that reports index-build progress;
-//! - [`history`]: the record of every apply in the tool's own schema `schema_tool`.
+//! - [`history`]: the record of every apply in the tool's own schema `schema_tool`;
+//! - [`workflow`]: puts them in order: lock, plan or drift check, gate, confirm, execute,
+//!   record, verify.
 //!
-//! The command line around them (plan, drift check, confirmation, verification) is
+//! The command line around them (flags, the terminal's report and prompt) is
 //! `crate::cli::apply`.
 
 pub mod execute;
@@ -18,6 +20,7 @@ pub mod history;
 pub mod lock;
 pub mod monitor;
 pub mod settings;
+pub mod workflow;
 
 pub use execute::{Event, ExecError, Interrupt, StepRecord, StepStatus, execute};
 pub use settings::{Settings, parse_duration};

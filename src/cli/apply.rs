@@ -1,36 +1,30 @@
 //! `schema-apply`: apply a plan to a live database, safely.
 //!
-//! Order of work: read the flags and `schema.toml` (bad input exits 2 before connecting),
-//! connect, take the apply lock ([`crate::apply::lock`]), compute the plan (from the desired
-//! schema, or read a plan file and check the target for drift), run the hazard gate, show the
-//! plan and ask (or `--yes`), execute ([`crate::apply::execute`]) while recording the apply in
-//! `schema_tool.apply_history`, then introspect again and plan from the desired state, which
-//! must be empty.
+//! Here: the flags and `schema.toml` (bad input exits 2 before connecting), the desired state
+//! (files or a plan file), the connection, and the terminal: the report, the plan shown, the
+//! confirmation prompt. The workflow itself (lock, drift check, gate, execute, history,
+//! verify) is [`crate::apply::workflow`].
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use serde_json::json;
 
 use super::ExitStatus;
-use super::inputs::SchemaInputs;
-use crate::apply::execute::{Running, message};
+use super::inputs::{SchemaInputs, data_steps, load};
 use crate::apply::settings::parse_hazards;
-use crate::apply::{
-    Event, ExecError, Interrupt, Settings, StepRecord, StepStatus, execute, gate, history, lock,
-    monitor, parse_duration,
-};
-use crate::catalog::Catalog;
+use crate::apply::workflow::{ApplyError, ApplyOptions, Desired, Ending, Operator, apply, ms};
+use crate::apply::{Event, Interrupt, Settings, parse_duration};
 use crate::config::ConfigFile;
 use crate::db::{ConnectOptions, connect};
 use crate::diff::DiffOptions;
 use crate::elaborate::Shadow;
 use crate::error::Error;
+use crate::plan::Step;
 use crate::plan::backfill::DataSteps;
-use crate::plan::file::{PlanFile, drift, plan_digest};
-use crate::plan::{Plan, Step, fingerprint};
+use crate::plan::file::PlanFile;
+use crate::target::TargetOptions;
 
 /// `schema-apply` arguments.
 #[derive(Debug, Parser)]
@@ -170,17 +164,8 @@ fn settings(args: &ApplyArgs, config: &ConfigFile) -> Result<Settings, Error> {
     Ok(s)
 }
 
-/// What the plan is compared with after applying.
-struct Desired {
-    catalog: Catalog,
-    schemas: Vec<String>,
-    diff: DiffOptions,
-    /// Data steps from `schema.toml` (`[plan.backfill]`), for plans made on the spot.
-    data_steps: DataSteps,
-    /// Keeps the files of a plan file's desired state alive while they are read.
-    _dir: Option<tempfile::TempDir>,
-}
-
+/// The desired state read from the files, planned as `schema-plan` plans it (with the data
+/// steps of `[plan.backfill]`).
 fn desired_from_files(
     args: &ApplyArgs,
     config: &ConfigFile,
@@ -188,19 +173,20 @@ fn desired_from_files(
 ) -> Result<Desired, Error> {
     let paths = args.schema.paths(config);
     let external = args.schema.external(config);
-    let catalog = super::plan::load(paths, external, config)?.catalog;
-    let ignore = args.schema.ignore(config);
-    let diff = DiffOptions::new(&ignore, &config.schemas)
-        .map_err(|e| Error::Usage(format!("bad --ignore pattern: {e}")))?;
+    let catalog = load(paths, external, config)?.catalog;
+    let diff = args.schema.diff_options(config)?;
     Ok(Desired {
         catalog,
-        schemas: config.schemas.clone(),
-        diff,
-        data_steps: super::plan::data_steps(&[], config, config_path)?,
-        _dir: None,
+        planning: TargetOptions {
+            schemas: config.schemas.clone(),
+            diff,
+            data_steps: data_steps(&[], config, config_path)?,
+            shadow: Shadow::Embedded,
+        },
     })
 }
 
+/// The desired state a plan file carries (its files are read from a temporary directory).
 fn desired_from_plan_file(file: &PlanFile, config: &ConfigFile) -> Result<Desired, Error> {
     let dir = tempfile::tempdir().map_err(Error::Output)?;
     let write = |name: &str, text: &str| -> Result<PathBuf, Error> {
@@ -217,41 +203,28 @@ fn desired_from_plan_file(file: &PlanFile, config: &ConfigFile) -> Result<Desire
     } else {
         vec![write("externals.sql", &file.plan.externals_sql)?]
     };
-    let catalog = super::plan::load(vec![desired], external, config)?.catalog;
+    let catalog = load(vec![desired], external, config)?.catalog;
     let diff = DiffOptions::new(&file.ignore, &file.schemas)
         .map_err(|e| Error::Usage(format!("bad ignore pattern in the plan file: {e}")))?;
     Ok(Desired {
         catalog,
-        schemas: file.schemas.clone(),
-        diff,
-        // The plan file carries its data steps' SQL in its steps.
-        data_steps: DataSteps::new(),
-        _dir: Some(dir),
+        planning: TargetOptions {
+            schemas: file.schemas.clone(),
+            diff,
+            // The plan file carries its data steps' SQL in its steps.
+            data_steps: DataSteps::new(),
+            shadow: Shadow::Embedded,
+        },
     })
 }
 
-/// Plans the desired state against the target the way `schema-plan` does.
-fn plan_against(
-    client: &mut postgres::Client,
-    desired: &Desired,
-) -> Result<(Plan, Catalog), Error> {
-    let planned = super::plan::plan_against_target(
-        client,
-        &desired.catalog,
-        None,
-        &super::plan::TargetOptions {
-            schemas: &desired.schemas,
-            diff: &desired.diff,
-            data_steps: &desired.data_steps,
-            shadow: &Shadow::Embedded,
-        },
-    )?;
-    Ok((planned.plan, planned.current))
-}
-
-fn fail(text: &str) -> ExitStatus {
-    let _ = writeln!(std::io::stderr().lock(), "{text}");
-    ExitStatus::Failure
+/// Reads the plan file of `--plan`.
+fn read_plan_file(path: &std::path::Path) -> Result<PlanFile, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    PlanFile::from_json(&text).map_err(|e| Error::Usage(format!("{}: {e}", path.display())))
 }
 
 fn write_plan(out: &mut dyn Write, steps: &[Step], skip_tx: bool) -> std::io::Result<()> {
@@ -275,33 +248,6 @@ fn write_plan(out: &mut dyn Write, steps: &[Step], skip_tx: bool) -> std::io::Re
         }
     }
     Ok(())
-}
-
-fn ms(d: Duration) -> String {
-    if d < Duration::from_secs(1) {
-        format!("{} ms", d.as_millis())
-    } else {
-        format!("{:.2} s", d.as_secs_f64())
-    }
-}
-
-fn steps_json(steps: &[Step], records: &[StepRecord]) -> serde_json::Value {
-    json!(
-        steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let r = records.get(i);
-                json!({
-                    "sql": s.sql,
-                    "transactional": s.transactional,
-                    "status": r.map_or("not-run", |r| r.status.name()),
-                    "ms": r.map_or(0, |r| u64::try_from(r.elapsed.as_millis()).unwrap_or(u64::MAX)),
-                    "attempts": r.map_or(0, |r| r.attempts),
-                })
-            })
-            .collect::<Vec<_>>()
-    )
 }
 
 /// Runs `schema-apply`.
@@ -336,334 +282,134 @@ pub fn run_to(
         ));
     };
     // Read the inputs before connecting: bad input is exit 2 whatever the database.
-    let plan_file = match &args.plan {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| Error::Read {
-                path: path.clone(),
-                source,
-            })?;
-            Some(
-                PlanFile::from_json(&text)
-                    .map_err(|e| Error::Usage(format!("{}: {e}", path.display())))?,
-            )
-        }
-        None => None,
-    };
+    let plan_file = args.plan.as_deref().map(read_plan_file).transpose()?;
     let desired = match &plan_file {
         Some(f) => desired_from_plan_file(f, &config)?,
         None => desired_from_files(&args, &config, config_path.as_deref())?,
     };
     let connect_opts = ConnectOptions::with_process_env(Some(url));
     let mut client = connect(&connect_opts)?;
-    if !args.dry_run {
-        let waited = Instant::now();
-        let mut on_wait = |holder: i32| {
-            let _ = writeln!(
-                std::io::stderr().lock(),
-                "another schema-apply (server process {holder}) holds the apply lock; waiting up to {}",
-                ms(settings.wait)
-            );
-        };
-        match lock::acquire(&mut client, settings.wait, &mut on_wait) {
-            Ok(()) if waited.elapsed() > Duration::from_millis(150) => {
-                writeln!(out, "Took the apply lock after {}.", ms(waited.elapsed()))?;
-            }
-            Ok(()) => {}
-            Err(e @ lock::LockError::Busy { .. }) => {
-                return Ok(fail(&format!("refused: {e}. Nothing was changed.")));
-            }
-            Err(lock::LockError::Query(q)) => {
-                return Err(Error::Usage(format!(
-                    "cannot take the apply lock: {}",
-                    message(&q)
-                )));
-            }
-        }
-    }
-    let result = apply_locked(
-        &args,
-        &settings,
-        plan_file.as_ref(),
-        &desired,
+    let opts = ApplyOptions {
+        settings: &settings,
+        dry_run: args.dry_run,
+        connect: &connect_opts,
+        interrupt,
+    };
+    let mut terminal = Terminal {
+        out,
+        show_plan: args.dry_run || (interactive && !args.yes),
+        ask: interactive && !args.yes,
+        pause_before: test_pause(),
+        interrupt,
+    };
+    let ending = apply(
         &mut client,
-        &connect_opts,
-        interrupt,
-        out,
-        interactive,
-    );
-    if !args.dry_run {
-        let _ = lock::release(&mut client);
-    }
-    result
+        &desired,
+        plan_file.as_ref(),
+        &opts,
+        &mut terminal,
+    )
+    .map_err(|e| match e {
+        ApplyError::Output(io) => Error::Output(io),
+        ApplyError::Target(t) => Error::Target(t),
+        other => Error::Apply(other),
+    })?;
+    Ok(match ending {
+        Ending::Success => ExitStatus::Success,
+        Ending::Failure => ExitStatus::Failure,
+    })
 }
 
-fn db_error(what: &str, e: &postgres::Error) -> Error {
-    Error::Usage(format!("{what}: {}", message(e)))
+/// The operator at a terminal (or a script with `--yes`): the report on `out`, warnings and
+/// refusals on standard error, the confirmation prompt on standard input.
+struct Terminal<'a> {
+    out: &'a mut dyn Write,
+    /// `--dry-run`, or a person who will be asked.
+    show_plan: bool,
+    /// A terminal and no `--yes`.
+    ask: bool,
+    /// The test hook's step (see [`test_pause`]).
+    pause_before: Option<usize>,
+    interrupt: &'a Interrupt,
 }
 
-/// Everything after the apply lock is taken.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the command's state, passed once"
-)]
-fn apply_locked(
-    args: &ApplyArgs,
-    settings: &Settings,
-    plan_file: Option<&PlanFile>,
-    desired: &Desired,
-    client: &mut postgres::Client,
-    connect_opts: &ConnectOptions,
-    interrupt: &Interrupt,
-    out: &mut dyn Write,
-    interactive: bool,
-) -> Result<ExitStatus, Error> {
-    let have_history =
-        history::exists(client).map_err(|e| db_error("cannot read the apply history", &e))?;
-    if have_history && !args.dry_run {
-        let abandoned = history::abandon_unfinished(client)
-            .map_err(|e| db_error("cannot read the apply history", &e))?;
-        for (id, started, tx_done) in abandoned {
-            writeln!(
-                out,
-                "Note: apply #{id} (started {started}) did not finish{}.",
-                if tx_done {
-                    "; its transactional part was committed"
-                } else {
-                    "; its transaction was rolled back by the server"
-                }
-            )?;
-        }
+impl Operator for Terminal<'_> {
+    fn say(&mut self, line: &str) -> std::io::Result<()> {
+        writeln!(self.out, "{line}")
     }
-    // The plan: computed now, or read and checked for drift.
-    let mut skip_tx = false;
-    let (the_plan, digest) = match plan_file {
-        None => {
-            let (p, _) = plan_against(client, desired)?;
-            let d = plan_digest(&p);
-            (p, d)
+
+    fn warn(&mut self, text: &str) {
+        let _ = writeln!(std::io::stderr().lock(), "{text}");
+    }
+
+    fn show_plan(&mut self, steps: &[Step], skip_tx: bool, count: usize) -> std::io::Result<()> {
+        if !self.show_plan {
+            return Ok(());
         }
-        Some(f) => {
-            let current = super::plan::read_target(client, &desired.catalog, &desired.schemas)?;
-            let (now_digest, now_objects) = fingerprint(&current);
-            let then = f
-                .plan
-                .fingerprint
-                .get("current")
-                .cloned()
-                .unwrap_or_default();
-            if now_digest != then {
-                let resumable = if have_history {
-                    history::resumable(client, &f.digest())
-                        .map_err(|e| db_error("cannot read the apply history", &e))?
-                } else {
-                    None
-                };
-                match resumable {
-                    Some(id) => {
-                        writeln!(
-                            out,
-                            "Resuming apply #{id} of this plan: its transactional part was committed; running the remaining steps."
-                        )?;
-                        skip_tx = true;
-                    }
-                    None => {
-                        let lines = drift(&f.plan.objects, &now_objects);
-                        let mut text = String::from(
-                            "refused: the database changed since the plan was made (drift); nothing was changed.\n",
-                        );
-                        if lines.is_empty() {
-                            text.push_str(
-                                "  (the overall fingerprint differs; no single object's does)\n",
-                            );
-                        }
-                        for l in lines.iter().take(50) {
-                            text.push_str(&format!("  {l}\n"));
-                        }
-                        if lines.len() > 50 {
-                            text.push_str(&format!("  … and {} more\n", lines.len() - 50));
-                        }
-                        text.push_str(
-                            "Plan again with schema-plan --out, review, and apply the new plan.",
-                        );
-                        return Ok(fail(&text));
-                    }
+        writeln!(self.out, "Plan: {count} steps")?;
+        write_plan(self.out, steps, skip_tx)
+    }
+
+    fn confirm(&mut self, count: usize) -> std::io::Result<bool> {
+        if !self.ask {
+            return Ok(true);
+        }
+        write!(self.out, "Apply these {count} steps? [y/N] ")?;
+        self.out.flush()?;
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
+    }
+
+    fn progress(&mut self, event: Event<'_>, steps: &[Step]) {
+        let line = match event {
+            Event::Start { index, .. } => {
+                if self.pause_before == Some(index + 1) {
+                    self.pause(index + 1);
                 }
+                return;
             }
-            (f.plan.clone(), f.digest())
-        }
-    };
-    let steps = &the_plan.steps;
-    let to_run: Vec<(usize, &Step)> = steps
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| !(skip_tx && s.transactional))
-        .collect();
-    if to_run.is_empty() {
-        writeln!(out, "No changes: the database matches the desired schema.")?;
-        return Ok(ExitStatus::Success);
-    }
-    let refused = gate::refusals(to_run.iter().copied(), &settings.allowed);
-    if args.dry_run || (interactive && !args.yes) {
-        writeln!(out, "Plan: {} steps", to_run.len())?;
-        write_plan(out, steps, skip_tx)?;
-    }
-    if !refused.is_empty() {
-        return Ok(fail(&gate::describe(&refused)));
-    }
-    if args.dry_run {
-        writeln!(out, "Dry run: nothing was changed.")?;
-        return Ok(ExitStatus::Success);
-    }
-    if interactive && !args.yes && !confirm(out, to_run.len())? {
-        return Ok(fail("not confirmed: nothing was changed"));
-    }
-    // Execute.
-    history::ensure(client).map_err(|e| db_error("cannot create the apply history", &e))?;
-    let fp = json!({
-        "current": the_plan.fingerprint.get("current"),
-        "desired": the_plan.fingerprint.get("desired"),
-    });
-    let id = history::start(client, &digest, &fp, &steps_json(steps, &[]))
-        .map_err(|e| db_error("cannot record the apply", &e))?;
-    let pid: i32 = client
-        .query_one("SELECT pg_backend_pid()", &[])
-        .map_err(|e| db_error("cannot read the backend pid", &e))?
-        .get(0);
-    let running: Running = Running::default();
-    let live = std::io::stderr().is_terminal();
-    let _monitor = connect(connect_opts)
-        .ok()
-        .map(|c| monitor::start(c, pid, running.clone(), live, Duration::from_secs(5)));
-    let total = steps.len();
-    writeln!(
-        out,
-        "Applying {} steps (apply #{id}): {} in one transaction, then {} one by one.",
-        to_run.len(),
-        to_run.iter().filter(|(_, s)| s.transactional).count(),
-        to_run.iter().filter(|(_, s)| !s.transactional).count()
-    )?;
-    let started = Instant::now();
-    let mut records = Vec::new();
-    let pause = test_pause();
-    let result = execute(
-        client,
-        steps,
-        settings,
-        skip_tx,
-        Some(id),
-        interrupt,
-        &running,
-        &mut records,
-        &mut |e| {
-            let line = match e {
-                Event::Start { index, .. } => {
-                    if pause == Some(index + 1) {
-                        let _ = writeln!(
-                            std::io::stderr().lock(),
-                            "test pause before step {}",
-                            index + 1
-                        );
-                        let end = Instant::now() + Duration::from_secs(60);
-                        while Instant::now() < end && !interrupt.is_set() {
-                            std::thread::sleep(Duration::from_millis(20));
-                        }
-                    }
-                    return;
-                }
-                Event::Done {
-                    index,
-                    elapsed,
-                    skipped,
-                } => format!(
-                    "[{}/{total}] {} {}{}",
-                    index + 1,
-                    steps[index].objects.join(", "),
-                    ms(elapsed),
-                    skipped
-                        .map(|s| format!(" (skipped: {s})"))
-                        .unwrap_or_default()
-                ),
-                Event::Retry {
-                    part,
-                    attempt,
-                    wait,
-                    error,
-                } => format!(
-                    "lock timeout in {part}: {error}\n  retrying (attempt {attempt}) in {}",
-                    ms(wait)
-                ),
-                Event::Committed { steps, elapsed } => {
-                    format!("committed the transaction ({steps} steps, {})", ms(elapsed))
-                }
-            };
-            let _ = writeln!(out, "{line}");
-            let _ = out.flush();
-        },
-    );
-    drop(_monitor);
-    let done = records
-        .iter()
-        .filter(|r| r.status == StepStatus::Done)
-        .count();
-    match result {
-        Ok(()) => {}
-        Err(e) => {
-            let (outcome, head) = match &e {
-                ExecError::Interrupted { .. } => ("interrupted", "interrupted".to_owned()),
-                ExecError::LockTimeout { .. } => ("lock-timeout", e.to_string()),
-                other => ("failed", other.to_string()),
-            };
-            let _ = client.batch_execute("ROLLBACK");
-            let _ = history::finish(
-                client,
-                id,
-                outcome,
-                &steps_json(steps, &records),
-                Some(&head),
-            );
-            let what = if e.committed() {
-                format!(
-                    "The transactional part was committed; {} of the steps outside it ran. Run schema-apply again to finish: completed steps are skipped and an invalid index is rebuilt.",
-                    records
-                        .iter()
-                        .zip(steps)
-                        .filter(|(r, s)| !s.transactional && r.status == StepStatus::Done)
-                        .count()
-                )
-            } else {
-                "The transaction was rolled back: nothing was changed.".to_owned()
-            };
-            if let ExecError::Connection(c) = &e {
-                return Err(Error::Usage(format!("{}\n{what}", message(c))));
+            Event::Done {
+                index,
+                elapsed,
+                skipped,
+            } => format!(
+                "[{}/{}] {} {}{}",
+                index + 1,
+                steps.len(),
+                steps[index].objects.join(", "),
+                ms(elapsed),
+                skipped
+                    .map(|s| format!(" (skipped: {s})"))
+                    .unwrap_or_default()
+            ),
+            Event::Retry {
+                part,
+                attempt,
+                wait,
+                error,
+            } => format!(
+                "lock timeout in {part}: {error}\n  retrying (attempt {attempt}) in {}",
+                ms(wait)
+            ),
+            Event::Committed { steps, elapsed } => {
+                format!("committed the transaction ({steps} steps, {})", ms(elapsed))
             }
-            return Ok(fail(&format!("{head}\n{what}")));
+        };
+        let _ = writeln!(self.out, "{line}");
+        let _ = self.out.flush();
+    }
+}
+
+impl Terminal<'_> {
+    /// The test hook: waits up to 60 s before step `step` (until Ctrl-C).
+    fn pause(&self, step: usize) {
+        let _ = writeln!(std::io::stderr().lock(), "test pause before step {step}");
+        let end = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < end && !self.interrupt.is_set() {
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
-    writeln!(
-        out,
-        "Applied {done} of {total} steps in {}.",
-        ms(started.elapsed())
-    )?;
-    // Verify: the plan from the desired state must now be empty.
-    let (again, _) = plan_against(client, desired)?;
-    let (outcome, status) = if again.steps.is_empty() {
-        writeln!(out, "Verified: the database matches the desired schema.")?;
-        ("succeeded", ExitStatus::Success)
-    } else {
-        let mut text = String::from(
-            "verification failed: after applying, the database still differs from the desired schema:\n",
-        );
-        for s in &again.steps {
-            for l in s.sql.lines() {
-                text.push_str(&format!("  {l}\n"));
-            }
-        }
-        let _ = fail(text.trim_end());
-        ("verification-failed", ExitStatus::Failure)
-    };
-    history::finish(client, id, outcome, &steps_json(steps, &records), None)
-        .map_err(|e| db_error("cannot record the apply", &e))?;
-    Ok(status)
 }
 
 /// The test hook: `SCHEMA_APPLY_TEST_PAUSE_BEFORE_STEP=N` makes the apply wait up to 60 s
@@ -672,12 +418,4 @@ fn test_pause() -> Option<usize> {
     std::env::var("SCHEMA_APPLY_TEST_PAUSE_BEFORE_STEP")
         .ok()
         .and_then(|v| v.parse().ok())
-}
-
-fn confirm(out: &mut dyn Write, n: usize) -> Result<bool, Error> {
-    write!(out, "Apply these {n} steps? [y/N] ")?;
-    out.flush()?;
-    let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line)?;
-    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "YES" | "Yes"))
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use clap::Parser;
 
 use super::ExitStatus;
-use super::lint::{IgnoreSet, ignore_set};
+use super::inputs::{IgnoreSet, ignore_set};
 use crate::catalog::Catalog;
 use crate::db::{ConnectOptions, connect};
 use crate::ddl::{ScriptOptions, layout, script};

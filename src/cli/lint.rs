@@ -1,18 +1,19 @@
 //! `schema-lint`: parse the schema, build the graph, run the rules, report.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use clap::Parser;
 
 use super::ExitStatus;
-use super::inputs::SchemaInputs;
+/// Kept for the transition: the ignore matcher lives with the other desired-state inputs.
+pub use super::inputs::{IgnoreSet, ignore_set};
+use super::inputs::{SchemaInputs, load_options};
 use crate::config::{ConfigFile, LintSettings};
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::graph::DepGraph;
 use crate::lint::registry;
-use crate::project::{LoadOptions, Project};
+use crate::project::Project;
 use crate::report::{self, Format, RuleInfo, Summary};
 
 /// Graph output format.
@@ -95,16 +96,7 @@ pub fn run_to(args: LintArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     }
     let paths = args.schema.paths(&config);
     let external = args.schema.external(&config);
-    let opts = LoadOptions {
-        paths,
-        external,
-        external_owners: config
-            .external_owners
-            .iter()
-            .map(|(p, o)| (PathBuf::from(p), o.clone()))
-            .collect(),
-        default_schema: "public".to_owned(),
-    };
+    let opts = load_options(paths, external, &config);
     let project = Project::load(&opts)?;
     if let Some(url) = &args.database_url {
         settings.live = Some(std::sync::Arc::new(read_external_schemas(url, &project)?));
@@ -206,30 +198,4 @@ fn read_external_schemas(url: &str, project: &Project) -> Result<crate::catalog:
         threads: 0,
     };
     Ok(introspect(&mut client, &opts)?)
-}
-
-/// Object-name globs from `--ignore` and the config; each matches the bare or the
-/// schema-qualified name.
-pub struct IgnoreSet(globset::GlobSet);
-
-impl IgnoreSet {
-    /// Whether a (possibly qualified) name is ignored.
-    pub fn matches(&self, name: &str) -> bool {
-        let bare = name.rsplit('.').next().unwrap_or(name);
-        self.0.is_match(name) || self.0.is_match(bare)
-    }
-}
-
-/// Compiles ignore globs.
-pub fn ignore_set<'a>(patterns: impl Iterator<Item = &'a String>) -> Result<IgnoreSet, Error> {
-    let mut b = globset::GlobSetBuilder::new();
-    for p in patterns {
-        b.add(
-            globset::Glob::new(p)
-                .map_err(|e| Error::Usage(format!("bad --ignore pattern `{p}`: {e}")))?,
-        );
-    }
-    b.build()
-        .map(IgnoreSet)
-        .map_err(|e| Error::Usage(e.to_string()))
 }

@@ -7,19 +7,20 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use super::ExitStatus;
-use super::inputs::SchemaInputs;
+use super::inputs::{SchemaInputs, data_steps, load};
 use super::plan_output::{self, Rendering, definition_diff::definitions_of};
 use crate::catalog::Catalog;
 use crate::config::ConfigFile;
 use crate::db::{ConnectOptions, connect};
-use crate::diff::{Change, DiffOptions, after_renames, check_externals, diff_keeping_graphs};
-use crate::elaborate::{ElaborateOptions, Report, Shadow, elaborate_with_fallback};
+use crate::diff::{DiffOptions, after_renames};
+use crate::elaborate::Shadow;
 use crate::error::Error;
-use crate::introspect::{IntrospectOptions, introspect};
-use crate::plan::backfill::{DataStep, DataSteps, parse_column, tables_to_check};
-use crate::plan::hazard::RowCounts;
-use crate::plan::{Plan, PlanOptions, fingerprint, plan_changes, plan_with_changes};
-use crate::project::{LoadOptions, Project};
+use crate::plan::{Plan, PlanOptions, plan_with_changes};
+use crate::target::{
+    TargetOptions, TargetPlan, create_externals, plan_against_target, read_all_while,
+};
+use crate::validate::ValidateError;
+use crate::validate::scratch::Scratch;
 
 /// Plan output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -91,34 +92,6 @@ pub fn run(args: PlanArgs) -> Result<ExitStatus, Error> {
     run_to(args, &mut out)
 }
 
-pub(crate) fn load(
-    paths: Vec<PathBuf>,
-    external: Vec<PathBuf>,
-    config: &ConfigFile,
-) -> Result<Project, Error> {
-    let project = Project::load(&LoadOptions {
-        paths,
-        external,
-        external_owners: config
-            .external_owners
-            .iter()
-            .map(|(p, o)| (PathBuf::from(p), o.clone()))
-            .collect(),
-        default_schema: "public".to_owned(),
-    })?;
-    if let Some(d) = project
-        .diagnostics
-        .iter()
-        .find(|d| d.rule == crate::parse::SYNTAX_ERROR)
-    {
-        return Err(Error::Usage(format!(
-            "the schema does not parse: {}",
-            d.message
-        )));
-    }
-    Ok(project)
-}
-
 /// Runs `schema-plan`, writing to `out`.
 pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> {
     crate::timing::mark("start");
@@ -127,75 +100,142 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     let paths = args.schema.paths(&config);
     let external = args.schema.external(&config);
     // Against a database whose schemas are all read, the target is read while the files load.
-    let (desired, mut read_ahead) = match (&args.from, &args.database_url) {
+    let (desired, read_ahead) = match (&args.from, &args.database_url) {
         (None, Some(url)) if config.schemas.is_empty() => {
             let client = connect(&ConnectOptions::with_process_env(Some(url.clone())))?;
-            let (desired, client, target) =
-                load_while_reading(client, paths, external.clone(), &config)?;
-            (desired, Some((client, target)))
+            let (desired, client, target) = read_all_while(client, || {
+                let desired = load(paths, external.clone(), &config);
+                crate::timing::mark("files loaded");
+                desired
+            })?;
+            (desired?.catalog, Some((client, target)))
         }
         _ => (load(paths, external.clone(), &config)?.catalog, None),
     };
     let ignore = args.schema.ignore(&config);
-    let diff_opts = DiffOptions::new(&ignore, &config.schemas)
-        .map_err(|e| Error::Usage(format!("bad --ignore pattern: {e}")))?;
-    let shadow = match &args.dev_url {
-        Some(url) => Shadow::DevUrl(url.clone()),
-        None => Shadow::Embedded,
+    let opts = TargetOptions {
+        schemas: config.schemas.clone(),
+        diff: args.schema.diff_options(&config)?,
+        data_steps,
+        shadow: match &args.dev_url {
+            Some(url) => Shadow::DevUrl(url.clone()),
+            None => Shadow::Embedded,
+        },
     };
-    let mut note = None;
     // --validate against a database: the embedded cluster starts while the plan is computed.
     // A database on a --dev-url server is only created once it is needed, so that an error
     // cannot leave it behind; without --database-url the planning cluster is reused.
     let early_scratch =
-        (args.validate && args.database_url.is_some() && shadow == Shadow::Embedded).then(|| {
-            std::thread::spawn(|| crate::validate::scratch::Scratch::create(&Shadow::Embedded))
+        (args.validate && args.database_url.is_some() && opts.shadow == Shadow::Embedded)
+            .then(|| std::thread::spawn(|| Scratch::create(&Shadow::Embedded)));
+    let mut planned = match &args.from {
+        Some(dir) => plan_from_directory(dir, external, &config, &desired, &opts)?,
+        None => plan_against_database(&args, &desired, read_ahead, &opts)?,
+    };
+    if let Some(line) = planned.target.elaboration_note() {
+        planned.note = Some(match planned.note.take() {
+            Some(n) => format!("{n}\n{line}"),
+            None => line,
         });
-    // The target and what keeps it alive, for --validate.
-    let mut target_client: Option<postgres::Client> = None;
-    let mut embedded: Option<crate::shadow::Cluster> = None;
-    let planned = if let Some(dir) = &args.from {
-        // Both sides were written by people: a different tree is a real change.
-        let current = load(vec![dir.clone()], external, &config)?.catalog;
-        let (plan, changes) = plan_with_changes(
-            &current,
+    }
+    // Kept until the output is written: dropping it stops a cluster or drops a database.
+    let mut scratch = None;
+    let validation = if args.validate {
+        validate_on_copy(
+            &mut planned,
+            early_scratch,
+            &mut scratch,
             &desired,
-            &PlanOptions {
-                diff: diff_opts.clone(),
-                rows: None,
-                data_steps: data_steps.clone(),
-                target_fingerprint: None,
-            },
-        )?;
-        TargetPlan {
-            plan,
-            changes,
-            current,
-            desired: desired.clone(),
-            elaboration: None,
-        }
+            &opts,
+            &args,
+        )?
     } else {
-        let target = TargetOptions {
-            schemas: &config.schemas,
-            diff: &diff_opts,
-            data_steps: &data_steps,
-            shadow: &shadow,
-        };
-        if let Some((mut client, current)) = read_ahead.take() {
-            let planned = plan_against_target(&mut client, &desired, Some(current), &target)?;
-            target_client = Some(client);
-            planned
-        } else if let Some(url) = &args.database_url {
-            let mut client = connect(&ConnectOptions::with_process_env(Some(url.clone())))?;
-            let planned = plan_against_target(&mut client, &desired, None, &target)?;
-            target_client = Some(client);
-            planned
-        } else {
+        None
+    };
+    if let Some(file) = &args.out {
+        write_plan_file(file, &planned.target.plan, &config.schemas, &ignore)?;
+    }
+    write_output(out, &args, &planned, validation.as_ref(), &opts.diff)?;
+    crate::timing::mark("written");
+    drop(scratch);
+    drop(planned.embedded.take());
+    let failed = validation.as_ref().is_some_and(|v| !v.ok());
+    let changed = !planned.target.plan.steps.is_empty();
+    Ok(if failed || (args.fail_on_changes && changed) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}
+
+/// A plan and what it was made against, kept alive for `--validate`.
+struct Planned {
+    /// The plan and the catalogs it was computed from.
+    target: TargetPlan,
+    /// A line for people on where the plan was made, when it needs saying.
+    note: Option<String>,
+    /// The target (none with `--from`).
+    client: Option<postgres::Client>,
+    /// The embedded cluster planned in, when there was no `--database-url`.
+    embedded: Option<crate::shadow::Cluster>,
+}
+
+/// `--from`: both sides were written by people, so a different tree is a real change; no
+/// elaboration.
+fn plan_from_directory(
+    dir: &std::path::Path,
+    external: Vec<PathBuf>,
+    config: &ConfigFile,
+    desired: &Catalog,
+    opts: &TargetOptions,
+) -> Result<Planned, Error> {
+    let current = load(vec![dir.to_path_buf()], external, config)?.catalog;
+    let (plan, changes) = plan_with_changes(
+        &current,
+        desired,
+        &PlanOptions {
+            diff: opts.diff.clone(),
+            rows: None,
+            data_steps: opts.data_steps.clone(),
+            target_fingerprint: None,
+        },
+    )?;
+    let target = TargetPlan {
+        plan,
+        changes,
+        current,
+        desired: desired.clone(),
+        elaboration: None,
+        phases: Vec::new(),
+    };
+    Ok(Planned {
+        target,
+        note: None,
+        client: None,
+        embedded: None,
+    })
+}
+
+/// Plans against `--database-url` (read already when `read_ahead` holds it), else against an
+/// empty database of an embedded cluster holding the declared external tables.
+fn plan_against_database(
+    args: &PlanArgs,
+    desired: &Catalog,
+    read_ahead: Option<(postgres::Client, Catalog)>,
+    opts: &TargetOptions,
+) -> Result<Planned, Error> {
+    let (mut client, read_ahead, note, embedded) = match (read_ahead, &args.database_url) {
+        (Some((client, current)), _) => (client, Some(current), None, None),
+        (None, Some(url)) => {
+            let client = connect(&ConnectOptions::with_process_env(Some(url.clone())))?;
+            (client, None, None, None)
+        }
+        (None, None) => {
             let cluster = crate::shadow::Cluster::start(&crate::shadow::ClusterOptions::default())?;
             let db = cluster.create_database("plan")?;
             let mut client = cluster.connect(&db)?;
-            let n = create_externals(&mut client, &desired)?;
-            note = Some(format!(
+            let n = create_externals(&mut client, desired)?;
+            let note = format!(
                 "Planned against an empty database in an embedded throwaway PostgreSQL {} cluster{}.",
                 cluster.major_version(),
                 if n > 0 {
@@ -203,94 +243,117 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
                 } else {
                     String::new()
                 }
-            ));
-            let planned = plan_against_target(&mut client, &desired, None, &target)?;
-            target_client = Some(client);
-            embedded = Some(cluster);
-            planned
+            );
+            (client, None, Some(note), Some(cluster))
         }
     };
-    if let Some(line) = planned.elaboration.as_ref().and_then(elaboration_note) {
-        note = Some(match note {
-            Some(n) => format!("{n}\n{line}"),
-            None => line,
-        });
-    }
-    // Kept until the output is written: dropping it stops a cluster or drops a database.
-    let mut scratch = None;
-    let validation = match (args.validate, target_client.as_mut()) {
-        (true, Some(client)) => {
-            // The time --validate adds: waiting for the cluster, then the validation.
-            let started = std::time::Instant::now();
-            let ready = match (early_scratch, embedded.take()) {
-                (Some(thread), _) => match thread.join() {
-                    Ok(s) => s?,
-                    Err(panic) => std::panic::resume_unwind(panic),
-                },
-                (None, Some(cluster)) if shadow == Shadow::Embedded => {
-                    crate::validate::scratch::Scratch::in_cluster(cluster)?
-                }
-                (None, cluster) => {
-                    embedded = cluster;
-                    crate::validate::scratch::Scratch::create(&shadow)?
-                }
-            };
-            let scratch = scratch.insert(ready);
-            let target = TargetOptions {
-                schemas: &config.schemas,
-                diff: &diff_opts,
-                data_steps: &data_steps,
-                shadow: &shadow,
-            };
-            Some(validate_on_copy(
-                client,
-                &planned,
-                &desired,
-                &target,
-                (scratch, started),
-                args.validate_rows,
-            )?)
-        }
-        _ => None,
+    let target = plan_against_target(&mut client, desired, read_ahead, opts)?;
+    Ok(Planned {
+        target,
+        note,
+        client: Some(client),
+        embedded,
+    })
+}
+
+/// `--validate`: proves the plan on a copy of the target (see [`crate::validate`]), in the
+/// scratch database started early, or in the cluster planned in, or created now; the copy
+/// is planned again like the target was. The scratch database is kept in `scratch`.
+fn validate_on_copy(
+    planned: &mut Planned,
+    early_scratch: Option<std::thread::JoinHandle<Result<Scratch, ValidateError>>>,
+    scratch: &mut Option<Scratch>,
+    desired: &Catalog,
+    opts: &TargetOptions,
+    args: &PlanArgs,
+) -> Result<Option<crate::validate::Validation>, Error> {
+    let Some(client) = planned.client.as_mut() else {
+        return Ok(None);
     };
-    let p = &planned.plan;
-    if let Some(file) = &args.out {
-        let file_json = crate::plan::file::PlanFile {
-            plan: p.clone(),
-            schemas: config.schemas.clone(),
-            ignore: ignore.clone(),
+    // The time --validate adds: waiting for the cluster, then the validation.
+    let started = std::time::Instant::now();
+    let ready = match (early_scratch, planned.embedded.take()) {
+        (Some(thread), _) => match thread.join() {
+            Ok(s) => s?,
+            Err(panic) => std::panic::resume_unwind(panic),
+        },
+        (None, Some(cluster)) if opts.shadow == Shadow::Embedded => Scratch::in_cluster(cluster)?,
+        (None, cluster) => {
+            planned.embedded = cluster;
+            Scratch::create(&opts.shadow)?
         }
-        .to_json();
-        let text = serde_json::to_string_pretty(&file_json).unwrap_or_default();
-        std::fs::write(file, text + "\n").map_err(|source| Error::Write {
-            path: file.clone(),
-            source,
-        })?;
+    };
+    let scratch = scratch.insert(ready);
+    let validation = crate::validate::validate_in(
+        scratch,
+        started,
+        client,
+        &planned.target.current,
+        &planned.target.plan,
+        desired,
+        &crate::validate::ValidateOptions {
+            rows_per_table: args.validate_rows,
+            renames: crate::validate::survive::Renames::of(&planned.target.changes),
+            planning: opts.clone(),
+        },
+    )?;
+    Ok(Some(validation))
+}
+
+/// `--out`: the plan file for `schema-apply --plan`.
+fn write_plan_file(
+    file: &std::path::Path,
+    plan: &Plan,
+    schemas: &[String],
+    ignore: &[String],
+) -> Result<(), Error> {
+    let file_json = crate::plan::file::PlanFile {
+        plan: plan.clone(),
+        schemas: schemas.to_vec(),
+        ignore: ignore.to_vec(),
     }
+    .to_json();
+    let text = serde_json::to_string_pretty(&file_json).unwrap_or_default();
+    std::fs::write(file, text + "\n").map_err(|source| Error::Write {
+        path: file.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes the plan (and the validation, if any) in the format asked for.
+fn write_output(
+    out: &mut dyn Write,
+    args: &PlanArgs,
+    planned: &Planned,
+    validation: Option<&crate::validate::Validation>,
+    diff: &DiffOptions,
+) -> Result<(), Error> {
+    let p = &planned.target.plan;
+    let report = validation.map(crate::validate::report::lines);
     match args.format {
         PlanFormat::Human | PlanFormat::Markdown => {
-            let renamed = after_renames(&planned.current, &planned.desired, &diff_opts);
-            let definitions = definitions_of(&planned.changes, &renamed);
+            let renamed = after_renames(&planned.target.current, &planned.target.desired, diff);
+            let definitions = definitions_of(&planned.target.changes, &renamed);
             let r = Rendering {
                 plan: p,
                 definitions: &definitions,
-                note: note.as_deref(),
+                note: planned.note.as_deref(),
                 explain: args.explain,
                 color: args.format == PlanFormat::Human && super::color_enabled(),
             };
             if args.format == PlanFormat::Human {
                 plan_output::human::write(out, &r)?;
-                if let Some(v) = &validation {
+                if let Some(lines) = &report {
                     writeln!(out)?;
-                    for l in crate::validate::report::lines(v) {
+                    for l in lines {
                         writeln!(out, "{l}")?;
                     }
                 }
             } else {
                 plan_output::markdown::write(out, &r)?;
-                if let Some(v) = &validation {
+                if let Some(lines) = &report {
                     writeln!(out, "\n### Validation\n\n```")?;
-                    for l in crate::validate::report::lines(v) {
+                    for l in lines {
                         writeln!(out, "{l}")?;
                     }
                     writeln!(out, "```")?;
@@ -299,15 +362,13 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
         }
         PlanFormat::Sql => {
             write_sql(out, p)?;
-            if let Some(v) = &validation {
-                for l in crate::validate::report::lines(v) {
-                    writeln!(out, "-- {l}")?;
-                }
+            for l in report.iter().flatten() {
+                writeln!(out, "-- {l}")?;
             }
         }
         PlanFormat::Json => {
             let mut json = p.to_json();
-            if let (Some(v), Some(obj)) = (&validation, json.as_object_mut()) {
+            if let (Some(v), Some(obj)) = (validation, json.as_object_mut()) {
                 obj.insert("validation".to_owned(), crate::validate::report::json(v));
             }
             writeln!(
@@ -317,328 +378,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
             )?;
         }
     }
-    crate::timing::mark("written");
-    drop(scratch);
-    drop(embedded);
-    let failed = validation.as_ref().is_some_and(|v| !v.ok());
-    Ok(if failed || (args.fail_on_changes && !p.steps.is_empty()) {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
-}
-
-/// `--validate`: proves the plan on a copy of the target (see [`crate::validate`]); the copy
-/// is planned again by [`plan_against_target`], like the target was.
-fn validate_on_copy(
-    target: &mut postgres::Client,
-    planned: &TargetPlan,
-    desired: &Catalog,
-    opts: &TargetOptions<'_>,
-    (scratch, started): (&mut crate::validate::scratch::Scratch, std::time::Instant),
-    rows_per_table: usize,
-) -> Result<crate::validate::Validation, Error> {
-    let mut replan = |copy: &mut postgres::Client| {
-        plan_against_target(copy, desired, None, opts)
-            .map(|again| (again.plan, again.current))
-            .map_err(|e| e.to_string())
-    };
-    Ok(crate::validate::validate_in(
-        scratch,
-        started,
-        target,
-        &planned.current,
-        &planned.plan,
-        &crate::validate::ValidateOptions {
-            scratch: opts.shadow.clone(),
-            rows_per_table,
-            schemas: read_schemas(desired, opts.schemas),
-            diff: opts.diff.clone(),
-            renames: crate::validate::survive::Renames::of(&planned.changes),
-        },
-        &mut replan,
-    )?)
-}
-
-/// What planning against a live target needs besides the two catalogs.
-pub(crate) struct TargetOptions<'a> {
-    /// Managed schemas (`schema.toml`); empty means every schema.
-    pub schemas: &'a [String],
-    /// What the diff compares.
-    pub diff: &'a DiffOptions,
-    /// Data steps for `needs-backfill` columns.
-    pub data_steps: &'a DataSteps,
-    /// Where to elaborate when the target refuses temporary objects.
-    pub shadow: &'a Shadow,
-}
-
-/// A plan, with what it was computed from (for the renderings).
-pub(crate) struct TargetPlan {
-    /// The plan.
-    pub plan: Plan,
-    /// The diff's changes, before dependents to rebuild were added.
-    pub changes: Vec<Change>,
-    /// The target as introspected (or the other directory).
-    pub current: Catalog,
-    /// The desired state, its definitions elaborated where the server printed them the same.
-    pub desired: Catalog,
-    /// What elaboration settled (against a database).
-    pub elaboration: Option<Report>,
-}
-
-/// The one way to plan against a live database, shared by `schema-plan` and `schema-apply`
-/// (on-the-spot plans and verification): introspect the target (unless `read_ahead` holds
-/// it) and check its externals, elaborate the desired definitions on it (or a shadow), find
-/// which tables gaining a NOT NULL column have rows, and plan.
-pub(crate) fn plan_against_target(
-    client: &mut postgres::Client,
-    desired: &Catalog,
-    read_ahead: Option<Catalog>,
-    opts: &TargetOptions<'_>,
-) -> Result<TargetPlan, Error> {
-    let current = match read_ahead {
-        Some(current) => check_target(desired, current)?,
-        None => read_target(client, desired, opts.schemas)?,
-    };
-    let mut desired = desired.clone();
-    // Elaboration mostly waits for the server: the target's fingerprint is taken meanwhile.
-    let (elaboration, target_fingerprint) = std::thread::scope(|s| {
-        let printer = std::thread::Builder::new()
-            .stack_size(crate::stack::DEEP_STACK)
-            .spawn_scoped(s, || fingerprint(&current))
-            .ok();
-        let elaboration = elaborate_with_fallback(
-            client,
-            opts.shadow,
-            &mut desired,
-            &current,
-            &ElaborateOptions::default(),
-        );
-        let print = printer.and_then(|p| p.join().ok());
-        (elaboration, print)
-    });
-    let elaboration = elaboration?;
-    crate::timing::mark("elaborated (and target fingerprinted)");
-    let (changes, graphs) = diff_keeping_graphs(&current, &desired, opts.diff);
-    crate::timing::mark("diffed");
-    let rows = check_rows(client, &tables_to_check(&changes, &current));
-    crate::timing::mark("rows checked");
-    let plan = plan_changes(
-        &current,
-        &desired,
-        changes.clone(),
-        graphs,
-        &PlanOptions {
-            diff: opts.diff.clone(),
-            rows: Some(rows),
-            data_steps: opts.data_steps.clone(),
-            target_fingerprint,
-        },
-    )?;
-    crate::timing::mark("planned");
-    Ok(TargetPlan {
-        plan,
-        changes,
-        current,
-        desired,
-        elaboration: Some(elaboration),
-    })
-}
-
-/// One line on what elaboration settled, when it had anything to do.
-fn elaboration_note(r: &Report) -> Option<String> {
-    if r.settled_by_normalisation == 0 && r.in_doubt == 0 {
-        return None;
-    }
-    Some(format!(
-        "Definitions PostgreSQL prints in its own way: {} equal once normalised, {} of {} more printed identically by {} ({} ms).",
-        r.settled_by_normalisation,
-        r.settled_by_server,
-        r.in_doubt,
-        r.server,
-        r.elapsed.as_millis()
-    ))
-}
-
-/// Whether the tables that gain a NOT NULL column have rows. When the target cannot say (no
-/// privilege, a lock held too long), nothing is known and the plan assumes rows.
-fn check_rows(
-    client: &mut postgres::Client,
-    tables: &[(crate::catalog::QualifiedName, crate::catalog::QualifiedName)],
-) -> RowCounts {
-    crate::db::rows::table_rows(client, tables).unwrap_or_else(|e| {
-        let e = e
-            .as_db_error()
-            .map_or_else(|| e.to_string(), |d| d.message().to_owned());
-        eprintln!(
-            "schema-plan: could not check which tables have rows ({e}); assuming they have some"
-        );
-        RowCounts::default()
-    })
-}
-
-/// The data steps of `--backfill` and `[plan.backfill]` (flags win), each file read now so
-/// that the plan carries its SQL. A bad column name or an unreadable file is bad input.
-pub(crate) fn data_steps(
-    flags: &[String],
-    config: &ConfigFile,
-    config_path: Option<&std::path::Path>,
-) -> Result<DataSteps, Error> {
-    let mut named: Vec<(String, PathBuf, String)> = Vec::new();
-    let base = config_path
-        .and_then(std::path::Path::parent)
-        .map(std::path::Path::to_owned)
-        .unwrap_or_default();
-    let from_config = config.plan_backfill().map_err(|message| Error::Config {
-        path: config_path
-            .map(std::path::Path::to_owned)
-            .unwrap_or_default(),
-        message,
-    })?;
-    for (column, file) in from_config {
-        let shown = file.display().to_string();
-        named.push((column, base.join(file), shown));
-    }
-    for flag in flags {
-        let Some((column, file)) = flag.split_once('=') else {
-            return Err(Error::Usage(format!(
-                "--backfill {flag}: expected [SCHEMA.]TABLE.COLUMN=FILE"
-            )));
-        };
-        named.push((column.to_owned(), PathBuf::from(file), file.to_owned()));
-    }
-    let mut out = DataSteps::new();
-    for (column, path, shown) in named {
-        let key = parse_column(&column, "public")
-            .map_err(|e| Error::Usage(format!("backfill column {e}")))?;
-        let sql = std::fs::read_to_string(&path).map_err(|source| Error::Read {
-            path: path.clone(),
-            source,
-        })?;
-        if sql.trim().is_empty() {
-            return Err(Error::Usage(format!(
-                "data step {shown} for {column} is empty"
-            )));
-        }
-        out.insert(key, DataStep { source: shown, sql });
-    }
-    Ok(out)
-}
-
-/// Loads the desired state on this thread while another connects to the target and reads all
-/// its schemas: the two take about as long and do not depend on each other.
-fn load_while_reading(
-    mut client: postgres::Client,
-    paths: Vec<PathBuf>,
-    external: Vec<PathBuf>,
-    config: &ConfigFile,
-) -> Result<(Catalog, postgres::Client, Catalog), Error> {
-    let read = move || -> Result<(postgres::Client, Catalog), Error> {
-        let target = introspect(
-            &mut client,
-            &IntrospectOptions {
-                schemas: Vec::new(),
-                threads: 0,
-            },
-        )?;
-        Ok((client, target))
-    };
-    std::thread::scope(|s| {
-        let reader = std::thread::Builder::new()
-            .stack_size(crate::stack::DEEP_STACK)
-            .spawn_scoped(s, read)
-            .map_err(Error::Output)?;
-        let desired = load(paths, external, config);
-        crate::timing::mark("files loaded");
-        let target = match reader.join() {
-            Ok(target) => target,
-            Err(panic) => std::panic::resume_unwind(panic),
-        };
-        let (client, target) = target?;
-        crate::timing::mark("target introspected");
-        Ok((desired?.catalog, client, target))
-    })
-}
-
-/// Checks the declared external tables against the target's catalog.
-fn check_target(desired: &Catalog, current: Catalog) -> Result<Catalog, Error> {
-    let problems = check_externals(desired, &current);
-    if !problems.is_empty() {
-        let lines: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
-        return Err(Error::Usage(lines.join("\n")));
-    }
-    Ok(current)
-}
-
-/// Introspects the target (managed schemas plus those of the external tables) and checks the
-/// declared external tables against it.
-pub(crate) fn read_target(
-    client: &mut postgres::Client,
-    desired: &Catalog,
-    managed: &[String],
-) -> Result<Catalog, Error> {
-    let schemas = read_schemas(desired, managed);
-    let mut current = introspect(
-        client,
-        &IntrospectOptions {
-            schemas: schemas.clone(),
-            threads: 0,
-        },
-    )?;
-    // An index left INVALID by a failed or killed `CREATE INDEX CONCURRENTLY` is not there
-    // for the planner: if the desired state has it, it is built again (apply drops the
-    // invalid one first).
-    for name in crate::introspect::invalid_indexes(client, &schemas)? {
-        if desired.indexes.contains_key(&name) {
-            current.indexes.remove(&name);
-        }
-    }
-    let problems = check_externals(desired, &current);
-    if !problems.is_empty() {
-        let lines: Vec<String> = problems.iter().map(|p| p.message.clone()).collect();
-        return Err(Error::Usage(lines.join("\n")));
-    }
-    Ok(current)
-}
-
-/// The schemas a target is read from: the managed ones plus those of the external tables
-/// (none: all of them).
-fn read_schemas(desired: &Catalog, managed: &[String]) -> Vec<String> {
-    let mut schemas: Vec<String> = managed.to_vec();
-    if !schemas.is_empty() {
-        for n in desired.externals.keys() {
-            if !schemas.contains(&n.schema) {
-                schemas.push(n.schema.clone());
-            }
-        }
-    }
-    schemas
-}
-
-/// Creates the declared external tables (and their schemas) in a scratch database.
-fn create_externals(client: &mut postgres::Client, desired: &Catalog) -> Result<usize, Error> {
-    let mut sql = String::new();
-    let schemas: std::collections::BTreeSet<&str> = desired
-        .externals
-        .keys()
-        .map(|n| n.schema.as_str())
-        .filter(|s| *s != "public")
-        .collect();
-    for s in schemas {
-        sql.push_str(&format!(
-            "CREATE SCHEMA IF NOT EXISTS {};\n",
-            crate::catalog::names::quote_ident(s)
-        ));
-    }
-    for t in desired.externals.values() {
-        sql.push_str(&crate::ddl::create_table(t, false));
-    }
-    client.batch_execute(&sql).map_err(|e| {
-        Error::Usage(format!(
-            "cannot create the external tables in the scratch database: {e}"
-        ))
-    })?;
-    Ok(desired.externals.len())
+    Ok(())
 }
 
 fn write_sql(out: &mut dyn Write, p: &Plan) -> std::io::Result<()> {

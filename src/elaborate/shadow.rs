@@ -12,7 +12,7 @@ use postgres::Client;
 
 use super::{ElaborateError, ElaborateOptions, Report, elaborate};
 use crate::catalog::{Catalog, ConstraintKind, Meta};
-use crate::db::{ConnectOptions, connect, connect_target, resolve};
+use crate::db::temporary::{Server, TemporaryError};
 
 /// Where to elaborate when the target cannot be used.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -49,11 +49,7 @@ pub fn elaborate_with_fallback(
 
 /// The server's major version (`15` for 15.4).
 fn major_version(client: &mut Client) -> Result<u32, ElaborateError> {
-    let row = client
-        .query_one("SELECT current_setting('server_version_num')::int4", &[])
-        .map_err(|e| ElaborateError::Query(Box::new(e)))?;
-    let num: i32 = row.get(0);
-    Ok(u32::try_from(num / 10_000).unwrap_or(0))
+    crate::db::temporary::major_version(client).map_err(|e| ElaborateError::Query(Box::new(e)))
 }
 
 pub(super) fn check_version(target: u32, shadow: u32) -> Result<(), ElaborateError> {
@@ -73,45 +69,28 @@ pub fn in_shadow(
     opts: &ElaborateOptions,
 ) -> Result<Report, ElaborateError> {
     let failed = |e: &dyn std::fmt::Display| ElaborateError::Shadow(e.to_string());
-    match shadow {
-        Shadow::Embedded => {
-            let cluster = crate::shadow::Cluster::start(&crate::shadow::ClusterOptions::default())
-                .map_err(|e| failed(&e))?;
-            check_version(target, cluster.major_version())?;
-            let db = cluster
-                .create_database("elaborate")
-                .map_err(|e| failed(&e))?;
-            let mut client = cluster.connect(&db).map_err(|e| failed(&e))?;
-            load_live(&mut client, live)?;
-            let mut report = elaborate(&mut client, desired, live, opts)?;
-            report.server = format!(
-                "an embedded throwaway PostgreSQL {} cluster",
-                cluster.major_version()
-            );
-            Ok(report)
-        }
-        Shadow::DevUrl(url) => {
-            let opts_connect = ConnectOptions::with_process_env(Some(url.clone()));
-            let mut admin = connect(&opts_connect).map_err(|e| failed(&e))?;
-            check_version(target, major_version(&mut admin)?)?;
-            let name = crate::db::temporary::create(&mut admin, "shadow")
-                .map_err(|e| failed(&format!("cannot create a database with --dev-url: {e}")))?;
-            let result = (|| {
-                let mut target = resolve(&opts_connect).map_err(|e| failed(&e))?;
-                target.config.dbname(&name);
-                let mut client = connect_target(&target).map_err(|e| failed(&e))?;
-                load_live(&mut client, live)?;
-                let mut report = elaborate(&mut client, desired, live, opts)?;
-                report.server = format!("a temporary database on {}", target.display);
-                Ok(report)
-            })();
-            let dropped = crate::db::temporary::drop(&mut admin, &name);
-            let report = result?;
-            dropped
-                .map_err(|e| failed(&format!("cannot drop the temporary database {name}: {e}")))?;
-            Ok(report)
-        }
-    }
+    let server = Server::open(shadow).map_err(|e| match e {
+        TemporaryError::Version(e) => ElaborateError::Query(Box::new(e)),
+        other => failed(&other),
+    })?;
+    check_version(target, server.major_version())?;
+    let mut db = server.create_database("shadow").map_err(|e| failed(&e))?;
+    let result = (|| {
+        let mut client = db.connect().map_err(|e| failed(&e))?;
+        load_live(&mut client, live)?;
+        let mut report = elaborate(&mut client, desired, live, opts)?;
+        report.server = db.description();
+        Ok(report)
+    })();
+    let dropped = db.drop_database();
+    let report = result?;
+    dropped.map_err(|e| {
+        failed(&format!(
+            "cannot drop the temporary database {}: {e}",
+            db.name()
+        ))
+    })?;
+    Ok(report)
 }
 
 /// What of the live schema the shadow needs: everything a view, default, CHECK or policy

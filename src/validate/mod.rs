@@ -21,9 +21,9 @@ use postgres::Client;
 
 use crate::apply::{ExecError, Interrupt, Settings, StepRecord, execute};
 use crate::catalog::Catalog;
-use crate::elaborate::Shadow;
 use crate::plan::Plan;
 use crate::plan::hazard::HazardKind;
+use crate::target::{TargetOptions, plan_against_target, read_schemas};
 
 pub use survive::TableOutcome;
 
@@ -86,16 +86,14 @@ pub(crate) fn chain(e: &dyn std::error::Error) -> String {
 /// How to validate.
 #[derive(Clone, Debug)]
 pub struct ValidateOptions {
-    /// Where the scratch database is created.
-    pub scratch: Shadow,
     /// Rows sampled per table (before the rows their foreign keys need).
     pub rows_per_table: usize,
-    /// Schemas the target was read from (empty: all), to read the copy the same way.
-    pub schemas: Vec<String>,
-    /// What the diff compares, to check the copy is faithful.
-    pub diff: crate::diff::DiffOptions,
     /// The plan's table and column renames (rows are looked for under the new names).
     pub renames: survive::Renames,
+    /// How the target was planned: the copy is read and planned again the same way (its
+    /// managed schemas, what the diff compares, its data steps); its shadow is also where the
+    /// scratch database is created.
+    pub planning: TargetOptions,
 }
 
 /// A step that failed on the copy.
@@ -191,22 +189,18 @@ impl Validation {
     }
 }
 
-/// Plans the copy again: the steps a plan of the copy against the desired state has, and the
-/// copy's catalog as read for it.
-pub type Replan<'a> = dyn FnMut(&mut Client) -> Result<(Plan, Catalog), String> + 'a;
-
-/// Validates `plan` (computed against `current`, the catalog read from `target`) on a copy
-/// in a scratch database created where `opts` says.
+/// Validates `plan` (computed against `current`, the catalog read from `target`, towards
+/// `desired`) on a copy in a scratch database created where `opts` says.
 pub fn validate(
     target: &mut Client,
     current: &Catalog,
     plan: &Plan,
+    desired: &Catalog,
     opts: &ValidateOptions,
-    replan: &mut Replan<'_>,
 ) -> Result<Validation, ValidateError> {
     let started = Instant::now();
-    let mut scratch = scratch::Scratch::create(&opts.scratch)?;
-    validate_in(&mut scratch, started, target, current, plan, opts, replan)
+    let mut scratch = scratch::Scratch::create(&opts.planning.shadow)?;
+    validate_in(&mut scratch, started, target, current, plan, desired, opts)
 }
 
 /// [`validate`] in a scratch database created beforehand (at `started`). The scratch is left
@@ -217,8 +211,8 @@ pub fn validate_in(
     target: &mut Client,
     current: &Catalog,
     plan: &Plan,
+    desired: &Catalog,
     opts: &ValidateOptions,
-    replan: &mut Replan<'_>,
 ) -> Result<Validation, ValidateError> {
     let mut v = Validation {
         explained: plan
@@ -239,7 +233,7 @@ pub fn validate_in(
         v.phases.push((name, lap.elapsed()));
         lap = Instant::now();
     };
-    let major = scratch::major_version(target).map_err(ValidateError::query)?;
+    let major = crate::db::temporary::major_version(target).map_err(ValidateError::query)?;
     scratch.check_version(major)?;
     v.server = scratch.description.clone();
     let mut copy = scratch.connect()?;
@@ -249,7 +243,14 @@ pub fn validate_in(
         scratch.created_roles = created;
     }
     copy::load_schema(&mut copy, current, &mut v.notes)?;
-    faithful(&mut copy, current, opts, &mut v.notes)?;
+    let schemas = read_schemas(desired, &opts.planning.schemas);
+    faithful(
+        &mut copy,
+        current,
+        &schemas,
+        &opts.planning.diff,
+        &mut v.notes,
+    )?;
     phase(&mut v, "schema");
     let rows = sample::read(target, current, opts.rows_per_table, &mut v.notes)?;
     let copied = sample::insert(&mut copy, &rows, &mut v.notes)?;
@@ -303,8 +304,11 @@ pub fn validate_in(
         }
         Err(e) => return Err(ValidateError::Scratch(chain(&e))),
     }
-    let (again, after) = replan(&mut copy).map_err(ValidateError::Replan)?;
+    // The copy is planned again the one way the target was.
+    let again = plan_against_target(&mut copy, desired, None, &opts.planning)
+        .map_err(|e| ValidateError::Replan(e.to_string()))?;
     v.remaining = again
+        .plan
         .steps
         .iter()
         .map(|s| Remaining {
@@ -313,7 +317,7 @@ pub fn validate_in(
         })
         .collect();
     phase(&mut v, "replan");
-    v.tables = survive::check(&mut copy, &before, current, &after, &opts.renames)
+    v.tables = survive::check(&mut copy, &before, current, &again.current, &opts.renames)
         .map_err(ValidateError::query)?;
     phase(&mut v, "rows-check");
     drop(copy);
@@ -327,13 +331,14 @@ pub fn validate_in(
 fn faithful(
     copy: &mut Client,
     current: &Catalog,
-    opts: &ValidateOptions,
+    schemas: &[String],
+    diff: &crate::diff::DiffOptions,
     notes: &mut Vec<String>,
 ) -> Result<(), ValidateError> {
     let read = match crate::introspect::introspect(
         copy,
         &crate::introspect::IntrospectOptions {
-            schemas: opts.schemas.clone(),
+            schemas: schemas.to_vec(),
             threads: 0,
         },
     ) {
@@ -343,7 +348,7 @@ fn faithful(
             return Ok(());
         }
     };
-    let changes = crate::diff::diff(current, &read, &opts.diff);
+    let changes = crate::diff::diff(current, &read, diff);
     for c in changes.iter().take(5) {
         notes.push(format!("the copy differs from the target: {c}"));
     }

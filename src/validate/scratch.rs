@@ -6,159 +6,92 @@ use postgres::Client;
 
 use super::ValidateError;
 use crate::catalog::names::quote_ident;
-use crate::db::{ConnectOptions, connect, connect_target, resolve};
+use crate::db::temporary::{Server, TemporaryDatabase, TemporaryError};
 use crate::elaborate::Shadow;
-use crate::shadow::{Cluster, ClusterOptions};
+use crate::shadow::Cluster;
 
 /// A scratch database and what it lives in.
 pub struct Scratch {
-    place: Place,
-    name: String,
+    database: TemporaryDatabase,
     /// Where the copy is, for the report: `an embedded PostgreSQL 15 cluster`, …
     pub description: String,
     /// Roles this run created on a `--dev-url` server, dropped with the database.
     pub created_roles: Vec<String>,
-    major: u32,
 }
 
-enum Place {
-    Embedded(Box<Cluster>),
-    DevUrl {
-        admin: Box<Client>,
-        target: Box<crate::db::connect::Target>,
-    },
-}
-
-/// The server's major version (`15` for 15.4).
-pub fn major_version(client: &mut Client) -> Result<u32, postgres::Error> {
-    let row = client.query_one("SELECT current_setting('server_version_num')::int4", &[])?;
-    let num: i32 = row.get(0);
-    Ok(u32::try_from(num / 10_000).unwrap_or(0))
+/// Why the scratch database could not be had, as validation says it.
+fn scratch_error(e: TemporaryError) -> ValidateError {
+    match e {
+        TemporaryError::Cluster(e) => ValidateError::Scratch(super::chain(&e)),
+        TemporaryError::Connect(e) => ValidateError::Scratch(e.to_string()),
+        TemporaryError::Version(e) => ValidateError::query(e),
+        TemporaryError::Create(e) => ValidateError::Scratch(format!(
+            "cannot create a database with --dev-url: {}",
+            super::server_message(&e)
+        )),
+    }
 }
 
 impl Scratch {
     /// Creates the scratch database where `shadow` says (starting the embedded cluster takes
     /// a second or two: the command line does it while it plans). See [`Scratch::check_version`].
     pub fn create(shadow: &Shadow) -> Result<Scratch, ValidateError> {
-        match shadow {
-            Shadow::Embedded => {
-                let cluster = Cluster::start(&ClusterOptions::default())
-                    .map_err(|e| ValidateError::Scratch(super::chain(&e)))?;
-                let major = cluster.major_version();
-                let name = cluster
-                    .create_database("validate")
-                    .map_err(|e| ValidateError::Scratch(super::chain(&e)))?;
-                let description = format!(
-                    "an embedded throwaway PostgreSQL {} cluster",
-                    cluster.major_version()
-                );
-                Ok(Scratch {
-                    place: Place::Embedded(Box::new(cluster)),
-                    name,
-                    description,
-                    created_roles: Vec::new(),
-                    major,
-                })
-            }
-            Shadow::DevUrl(url) => {
-                let opts = ConnectOptions::with_process_env(Some(url.clone()));
-                let mut admin =
-                    connect(&opts).map_err(|e| ValidateError::Scratch(e.to_string()))?;
-                let major = major_version(&mut admin).map_err(ValidateError::query)?;
-                let name = crate::db::temporary::create(&mut admin, "validate").map_err(|e| {
-                    ValidateError::Scratch(format!(
-                        "cannot create a database with --dev-url: {}",
-                        super::server_message(&e)
-                    ))
-                })?;
-                let target = resolve(&opts).map_err(|e| ValidateError::Scratch(e.to_string()))?;
-                let description = format!("a temporary database on {}", target.display);
-                Ok(Scratch {
-                    place: Place::DevUrl {
-                        admin: Box::new(admin),
-                        target: Box::new(target),
-                    },
-                    name,
-                    description,
-                    created_roles: Vec::new(),
-                    major,
-                })
-            }
-        }
+        Scratch::on(Server::open(shadow).map_err(scratch_error)?)
+    }
+
+    /// A scratch database in a cluster already started (the one `schema-plan` planned in).
+    pub fn in_cluster(cluster: Cluster) -> Result<Scratch, ValidateError> {
+        Scratch::on(Server::embedded(cluster))
+    }
+
+    fn on(server: Server) -> Result<Scratch, ValidateError> {
+        let database = server.create_database("validate").map_err(scratch_error)?;
+        Ok(Scratch {
+            description: database.description(),
+            database,
+            created_roles: Vec::new(),
+        })
     }
 
     /// Refuses a scratch server whose major version is not the target's: each version prints
     /// definitions its own way, so the re-plan would not be empty.
     pub fn check_version(&self, target_major: u32) -> Result<(), ValidateError> {
-        if self.major == target_major {
+        let major = self.database.major_version();
+        if major == target_major {
             Ok(())
         } else {
             Err(ValidateError::Version {
                 target: target_major,
-                scratch: self.major,
+                scratch: major,
             })
         }
     }
 
-    /// A scratch database in a cluster already started (the one `schema-plan` planned in).
-    pub fn in_cluster(cluster: Cluster) -> Result<Scratch, ValidateError> {
-        let major = cluster.major_version();
-        let name = cluster
-            .create_database("validate")
-            .map_err(|e| ValidateError::Scratch(super::chain(&e)))?;
-        Ok(Scratch {
-            description: format!("an embedded throwaway PostgreSQL {major} cluster"),
-            place: Place::Embedded(Box::new(cluster)),
-            name,
-            created_roles: Vec::new(),
-            major,
-        })
-    }
-
     /// A new connection to the scratch database.
     pub fn connect(&self) -> Result<Client, ValidateError> {
-        match &self.place {
-            Place::Embedded(cluster) => cluster
-                .connect(&self.name)
-                .map_err(|e| ValidateError::Scratch(super::chain(&e))),
-            Place::DevUrl { target, .. } => {
-                let mut config = target.config.clone();
-                config.dbname(&self.name);
-                let t = crate::db::connect::Target {
-                    config,
-                    tls: target.tls,
-                    root_cert: target.root_cert.clone(),
-                    display: target.display.clone(),
-                };
-                connect_target(&t).map_err(|e| ValidateError::Scratch(e.to_string()))
-            }
-        }
+        self.database.connect().map_err(scratch_error)
     }
 
     /// Whether the roles created in the scratch cluster outlive it (a `--dev-url` server).
     pub fn shared_server(&self) -> bool {
-        matches!(self.place, Place::DevUrl { .. })
+        self.database.on_shared_server()
     }
 }
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        match &mut self.place {
-            // The cluster removes itself with everything in it.
-            Place::Embedded(_) => {}
-            Place::DevUrl { admin, .. } => {
-                let dropped = crate::db::temporary::drop(admin, &self.name);
-                if let Err(e) = dropped {
-                    eprintln!(
-                        "schema-plan: cannot drop the temporary database {}: {}",
-                        self.name,
-                        super::server_message(&e)
-                    );
-                }
-                for role in &self.created_roles {
-                    let _ =
-                        admin.batch_execute(&format!("DROP ROLE IF EXISTS {}", quote_ident(role)));
-                }
+        // The database first: the roles may own objects in it.
+        if let Err(e) = self.database.drop_database() {
+            eprintln!(
+                "schema-plan: cannot drop the temporary database {}: {}",
+                self.database.name(),
+                super::server_message(&e)
+            );
+        }
+        let roles = std::mem::take(&mut self.created_roles);
+        if let Some(admin) = self.database.admin() {
+            for role in &roles {
+                let _ = admin.batch_execute(&format!("DROP ROLE IF EXISTS {}", quote_ident(role)));
             }
         }
     }

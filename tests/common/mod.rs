@@ -78,6 +78,26 @@ pub fn apply_plan(
     Ok(())
 }
 
+/// A plan's statements, one after the other (for assertion messages).
+pub fn describe(p: &schema_tool::plan::Plan) -> String {
+    p.steps
+        .iter()
+        .map(|s| s.sql.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The `schema-plan` flags of the legacy fixture (`fixtures/legacy/`): its schema.toml (two
+/// data steps), the knex table ignored, and the third data step by flag.
+pub const LEGACY_PLAN_FLAGS: [&str; 6] = [
+    "--config",
+    "fixtures/legacy/schema.toml",
+    "--ignore",
+    "knex_migrations*",
+    "--backfill",
+    "public.event_analytics.tenant_id=fixtures/legacy/backfill/event_analytics_tenant_id.sql",
+];
+
 /// Compares one object kind of two catalogs: the keys on one side only (named by `sides`) and
 /// the objects that differ (their `{:#?}` lines that differ, `-` first side, `+` second).
 pub fn compare_maps<K: Ord + std::fmt::Debug, V: PartialEq + std::fmt::Debug>(
