@@ -31,7 +31,7 @@ use super::server::{
     SOCKET_ONLY_PORT, check_socket_dir, free_tcp_port, server_settings, spawn_postmaster,
 };
 use super::tls::make_certificate;
-use super::user::server_user;
+use super::user::{hand_over, server_user};
 use super::watchdog::Guard;
 
 // The paths `shadow::cluster::*` of what moved to the modules beside this one (other code uses
@@ -133,9 +133,7 @@ impl Cluster {
         let mut guard = Guard::new(tempdir)?;
 
         if let Some(user) = run_as {
-            std::os::unix::fs::chown(&dir, Some(user.uid), Some(user.gid)).map_err(
-                ClusterError::io(format!("cannot hand {} to the server user", dir.display())),
-            )?;
+            hand_over(&dir, user)?;
         }
 
         let data_dir = dir.join("data");

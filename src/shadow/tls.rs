@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 use super::ClusterError;
 use super::output::output_tail;
-use super::user::UserIds;
+use super::user::{UserIds, hand_over};
 
 /// The server's certificate and key.
 #[derive(Debug)]
@@ -51,9 +51,7 @@ pub(super) fn make_certificate(
     }
     for path in [&files.cert, &files.key] {
         if let Some(user) = user {
-            std::os::unix::fs::chown(path, Some(user.uid), Some(user.gid)).map_err(
-                ClusterError::io(format!("cannot hand {} to the server user", path.display())),
-            )?;
+            hand_over(path, user)?;
         }
         fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(ClusterError::io(
             format!("cannot restrict {}", path.display()),

@@ -72,6 +72,13 @@ fn lookup_user(passwd: &str, name: &str) -> Option<UserIds> {
     })
 }
 
+/// Makes `user` the owner of `path` (a file or directory the server must read or write).
+pub(super) fn hand_over(path: &Path, user: UserIds) -> Result<(), ClusterError> {
+    std::os::unix::fs::chown(path, Some(user.uid), Some(user.gid)).map_err(ClusterError::io(
+        format!("cannot hand {} to the server user", path.display()),
+    ))
+}
+
 /// A command that runs as `user` when given (this process being root).
 pub(super) fn command_as(program: &Path, user: Option<UserIds>) -> Command {
     let mut command = Command::new(program);
