@@ -75,7 +75,7 @@ pub enum Error {
 }
 
 /// An error and its sources on one line (`a: b: c`).
-fn chain(err: &dyn std::error::Error) -> String {
+pub(crate) fn chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {

@@ -247,10 +247,7 @@ pub struct Target {
 /// Reads the URL and environment into a [`Target`] without connecting.
 pub fn resolve(opts: &ConnectOptions) -> Result<Target, ConnectError> {
     let mut text = opts.url.clone().unwrap_or_default();
-    let invalid = |reason: String| ConnectError::InvalidUrl {
-        url: redact(opts.url.as_deref().unwrap_or("")),
-        reason,
-    };
+    let invalid = |reason: String| invalid_url(opts, reason);
     let sslmode = take_param(&mut text, "sslmode");
     let root_cert = take_param(&mut text, "sslrootcert");
     for ignored in [
@@ -268,6 +265,40 @@ pub fn resolve(opts: &ConnectOptions) -> Result<Target, ConnectError> {
     } else {
         Config::from_str(&text).map_err(|e| invalid(e.to_string()))?
     };
+    fill_from_environment(&mut config, opts)?;
+    let timeout = connect_timeout(&config, opts)?;
+    config.connect_timeout(timeout);
+    let tls = tls_mode(sslmode, opts)?;
+    config.ssl_mode(match tls {
+        TlsMode::Disable => SslMode::Disable,
+        TlsMode::Prefer => SslMode::Prefer,
+        TlsMode::Require | TlsMode::VerifyCa | TlsMode::VerifyFull => SslMode::Require,
+    });
+    let root_cert = root_cert
+        .or_else(|| opts.var("PGSSLROOTCERT").map(str::to_owned))
+        .map(PathBuf::from);
+    let display = describe(&config);
+    Ok(Target {
+        config,
+        tls,
+        root_cert,
+        display,
+    })
+}
+
+/// The URL is not acceptable, for `reason` (the URL is quoted without its password).
+fn invalid_url(opts: &ConnectOptions, reason: String) -> ConnectError {
+    ConnectError::InvalidUrl {
+        url: redact(opts.url.as_deref().unwrap_or("")),
+        reason,
+    }
+}
+
+/// What the URL leaves out, from `PGHOST`, `PGPORT`, `PGUSER` (else `USER`), `PGPASSWORD`,
+/// `PGDATABASE` (else the user) and `PGAPPNAME`, as libpq does; the host defaults to the
+/// local socket directory when there is one, else `localhost`.
+fn fill_from_environment(config: &mut Config, opts: &ConnectOptions) -> Result<(), ConnectError> {
+    let invalid = |reason: String| invalid_url(opts, reason);
     if config.get_hosts().is_empty() {
         match opts.var("PGHOST") {
             Some(hosts) => {
@@ -317,6 +348,13 @@ pub fn resolve(opts: &ConnectOptions) -> Result<Target, ConnectError> {
     if config.get_application_name().is_none() {
         config.application_name(opts.var("PGAPPNAME").unwrap_or("schema-tool"));
     }
+    Ok(())
+}
+
+/// The connect timeout: the option, else the URL's `connect_timeout`, else
+/// `PGCONNECT_TIMEOUT`, else the default.
+fn connect_timeout(config: &Config, opts: &ConnectOptions) -> Result<Duration, ConnectError> {
+    let invalid = |reason: String| invalid_url(opts, reason);
     let timeout = opts
         .connect_timeout
         .or_else(|| config.get_connect_timeout().copied());
@@ -331,27 +369,18 @@ pub fn resolve(opts: &ConnectOptions) -> Result<Target, ConnectError> {
             None => DEFAULT_CONNECT_TIMEOUT,
         },
     };
-    config.connect_timeout(timeout);
+    Ok(timeout)
+}
+
+/// The requested `sslmode`: the URL's, else `PGSSLMODE`, else `prefer`.
+fn tls_mode(sslmode: Option<String>, opts: &ConnectOptions) -> Result<TlsMode, ConnectError> {
+    let invalid = |reason: String| invalid_url(opts, reason);
     let mode_text = sslmode.or_else(|| opts.var("PGSSLMODE").map(str::to_owned));
     let tls = match mode_text.as_deref() {
         None => TlsMode::Prefer,
         Some(m) => TlsMode::parse(m).ok_or_else(|| invalid(format!("unknown sslmode {m:?}")))?,
     };
-    config.ssl_mode(match tls {
-        TlsMode::Disable => SslMode::Disable,
-        TlsMode::Prefer => SslMode::Prefer,
-        TlsMode::Require | TlsMode::VerifyCa | TlsMode::VerifyFull => SslMode::Require,
-    });
-    let root_cert = root_cert
-        .or_else(|| opts.var("PGSSLROOTCERT").map(str::to_owned))
-        .map(PathBuf::from);
-    let display = describe(&config);
-    Ok(Target {
-        config,
-        tls,
-        root_cert,
-        display,
-    })
+    Ok(tls)
 }
 
 /// `user@host:port/dbname` (never the password).

@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use crate::catalog::names::display_ident;
-use crate::catalog::{Catalog, Function, QualifiedName, Table, TypeKind};
+use crate::catalog::{Catalog, Function, QualifiedName, Table, TypeDef, TypeKind};
 use crate::graph::{DepGraph, NodeKind};
 
 use super::{
@@ -81,13 +81,7 @@ pub fn script(c: &Catalog, opts: &ScriptOptions) -> String {
     for e in c.extensions.values() {
         out.push_str(&extension(e));
     }
-    let type_rank = |k: &TypeKind| match k {
-        TypeKind::Enum { .. } | TypeKind::Range { .. } => 0,
-        TypeKind::Domain { .. } => 1,
-        TypeKind::Composite { .. } => 2,
-    };
-    let mut types: Vec<_> = c.types.values().collect();
-    types.sort_by_key(|t| type_rank(&t.kind));
+    let types = types_in_order(c);
     for t in &types {
         out.push_str(&type_def(t));
     }
@@ -125,6 +119,29 @@ pub fn script(c: &Catalog, opts: &ScriptOptions) -> String {
     for f in late {
         out.push_str(&function(f));
     }
+    push_views(&mut out, c);
+    push_attachments(&mut out, c, &tables);
+    for o in others {
+        out.push_str(&other(o));
+    }
+    push_annotations(&mut out, c, &types, &tables);
+    out
+}
+
+/// Types in the order they can be created: enums and ranges, then domains, then composites.
+fn types_in_order(c: &Catalog) -> Vec<&TypeDef> {
+    let type_rank = |k: &TypeKind| match k {
+        TypeKind::Enum { .. } | TypeKind::Range { .. } => 0,
+        TypeKind::Domain { .. } => 1,
+        TypeKind::Composite { .. } => 2,
+    };
+    let mut types: Vec<_> = c.types.values().collect();
+    types.sort_by_key(|t| type_rank(&t.kind));
+    types
+}
+
+/// Views and materialized views, in the dependency graph's topological order.
+fn push_views(out: &mut String, c: &Catalog) {
     let graph = DepGraph::build(c);
     for i in graph.topological_order() {
         let node = graph.node(i);
@@ -143,10 +160,15 @@ pub fn script(c: &Catalog, opts: &ScriptOptions) -> String {
             _ => {}
         }
     }
+}
+
+/// What attaches to the relations once they all exist: indexes, the constraints left out of
+/// `CREATE TABLE`, `OWNED BY`, triggers, row-level security and policies.
+fn push_attachments(out: &mut String, c: &Catalog, tables: &[&Table]) {
     for i in c.indexes.values() {
         out.push_str(&index(i));
     }
-    for t in &tables {
+    for t in tables {
         for k in t
             .constraints
             .values()
@@ -161,28 +183,29 @@ pub fn script(c: &Catalog, opts: &ScriptOptions) -> String {
     for t in c.triggers.values() {
         out.push_str(&trigger(t));
     }
-    for t in &tables {
+    for t in tables {
         out.push_str(&row_level_security(t));
     }
     for p in c.policies.values() {
         out.push_str(&policy(p));
     }
-    for o in others {
-        out.push_str(&other(o));
-    }
+}
+
+/// Comments, owners and grants of every object, last.
+fn push_annotations(out: &mut String, c: &Catalog, types: &[&TypeDef], tables: &[&Table]) {
     for s in c.schemas.values() {
         out.push_str(&annotations(&Target::schema(s), &s.meta));
     }
     for e in c.extensions.values() {
         out.push_str(&annotations(&Target::extension(e), &e.meta));
     }
-    for t in &types {
+    for t in types {
         out.push_str(&annotations(&Target::type_def(t), &t.meta));
     }
     for s in c.sequences.values() {
         out.push_str(&annotations(&Target::sequence(s), &s.meta));
     }
-    for t in &tables {
+    for t in tables {
         out.push_str(&annotations(&Target::table(t), &t.meta));
         out.push_str(&column_comments(t));
     }
@@ -201,5 +224,4 @@ pub fn script(c: &Catalog, opts: &ScriptOptions) -> String {
     for p in c.policies.values() {
         out.push_str(&annotations(&Target::policy(p), &p.meta));
     }
-    out
 }

@@ -159,6 +159,8 @@ struct Collector<'a> {
     default_schema: &'a str,
     /// The desired catalog, read while walking (for a view's `*`).
     desired: &'a Catalog,
+    /// The live catalog, the other side of every pair.
+    live: &'a Catalog,
     out: Collected,
     /// Settled by normalisation: applied after the walk.
     direct: Vec<Slot>,
@@ -228,6 +230,221 @@ impl Collector<'_> {
             live: view(l),
         });
     }
+
+    /// Column defaults and generation expressions, CHECK constraints and EXCLUDE predicates.
+    fn tables(&mut self) {
+        let (desired, live) = (self.desired, self.live);
+        let none: &[String] = &[];
+        for (name, t) in &desired.tables {
+            let Some(lt) = live.tables.get(name) else {
+                continue;
+            };
+            let from = crate::ddl::qualified(name);
+            for col in &t.columns {
+                let Some(lc) = lt.column(&col.name) else {
+                    continue;
+                };
+                let cast = Some(col.ty.as_str());
+                let slot = Slot::Default(name.clone(), col.name.clone());
+                self.pair(
+                    slot,
+                    &from,
+                    cast,
+                    col.default.as_ref(),
+                    lc.default.as_ref(),
+                    none,
+                );
+                let slot = Slot::Generated(name.clone(), col.name.clone());
+                self.pair(
+                    slot,
+                    &from,
+                    cast,
+                    col.generated.as_ref(),
+                    lc.generated.as_ref(),
+                    none,
+                );
+            }
+            for (kname, k) in &t.constraints {
+                let Some(lk) = lt.constraints.get(kname) else {
+                    continue;
+                };
+                match (&k.kind, &lk.kind) {
+                    (
+                        ConstraintKind::Check { expr, .. },
+                        ConstraintKind::Check { expr: le, .. },
+                    ) => {
+                        let slot = Slot::Check(name.clone(), kname.clone());
+                        self.pair(slot, &from, None, Some(expr), Some(le), none);
+                    }
+                    (
+                        ConstraintKind::Exclude { predicate, .. },
+                        ConstraintKind::Exclude { predicate: lp, .. },
+                    ) => {
+                        let slot = Slot::ExcludePredicate(name.clone(), kname.clone());
+                        self.pair(slot, &from, None, predicate.as_ref(), lp.as_ref(), none);
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    /// Index key expressions and predicates; notes operator classes the live side leaves out.
+    fn indexes(&mut self) {
+        let (desired, live) = (self.desired, self.live);
+        let none: &[String] = &[];
+        for (name, i) in &desired.indexes {
+            let Some(li) = live.indexes.get(name) else {
+                continue;
+            };
+            if li.table != i.table || li.keys.len() != i.keys.len() {
+                continue;
+            }
+            let from = crate::ddl::qualified(&i.table);
+            for (n, (k, lk)) in i.keys.iter().zip(&li.keys).enumerate() {
+                let slot = Slot::IndexKey(name.clone(), n);
+                self.pair(slot, &from, None, k.expr.as_ref(), lk.expr.as_ref(), none);
+                // pg_get_indexdef leaves out an operator class that is the default one.
+                if let (Some(opclass), None) = (&k.opclass, &lk.opclass) {
+                    self.out
+                        .opclasses
+                        .push((name.clone(), n, opclass.clone(), i.method.clone()));
+                }
+            }
+            let slot = Slot::IndexPredicate(name.clone());
+            self.pair(
+                slot,
+                &from,
+                None,
+                i.predicate.as_ref(),
+                li.predicate.as_ref(),
+                none,
+            );
+        }
+    }
+
+    /// Policies' `USING` and `WITH CHECK`.
+    fn policies(&mut self) {
+        let (desired, live) = (self.desired, self.live);
+        for (key, p) in &desired.policies {
+            let Some(lp) = live.policies.get(key) else {
+                continue;
+            };
+            let from = crate::ddl::qualified(&key.0);
+            let (t, n) = (key.0.clone(), key.1.clone());
+            let slot = Slot::PolicyUsing(t.clone(), n.clone());
+            let path = &p.search_path;
+            self.pair(slot, &from, None, p.using.as_ref(), lp.using.as_ref(), path);
+            let slot = Slot::PolicyCheck(t, n);
+            self.pair(
+                slot,
+                &from,
+                None,
+                p.with_check.as_ref(),
+                lp.with_check.as_ref(),
+                path,
+            );
+        }
+    }
+
+    /// Triggers' `WHEN`.
+    fn triggers(&mut self) {
+        let (desired, live) = (self.desired, self.live);
+        let none: &[String] = &[];
+        for (key, t) in &desired.triggers {
+            let Some(lt) = live.triggers.get(key) else {
+                continue;
+            };
+            // NEW and OLD are rows of the table: two aliases of it stand in for them.
+            let table = crate::ddl::qualified(&key.0);
+            let from = format!("{table} AS new, {table} AS old");
+            let slot = Slot::TriggerWhen(key.0.clone(), key.1.clone());
+            self.pair(slot, &from, None, t.when.as_ref(), lt.when.as_ref(), none);
+        }
+    }
+
+    /// Domains' `DEFAULT` and CHECKs.
+    fn domains(&mut self) {
+        let (desired, live) = (self.desired, self.live);
+        let none: &[String] = &[];
+        for (name, t) in &desired.types {
+            let Some(lt) = live.types.get(name) else {
+                continue;
+            };
+            let (
+                TypeKind::Domain {
+                    base,
+                    checks,
+                    default,
+                    ..
+                },
+                TypeKind::Domain {
+                    checks: lchecks,
+                    default: ldefault,
+                    ..
+                },
+            ) = (&t.kind, &lt.kind)
+            else {
+                continue;
+            };
+            // VALUE is the domain's value: a column of the base type stands in for it.
+            let from = format!("(SELECT NULL::{base} AS value) AS d");
+            let slot = Slot::DomainDefault(name.clone());
+            self.pair(
+                slot,
+                &from,
+                Some(base),
+                default.as_ref(),
+                ldefault.as_ref(),
+                none,
+            );
+            if checks.len() == lchecks.len() {
+                for (n, ((_, e), (_, le))) in checks.iter().zip(lchecks).enumerate() {
+                    let slot = Slot::DomainCheck(name.clone(), n);
+                    self.pair(slot, &from, None, Some(e), Some(le), none);
+                }
+            }
+        }
+    }
+
+    /// Views' and materialized views' queries and column names.
+    fn views(&mut self) {
+        let (desired, live) = (self.desired, self.live);
+        for (name, v) in &desired.views {
+            if let Some(lv) = live.views.get(name) {
+                self.view(Slot::View(name.clone()), v, lv);
+            }
+        }
+        for (name, v) in &desired.materialized_views {
+            if let Some(lv) = live.materialized_views.get(name) {
+                self.view(Slot::MaterializedView(name.clone()), v, lv);
+            }
+        }
+    }
+
+    /// Routines' SQL-standard bodies (settled here when only schema qualification differs) and
+    /// argument defaults.
+    fn routines(&mut self) {
+        let (desired, live) = (self.desired, self.live);
+        for (key, f) in &desired.functions {
+            let Some(lf) = live.functions.get(key) else {
+                continue;
+            };
+            if same_standard_body(f, lf, self.default_schema) {
+                self.direct.push(Slot::FunctionBody(key.clone()));
+            }
+            if f.args.len() != lf.args.len() {
+                continue;
+            }
+            // An argument's default, as the value of a query without a FROM item of its own.
+            for (n, (a, la)) in f.args.iter().zip(&lf.args).enumerate() {
+                let slot = Slot::ArgDefault(key.clone(), n);
+                let from = "(SELECT) AS routine_args";
+                let (d, l) = (a.default.as_ref(), la.default.as_ref());
+                self.pair(slot, from, Some(&a.ty), d, l, &f.search_path);
+            }
+        }
+    }
 }
 
 /// Finds the definitions of `desired` that differ from their `live` counterpart. Those equal
@@ -238,182 +455,17 @@ pub fn collect(desired: &mut Catalog, live: &Catalog, default_schema: &str) -> C
     let mut c = Collector {
         default_schema,
         desired: &*desired,
+        live,
         out: Collected::default(),
         direct: Vec::new(),
     };
-    let none: &[String] = &[];
-    for (name, t) in &desired.tables {
-        let Some(lt) = live.tables.get(name) else {
-            continue;
-        };
-        let from = crate::ddl::qualified(name);
-        for col in &t.columns {
-            let Some(lc) = lt.column(&col.name) else {
-                continue;
-            };
-            let cast = Some(col.ty.as_str());
-            let slot = Slot::Default(name.clone(), col.name.clone());
-            c.pair(
-                slot,
-                &from,
-                cast,
-                col.default.as_ref(),
-                lc.default.as_ref(),
-                none,
-            );
-            let slot = Slot::Generated(name.clone(), col.name.clone());
-            c.pair(
-                slot,
-                &from,
-                cast,
-                col.generated.as_ref(),
-                lc.generated.as_ref(),
-                none,
-            );
-        }
-        for (kname, k) in &t.constraints {
-            let Some(lk) = lt.constraints.get(kname) else {
-                continue;
-            };
-            match (&k.kind, &lk.kind) {
-                (ConstraintKind::Check { expr, .. }, ConstraintKind::Check { expr: le, .. }) => {
-                    let slot = Slot::Check(name.clone(), kname.clone());
-                    c.pair(slot, &from, None, Some(expr), Some(le), none);
-                }
-                (
-                    ConstraintKind::Exclude { predicate, .. },
-                    ConstraintKind::Exclude { predicate: lp, .. },
-                ) => {
-                    let slot = Slot::ExcludePredicate(name.clone(), kname.clone());
-                    c.pair(slot, &from, None, predicate.as_ref(), lp.as_ref(), none);
-                }
-                _ => {}
-            }
-        }
-    }
-    for (name, i) in &desired.indexes {
-        let Some(li) = live.indexes.get(name) else {
-            continue;
-        };
-        if li.table != i.table || li.keys.len() != i.keys.len() {
-            continue;
-        }
-        let from = crate::ddl::qualified(&i.table);
-        for (n, (k, lk)) in i.keys.iter().zip(&li.keys).enumerate() {
-            let slot = Slot::IndexKey(name.clone(), n);
-            c.pair(slot, &from, None, k.expr.as_ref(), lk.expr.as_ref(), none);
-            // pg_get_indexdef leaves out an operator class that is the default one.
-            if let (Some(opclass), None) = (&k.opclass, &lk.opclass) {
-                c.out
-                    .opclasses
-                    .push((name.clone(), n, opclass.clone(), i.method.clone()));
-            }
-        }
-        let slot = Slot::IndexPredicate(name.clone());
-        c.pair(
-            slot,
-            &from,
-            None,
-            i.predicate.as_ref(),
-            li.predicate.as_ref(),
-            none,
-        );
-    }
-    for (key, p) in &desired.policies {
-        let Some(lp) = live.policies.get(key) else {
-            continue;
-        };
-        let from = crate::ddl::qualified(&key.0);
-        let (t, n) = (key.0.clone(), key.1.clone());
-        let slot = Slot::PolicyUsing(t.clone(), n.clone());
-        let path = &p.search_path;
-        c.pair(slot, &from, None, p.using.as_ref(), lp.using.as_ref(), path);
-        let slot = Slot::PolicyCheck(t, n);
-        c.pair(
-            slot,
-            &from,
-            None,
-            p.with_check.as_ref(),
-            lp.with_check.as_ref(),
-            path,
-        );
-    }
-    for (key, t) in &desired.triggers {
-        let Some(lt) = live.triggers.get(key) else {
-            continue;
-        };
-        // NEW and OLD are rows of the table: two aliases of it stand in for them.
-        let table = crate::ddl::qualified(&key.0);
-        let from = format!("{table} AS new, {table} AS old");
-        let slot = Slot::TriggerWhen(key.0.clone(), key.1.clone());
-        c.pair(slot, &from, None, t.when.as_ref(), lt.when.as_ref(), none);
-    }
-    for (name, t) in &desired.types {
-        let Some(lt) = live.types.get(name) else {
-            continue;
-        };
-        let (
-            TypeKind::Domain {
-                base,
-                checks,
-                default,
-                ..
-            },
-            TypeKind::Domain {
-                checks: lchecks,
-                default: ldefault,
-                ..
-            },
-        ) = (&t.kind, &lt.kind)
-        else {
-            continue;
-        };
-        // VALUE is the domain's value: a column of the base type stands in for it.
-        let from = format!("(SELECT NULL::{base} AS value) AS d");
-        let slot = Slot::DomainDefault(name.clone());
-        c.pair(
-            slot,
-            &from,
-            Some(base),
-            default.as_ref(),
-            ldefault.as_ref(),
-            none,
-        );
-        if checks.len() == lchecks.len() {
-            for (n, ((_, e), (_, le))) in checks.iter().zip(lchecks).enumerate() {
-                let slot = Slot::DomainCheck(name.clone(), n);
-                c.pair(slot, &from, None, Some(e), Some(le), none);
-            }
-        }
-    }
-    for (name, v) in &desired.views {
-        if let Some(lv) = live.views.get(name) {
-            c.view(Slot::View(name.clone()), v, lv);
-        }
-    }
-    for (name, v) in &desired.materialized_views {
-        if let Some(lv) = live.materialized_views.get(name) {
-            c.view(Slot::MaterializedView(name.clone()), v, lv);
-        }
-    }
-    for (key, f) in &desired.functions {
-        let Some(lf) = live.functions.get(key) else {
-            continue;
-        };
-        if same_standard_body(f, lf, default_schema) {
-            c.direct.push(Slot::FunctionBody(key.clone()));
-        }
-        if f.args.len() != lf.args.len() {
-            continue;
-        }
-        // An argument's default, as the value of a query without a FROM item of its own.
-        for (n, (a, la)) in f.args.iter().zip(&lf.args).enumerate() {
-            let slot = Slot::ArgDefault(key.clone(), n);
-            let from = "(SELECT) AS routine_args";
-            let (d, l) = (a.default.as_ref(), la.default.as_ref());
-            c.pair(slot, from, Some(&a.ty), d, l, &f.search_path);
-        }
-    }
+    c.tables();
+    c.indexes();
+    c.policies();
+    c.triggers();
+    c.domains();
+    c.views();
+    c.routines();
     let Collector {
         mut out, direct, ..
     } = c;
@@ -473,175 +525,225 @@ fn qualified_opclasses(desired: &mut Catalog, live: &Catalog) -> usize {
 
 /// Makes the desired definition at `slot` the live one. False when either side is missing.
 pub fn settle(desired: &mut Catalog, live: &Catalog, slot: &Slot) -> bool {
-    fn put(target: Option<&mut Option<Expr>>, value: Option<&Expr>) -> bool {
-        match (target, value) {
-            (Some(t), Some(v)) => {
-                *t = Some(v.clone());
-                true
-            }
-            _ => false,
-        }
-    }
-    fn view(target: Option<&mut View>, value: Option<&View>) -> bool {
-        match (target, value) {
-            (Some(t), Some(v)) => {
-                t.query = v.query.clone();
-                t.column_names.clone_from(&v.column_names);
-                true
-            }
-            _ => false,
-        }
-    }
     match slot {
-        Slot::Default(t, col) | Slot::Generated(t, col) => {
-            let generated = matches!(slot, Slot::Generated(..));
-            let value = live
-                .tables
-                .get(t)
-                .and_then(|t| t.column(col))
-                .and_then(|c| {
-                    if generated {
-                        c.generated.as_ref()
-                    } else {
-                        c.default.as_ref()
-                    }
-                });
-            let target = desired
-                .tables
-                .get_mut(t)
-                .and_then(|t| t.column_mut(col))
-                .map(|c| {
-                    if generated {
-                        &mut c.generated
-                    } else {
-                        &mut c.default
-                    }
-                });
-            put(target, value)
-        }
-        Slot::Check(t, k) | Slot::ExcludePredicate(t, k) => {
-            let live_kind = live
-                .tables
-                .get(t)
-                .and_then(|t| t.constraints.get(k))
-                .map(|k| &k.kind);
-            let target = desired
-                .tables
-                .get_mut(t)
-                .and_then(|t| t.constraints.get_mut(k))
-                .map(|k| &mut k.kind);
-            match (target, live_kind) {
-                (
-                    Some(ConstraintKind::Check { expr, .. }),
-                    Some(ConstraintKind::Check { expr: le, .. }),
-                ) => {
-                    *expr = le.clone();
-                    true
-                }
-                (
-                    Some(ConstraintKind::Exclude { predicate, .. }),
-                    Some(ConstraintKind::Exclude { predicate: lp, .. }),
-                ) => put(Some(predicate), lp.as_ref()),
-                _ => false,
-            }
-        }
-        Slot::IndexKey(i, n) => {
-            let value = live
-                .indexes
-                .get(i)
-                .and_then(|i| i.keys.get(*n))
-                .and_then(|k| k.expr.as_ref());
-            let target = desired
-                .indexes
-                .get_mut(i)
-                .and_then(|i| i.keys.get_mut(*n))
-                .map(|k| &mut k.expr);
-            put(target, value)
-        }
-        Slot::IndexPredicate(i) => {
-            let value = live.indexes.get(i).and_then(|i| i.predicate.as_ref());
-            let target = desired.indexes.get_mut(i).map(|i| &mut i.predicate);
-            put(target, value)
-        }
-        Slot::PolicyUsing(t, p) | Slot::PolicyCheck(t, p) => {
-            let key = (t.clone(), p.clone());
-            let using = matches!(slot, Slot::PolicyUsing(..));
-            let value = live.policies.get(&key).and_then(|p| {
-                if using {
-                    p.using.as_ref()
-                } else {
-                    p.with_check.as_ref()
-                }
-            });
-            let target = desired.policies.get_mut(&key).map(|p| {
-                if using {
-                    &mut p.using
-                } else {
-                    &mut p.with_check
-                }
-            });
-            put(target, value)
-        }
-        Slot::TriggerWhen(t, n) => {
-            let key = (t.clone(), n.clone());
-            let value = live.triggers.get(&key).and_then(|t| t.when.as_ref());
-            let target = desired.triggers.get_mut(&key).map(|t| &mut t.when);
-            put(target, value)
-        }
-        Slot::DomainDefault(name) | Slot::DomainCheck(name, _) => {
-            let Some(TypeKind::Domain {
-                default: ldefault,
-                checks: lchecks,
-                ..
-            }) = live.types.get(name).map(|t| &t.kind)
-            else {
-                return false;
-            };
-            let Some(TypeKind::Domain {
-                default, checks, ..
-            }) = desired.types.get_mut(name).map(|t| &mut t.kind)
-            else {
-                return false;
-            };
-            match slot {
-                Slot::DomainCheck(_, n) => match (checks.get_mut(*n), lchecks.get(*n)) {
-                    (Some((_, e)), Some((_, le))) => {
-                        *e = le.clone();
-                        true
-                    }
-                    _ => false,
-                },
-                _ => put(Some(default), ldefault.as_ref()),
-            }
-        }
-        Slot::FunctionBody(key) => {
-            match (desired.functions.get_mut(key), live.functions.get(key)) {
-                (Some(d), Some(l)) => {
-                    d.body.clone_from(&l.body);
-                    true
-                }
-                _ => false,
-            }
-        }
-        Slot::ArgDefault(key, n) => {
-            let value = live
-                .functions
-                .get(key)
-                .and_then(|f| f.args.get(*n))
-                .and_then(|a| a.default.as_ref());
-            let target = desired
-                .functions
-                .get_mut(key)
-                .and_then(|f| f.args.get_mut(*n))
-                .map(|a| &mut a.default);
-            put(target, value)
-        }
-        Slot::View(name) => view(desired.views.get_mut(name), live.views.get(name)),
-        Slot::MaterializedView(name) => view(
+        Slot::Default(t, col) => settle_column(desired, live, t, col, false),
+        Slot::Generated(t, col) => settle_column(desired, live, t, col, true),
+        Slot::Check(t, k) | Slot::ExcludePredicate(t, k) => settle_constraint(desired, live, t, k),
+        Slot::IndexKey(i, n) => settle_index_key(desired, live, i, *n),
+        Slot::IndexPredicate(i) => settle_index_predicate(desired, live, i),
+        Slot::PolicyUsing(t, p) => settle_policy(desired, live, t, p, true),
+        Slot::PolicyCheck(t, p) => settle_policy(desired, live, t, p, false),
+        Slot::TriggerWhen(t, n) => settle_trigger(desired, live, t, n),
+        Slot::DomainDefault(name) => settle_domain(desired, live, name, None),
+        Slot::DomainCheck(name, n) => settle_domain(desired, live, name, Some(*n)),
+        Slot::FunctionBody(key) => settle_function_body(desired, live, key),
+        Slot::ArgDefault(key, n) => settle_arg_default(desired, live, key, *n),
+        Slot::View(name) => put_view(desired.views.get_mut(name), live.views.get(name)),
+        Slot::MaterializedView(name) => put_view(
             desired.materialized_views.get_mut(name),
             live.materialized_views.get(name),
         ),
     }
+}
+
+/// Puts the live expression in the desired slot. False when either side is missing.
+fn put(target: Option<&mut Option<Expr>>, value: Option<&Expr>) -> bool {
+    match (target, value) {
+        (Some(t), Some(v)) => {
+            *t = Some(v.clone());
+            true
+        }
+        _ => false,
+    }
+}
+
+/// Puts the live view's query and column names in the desired view. False when either is
+/// missing.
+fn put_view(target: Option<&mut View>, value: Option<&View>) -> bool {
+    match (target, value) {
+        (Some(t), Some(v)) => {
+            t.query = v.query.clone();
+            t.column_names.clone_from(&v.column_names);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A column's default, or its generation expression when `generated`.
+fn settle_column(
+    desired: &mut Catalog,
+    live: &Catalog,
+    t: &QualifiedName,
+    col: &str,
+    generated: bool,
+) -> bool {
+    let value = live
+        .tables
+        .get(t)
+        .and_then(|t| t.column(col))
+        .and_then(|c| {
+            if generated {
+                c.generated.as_ref()
+            } else {
+                c.default.as_ref()
+            }
+        });
+    let target = desired
+        .tables
+        .get_mut(t)
+        .and_then(|t| t.column_mut(col))
+        .map(|c| {
+            if generated {
+                &mut c.generated
+            } else {
+                &mut c.default
+            }
+        });
+    put(target, value)
+}
+
+/// A CHECK constraint's expression or an EXCLUDE constraint's predicate.
+fn settle_constraint(desired: &mut Catalog, live: &Catalog, t: &QualifiedName, k: &str) -> bool {
+    let live_kind = live
+        .tables
+        .get(t)
+        .and_then(|t| t.constraints.get(k))
+        .map(|k| &k.kind);
+    let target = desired
+        .tables
+        .get_mut(t)
+        .and_then(|t| t.constraints.get_mut(k))
+        .map(|k| &mut k.kind);
+    match (target, live_kind) {
+        (
+            Some(ConstraintKind::Check { expr, .. }),
+            Some(ConstraintKind::Check { expr: le, .. }),
+        ) => {
+            *expr = le.clone();
+            true
+        }
+        (
+            Some(ConstraintKind::Exclude { predicate, .. }),
+            Some(ConstraintKind::Exclude { predicate: lp, .. }),
+        ) => put(Some(predicate), lp.as_ref()),
+        _ => false,
+    }
+}
+
+/// The expression of an index's key `n`.
+fn settle_index_key(desired: &mut Catalog, live: &Catalog, i: &QualifiedName, n: usize) -> bool {
+    let value = live
+        .indexes
+        .get(i)
+        .and_then(|i| i.keys.get(n))
+        .and_then(|k| k.expr.as_ref());
+    let target = desired
+        .indexes
+        .get_mut(i)
+        .and_then(|i| i.keys.get_mut(n))
+        .map(|k| &mut k.expr);
+    put(target, value)
+}
+
+/// A partial index's predicate.
+fn settle_index_predicate(desired: &mut Catalog, live: &Catalog, i: &QualifiedName) -> bool {
+    let value = live.indexes.get(i).and_then(|i| i.predicate.as_ref());
+    let target = desired.indexes.get_mut(i).map(|i| &mut i.predicate);
+    put(target, value)
+}
+
+/// A policy's `USING` when `using`, else its `WITH CHECK`.
+fn settle_policy(
+    desired: &mut Catalog,
+    live: &Catalog,
+    t: &QualifiedName,
+    p: &str,
+    using: bool,
+) -> bool {
+    let key = (t.clone(), p.to_owned());
+    let value = live.policies.get(&key).and_then(|p| {
+        if using {
+            p.using.as_ref()
+        } else {
+            p.with_check.as_ref()
+        }
+    });
+    let target = desired.policies.get_mut(&key).map(|p| {
+        if using {
+            &mut p.using
+        } else {
+            &mut p.with_check
+        }
+    });
+    put(target, value)
+}
+
+/// A trigger's `WHEN`.
+fn settle_trigger(desired: &mut Catalog, live: &Catalog, t: &QualifiedName, n: &str) -> bool {
+    let key = (t.clone(), n.to_owned());
+    let value = live.triggers.get(&key).and_then(|t| t.when.as_ref());
+    let target = desired.triggers.get_mut(&key).map(|t| &mut t.when);
+    put(target, value)
+}
+
+/// A domain's CHECK `check` when given, else its `DEFAULT`.
+fn settle_domain(
+    desired: &mut Catalog,
+    live: &Catalog,
+    name: &QualifiedName,
+    check: Option<usize>,
+) -> bool {
+    let Some(TypeKind::Domain {
+        default: ldefault,
+        checks: lchecks,
+        ..
+    }) = live.types.get(name).map(|t| &t.kind)
+    else {
+        return false;
+    };
+    let Some(TypeKind::Domain {
+        default, checks, ..
+    }) = desired.types.get_mut(name).map(|t| &mut t.kind)
+    else {
+        return false;
+    };
+    match check {
+        Some(n) => match (checks.get_mut(n), lchecks.get(n)) {
+            (Some((_, e)), Some((_, le))) => {
+                *e = le.clone();
+                true
+            }
+            _ => false,
+        },
+        None => put(Some(default), ldefault.as_ref()),
+    }
+}
+
+/// A routine's body (by the routine's identity).
+fn settle_function_body(desired: &mut Catalog, live: &Catalog, key: &str) -> bool {
+    match (desired.functions.get_mut(key), live.functions.get(key)) {
+        (Some(d), Some(l)) => {
+            d.body.clone_from(&l.body);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The default of a routine's argument `n`.
+fn settle_arg_default(desired: &mut Catalog, live: &Catalog, key: &str, n: usize) -> bool {
+    let value = live
+        .functions
+        .get(key)
+        .and_then(|f| f.args.get(n))
+        .and_then(|a| a.default.as_ref());
+    let target = desired
+        .functions
+        .get_mut(key)
+        .and_then(|f| f.args.get_mut(n))
+        .map(|a| &mut a.default);
+    put(target, value)
 }
 
 /// `SET LOCAL search_path` to these schemas (quoted).

@@ -39,7 +39,7 @@ mod script;
 use std::collections::BTreeMap;
 use std::sync::{Mutex, mpsc};
 
-use postgres::{Client, IsolationLevel};
+use postgres::{Client, IsolationLevel, Transaction};
 
 pub use rows::{QUERY_FILES, query_text};
 
@@ -168,29 +168,7 @@ fn fetch(
     opts: &IntrospectOptions,
     out: &mut Chunker,
 ) -> Result<Fetched, IntrospectError> {
-    let begin = |source| IntrospectError::Query {
-        query: "begin",
-        source,
-    };
-    let mut tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .map_err(begin)?;
-    // Qualified names everywhere; enough memory that sorting the columns never spills; no JIT:
-    // on a large catalog the estimated costs pass `jit_above_cost`, and compiling the catalog
-    // queries took longer than running them (libLLVM was 7% of a plan benchmark's samples).
-    tx.batch_execute(
-        "SET LOCAL search_path = pg_catalog; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off",
-    )
-    .map_err(begin)?;
-    let version = rows::version(&mut tx)?;
-    if version.version_num < 130_000 {
-        return Err(IntrospectError::UnsupportedVersion {
-            version: version.version_num,
-        });
-    }
+    let (mut tx, version) = open_snapshot(client)?;
     let schemas = rows::schemas(&mut tx, &opts.schemas)?;
     let names: Vec<String> = schemas.iter().map(|s| s.name.clone()).collect();
 
@@ -215,27 +193,7 @@ fn fetch(
         }
     }
     out.flush();
-    let tables = rows::tables(&mut tx, &names)?;
-    let columns = rows::columns(&mut tx, &names)?;
-    let mut by_table: BTreeMap<u32, Vec<&rows::ColumnRow>> = BTreeMap::new();
-    for c in &columns {
-        by_table.entry(c.table_oid).or_default().push(c);
-    }
-    for t in &tables {
-        out.push(script::table(
-            t,
-            by_table.get(&t.oid).map_or(&[][..], Vec::as_slice),
-        )?);
-    }
-    out.flush();
-    let constraints = rows::constraints(&mut tx, &names)?;
-    let by_oid: BTreeMap<u32, &rows::TableRow> = tables.iter().map(|t| (t.oid, t)).collect();
-    for k in &constraints {
-        if let Some(t) = by_oid.get(&k.table_oid) {
-            out.push(script::constraint(t, k)?);
-        }
-    }
-    out.flush();
+    let (tables, columns) = fetch_tables(&mut tx, &names, out)?;
     let policies = rows::policies(&mut tx, &names)?;
     for p in &policies {
         out.push(script::policy(p)?);
@@ -276,6 +234,68 @@ fn fetch(
         extensions,
         grants,
     })
+}
+
+/// Opens the snapshot every query reads (`REPEATABLE READ READ ONLY`, with the session
+/// settings the queries need) and reads the server version, refusing one older than 13.
+fn open_snapshot(
+    client: &mut Client,
+) -> Result<(Transaction<'_>, rows::VersionRow), IntrospectError> {
+    let begin = |source| IntrospectError::Query {
+        query: "begin",
+        source,
+    };
+    let mut tx = client
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+        .map_err(begin)?;
+    // Qualified names everywhere; enough memory that sorting the columns never spills; no JIT:
+    // on a large catalog the estimated costs pass `jit_above_cost`, and compiling the catalog
+    // queries took longer than running them (libLLVM was 7% of a plan benchmark's samples).
+    tx.batch_execute(
+        "SET LOCAL search_path = pg_catalog; SET LOCAL work_mem = '64MB'; SET LOCAL jit = off",
+    )
+    .map_err(begin)?;
+    let version = rows::version(&mut tx)?;
+    if version.version_num < 130_000 {
+        return Err(IntrospectError::UnsupportedVersion {
+            version: version.version_num,
+        });
+    }
+    Ok((tx, version))
+}
+
+/// Tables with their columns, then their constraints, handed to the parsing threads; returns
+/// the table and column rows.
+fn fetch_tables(
+    tx: &mut Transaction<'_>,
+    names: &[String],
+    out: &mut Chunker,
+) -> Result<(Vec<rows::TableRow>, Vec<rows::ColumnRow>), IntrospectError> {
+    let tables = rows::tables(tx, names)?;
+    let columns = rows::columns(tx, names)?;
+    let mut by_table: BTreeMap<u32, Vec<&rows::ColumnRow>> = BTreeMap::new();
+    for c in &columns {
+        by_table.entry(c.table_oid).or_default().push(c);
+    }
+    for t in &tables {
+        out.push(script::table(
+            t,
+            by_table.get(&t.oid).map_or(&[][..], Vec::as_slice),
+        )?);
+    }
+    out.flush();
+    let constraints = rows::constraints(tx, names)?;
+    let by_oid: BTreeMap<u32, &rows::TableRow> = tables.iter().map(|t| (t.oid, t)).collect();
+    for k in &constraints {
+        if let Some(t) = by_oid.get(&k.table_oid) {
+            out.push(script::constraint(t, k)?);
+        }
+    }
+    out.flush();
+    Ok((tables, columns))
 }
 
 /// A piece of the DDL script, parsed by a worker thread.
@@ -437,6 +457,16 @@ fn meta(owner: Option<&str>, comment: Option<&String>) -> Meta {
 /// Sets what comes straight from the rows: schemas, extensions, RLS flags, owners, comments,
 /// grants.
 fn annotate(c: &mut Catalog, f: &Fetched) {
+    add_schemas_and_extensions(c, f);
+    annotate_tables(c, f);
+    annotate_views_indexes_sequences(c, f);
+    annotate_types_and_routines(c, f);
+    annotate_triggers_and_policies(c, f);
+    add_grants(c, f);
+}
+
+/// Schemas and extensions, which come from the rows alone.
+fn add_schemas_and_extensions(c: &mut Catalog, f: &Fetched) {
     for s in &f.schemas {
         c.schemas.insert(
             s.name.clone(),
@@ -457,6 +487,10 @@ fn annotate(c: &mut Catalog, f: &Fetched) {
             },
         );
     }
+}
+
+/// Tables' RLS flags, owners and comments, and their columns' comments.
+fn annotate_tables(c: &mut Catalog, f: &Fetched) {
     let columns_by_table: BTreeMap<u32, Vec<&rows::ColumnRow>> =
         f.columns.iter().fold(BTreeMap::new(), |mut m, col| {
             m.entry(col.table_oid).or_insert_with(Vec::new).push(col);
@@ -479,6 +513,11 @@ fn annotate(c: &mut Catalog, f: &Fetched) {
             }
         }
     }
+}
+
+/// Owners and comments of views and materialized views, indexes (with `NULLS NOT DISTINCT`)
+/// and sequences.
+fn annotate_views_indexes_sequences(c: &mut Catalog, f: &Fetched) {
     for v in &f.views {
         let name = QualifiedName::new(v.schema.clone(), v.name.clone());
         if let Some(view) = c
@@ -508,6 +547,10 @@ fn annotate(c: &mut Catalog, f: &Fetched) {
             seq.meta.comment.clone_from(&s.comment);
         }
     }
+}
+
+/// Owners and comments of types and routines.
+fn annotate_types_and_routines(c: &mut Catalog, f: &Fetched) {
     for t in &f.types {
         if let Some(ty) = c
             .types
@@ -530,6 +573,10 @@ fn annotate(c: &mut Catalog, f: &Fetched) {
             func.meta.grants.clear();
         }
     }
+}
+
+/// Comments of triggers and policies.
+fn annotate_triggers_and_policies(c: &mut Catalog, f: &Fetched) {
     for t in &f.triggers {
         let key = (
             QualifiedName::new(t.schema.clone(), t.table_name.clone()),
@@ -548,6 +595,10 @@ fn annotate(c: &mut Catalog, f: &Fetched) {
             policy.meta.comment.clone_from(&p.comment);
         }
     }
+}
+
+/// The grants read by `grants.sql`, in the loader's order.
+fn add_grants(c: &mut Catalog, f: &Fetched) {
     for g in &f.grants {
         let Some(meta) = grant_target(c, g) else {
             continue;
