@@ -19,6 +19,8 @@ mod schemas;
 mod sequences;
 pub(super) mod shared;
 mod tables;
+#[cfg(test)]
+mod tests;
 mod triggers;
 mod types;
 mod unsupported;
