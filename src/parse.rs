@@ -5,6 +5,8 @@
 //! own, so every failing statement is reported at its own location and the rest of the file is
 //! still read.
 
+pub mod nodes;
+
 use pg_query::NodeEnum;
 
 use crate::diagnostic::{Diagnostic, Severity};

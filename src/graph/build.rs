@@ -290,7 +290,7 @@ impl Builder<'_> {
         let mut callees: Vec<String> = Vec::new();
         for (n, ..) in root.nodes() {
             let NodeRef::FuncCall(fc) = n else { continue };
-            let parts = crate::catalog::build::strings(&fc.funcname);
+            let parts = crate::parse::nodes::strings(&fc.funcname);
             let (schemas, name): (Vec<&str>, &String) = match parts.as_slice() {
                 [name] if search_path.is_empty() => (vec!["public"], name),
                 [name] => (search_path.iter().map(String::as_str).collect(), name),

@@ -49,7 +49,7 @@ use std::sync::Arc;
 use pg_query::NodeEnum;
 use pg_query::protobuf::Token;
 
-use super::build::parse_expr;
+use super::expr::parse_expr;
 use super::{Catalog, ConstraintKind, Expr, Function, Identity, TypeKind};
 
 /// Applies every one-sided rule. `default_schema` is the schema whose names are written bare
