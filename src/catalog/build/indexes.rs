@@ -76,11 +76,7 @@ impl Builder {
             table,
             unique: s.unique,
             nulls_not_distinct: s.nulls_not_distinct,
-            method: if s.access_method.is_empty() {
-                "btree".to_owned()
-            } else {
-                s.access_method.clone()
-            },
+            method: access_method(&s.access_method),
             keys,
             include: s
                 .index_including_params
@@ -131,5 +127,14 @@ pub(super) fn index_key(e: &protobuf::IndexElem, _ctx: &Ctx<'_>) -> IndexKey {
             Ok(protobuf::SortByNulls::SortbyNullsLast) => Some(false),
             _ => None,
         },
+    }
+}
+
+/// An index's access method; `btree` when none is written.
+pub(super) fn access_method(written: &str) -> String {
+    if written.is_empty() {
+        "btree".to_owned()
+    } else {
+        written.to_owned()
     }
 }
