@@ -81,6 +81,17 @@ pub fn role_name(r: &protobuf::RoleSpec) -> Option<String> {
     }
 }
 
+/// The roles of a list of `RoleSpec` nodes, as [`role_name`] writes them.
+pub fn role_names(nodes: &[Node]) -> Vec<String> {
+    nodes
+        .iter()
+        .filter_map(|n| match n.node.as_ref() {
+            Some(NodeEnum::RoleSpec(r)) => role_name(r),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Parses a standalone expression into its tree.
 pub fn parse_expr_node(sql: &str) -> Option<Node> {
     let r = pg_query::parse(&format!("SELECT {sql}"), 0).ok()?;

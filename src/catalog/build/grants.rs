@@ -7,7 +7,7 @@ use super::Builder;
 use super::context::Ctx;
 use super::describe::object_type_name;
 use crate::catalog::{Grant, Meta};
-use crate::parse::nodes::{role_name, strings};
+use crate::parse::nodes::{role_name, role_names, strings};
 
 impl Builder {
     pub(super) fn grant(&mut self, s: &protobuf::GrantStmt, ctx: &Ctx<'_>) {
@@ -19,14 +19,7 @@ impl Builder {
             return;
         }
         let objtype = ObjectType::try_from(s.objtype).unwrap_or(ObjectType::Undefined);
-        let grantees: Vec<String> = s
-            .grantees
-            .iter()
-            .filter_map(|n| match n.node.as_ref() {
-                Some(NodeEnum::RoleSpec(r)) => role_name(r),
-                _ => None,
-            })
-            .collect();
+        let grantees = role_names(&s.grantees);
         let mut privileges: Vec<(String, Option<String>)> = Vec::new();
         for p in s.privileges.iter().filter_map(|n| match n.node.as_ref() {
             Some(NodeEnum::AccessPriv(p)) => Some(p),

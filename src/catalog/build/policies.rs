@@ -1,12 +1,11 @@
 //! `CREATE POLICY` and `ALTER POLICY`.
 
-use pg_query::NodeEnum;
 use pg_query::protobuf;
 
 use super::Builder;
 use super::context::Ctx;
 use crate::catalog::{Expr, Policy};
-use crate::parse::nodes::role_name;
+use crate::parse::nodes::role_names;
 
 impl Builder {
     pub(super) fn create_policy(&mut self, s: &protobuf::CreatePolicyStmt, ctx: &Ctx<'_>) {
@@ -16,14 +15,7 @@ impl Builder {
             self.unknown(ctx, "table", &table);
             return;
         }
-        let mut roles: Vec<String> = s
-            .roles
-            .iter()
-            .filter_map(|n| match n.node.as_ref() {
-                Some(NodeEnum::RoleSpec(r)) => role_name(r),
-                _ => None,
-            })
-            .collect();
+        let mut roles = role_names(&s.roles);
         if roles.is_empty() {
             roles.push("PUBLIC".to_owned());
         }
@@ -58,14 +50,7 @@ impl Builder {
             self.unknown(ctx, "policy", &format!("{} on {}", s.policy_name, table));
             return;
         };
-        let roles: Vec<String> = s
-            .roles
-            .iter()
-            .filter_map(|n| match n.node.as_ref() {
-                Some(NodeEnum::RoleSpec(r)) => role_name(r),
-                _ => None,
-            })
-            .collect();
+        let roles = role_names(&s.roles);
         if !roles.is_empty() {
             p.roles = roles;
         }

@@ -85,18 +85,13 @@ impl Builder {
                         .unwrap_or_default()
                         .to_lowercase()
                 }
-                "volatility" => f.volatility = arg.and_then(const_string).unwrap_or_default(),
-                "security" => f.security_definer = arg.is_some_and(bool_value),
-                "strict" => f.strict = arg.is_some_and(bool_value),
-                "leakproof" => f.leakproof = arg.is_some_and(bool_value),
-                "parallel" => f.parallel = arg.and_then(const_string).unwrap_or_default(),
                 "set" => {
                     if let Some(NodeEnum::VariableSetStmt(v)) = arg.and_then(|a| a.node.as_ref()) {
                         let value: Vec<String> = v.args.iter().map(value_text).collect();
                         f.config.insert(v.name.to_lowercase(), value.join(", "));
                     }
                 }
-                _ => {}
+                other => apply_behaviour_option(&mut f, other, arg),
             }
         }
         if let Some(body) = s.sql_body.as_deref() {
@@ -141,11 +136,6 @@ impl Builder {
         for d in def_elems(&s.actions) {
             let arg = d.arg.as_deref();
             match d.defname.as_str() {
-                "volatility" => f.volatility = arg.and_then(const_string).unwrap_or_default(),
-                "security" => f.security_definer = arg.is_some_and(bool_value),
-                "strict" => f.strict = arg.is_some_and(bool_value),
-                "leakproof" => f.leakproof = arg.is_some_and(bool_value),
-                "parallel" => f.parallel = arg.and_then(const_string).unwrap_or_default(),
                 "set" => {
                     if let Some(NodeEnum::VariableSetStmt(v)) = arg.and_then(|a| a.node.as_ref()) {
                         if v.kind == protobuf::VariableSetKind::VarReset as i32 {
@@ -156,7 +146,7 @@ impl Builder {
                         }
                     }
                 }
-                _ => {}
+                other => apply_behaviour_option(f, other, arg),
             }
         }
     }
@@ -189,6 +179,19 @@ impl Builder {
             .collect();
         let key = format!("{name}({})", types.join(", "));
         candidates.into_iter().find(|k| **k == key).cloned()
+    }
+}
+
+/// Applies an option `CREATE FUNCTION` and `ALTER FUNCTION` share: volatility, security,
+/// strictness, leakproofness, parallel safety. Other options are left alone.
+fn apply_behaviour_option(f: &mut Function, option: &str, arg: Option<&Node>) {
+    match option {
+        "volatility" => f.volatility = arg.and_then(const_string).unwrap_or_default(),
+        "security" => f.security_definer = arg.is_some_and(bool_value),
+        "strict" => f.strict = arg.is_some_and(bool_value),
+        "leakproof" => f.leakproof = arg.is_some_and(bool_value),
+        "parallel" => f.parallel = arg.and_then(const_string).unwrap_or_default(),
+        _ => {}
     }
 }
 

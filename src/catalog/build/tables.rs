@@ -246,44 +246,46 @@ impl Builder {
     }
 }
 
+/// The text of a `PARTITION BY` clause, as the deparser prints it.
 pub(super) fn partition_text(spec: &protobuf::PartitionSpec) -> String {
     let stmt = protobuf::CreateStmt {
-        relation: Some(RangeVar {
-            relname: "x".to_owned(),
-            inh: true,
-            relpersistence: "p".to_owned(),
-            ..Default::default()
-        }),
         partspec: Some(spec.clone()),
-        oncommit: protobuf::OnCommitAction::OncommitNoop as i32,
-        ..Default::default()
+        ..create_table_x()
     };
     deparse_stmt(&NodeEnum::CreateStmt(stmt))
         .and_then(|s| s.split_once("PARTITION BY ").map(|(_, r)| r.to_owned()))
         .unwrap_or_default()
 }
 
+/// The text of a partition bound (`FOR VALUES …`, `DEFAULT`), as the deparser prints it.
 pub(super) fn bound_text(bound: &protobuf::PartitionBoundSpec) -> String {
     let stmt = protobuf::CreateStmt {
-        relation: Some(RangeVar {
-            relname: "x".to_owned(),
-            inh: true,
-            relpersistence: "p".to_owned(),
-            ..Default::default()
-        }),
         inh_relations: vec![Node {
-            node: Some(NodeEnum::RangeVar(RangeVar {
-                relname: "p".to_owned(),
-                inh: true,
-                relpersistence: "p".to_owned(),
-                ..Default::default()
-            })),
+            node: Some(NodeEnum::RangeVar(plain_range_var("p"))),
         }],
         partbound: Some(bound.clone()),
-        oncommit: protobuf::OnCommitAction::OncommitNoop as i32,
-        ..Default::default()
+        ..create_table_x()
     };
     deparse_stmt(&NodeEnum::CreateStmt(stmt))
         .and_then(|s| s.split_once(" PARTITION OF p ").map(|(_, r)| r.to_owned()))
         .unwrap_or_default()
+}
+
+/// `CREATE TABLE x ()`: the statement a clause is deparsed in, to print the clause alone.
+fn create_table_x() -> protobuf::CreateStmt {
+    protobuf::CreateStmt {
+        relation: Some(plain_range_var("x")),
+        oncommit: protobuf::OnCommitAction::OncommitNoop as i32,
+        ..Default::default()
+    }
+}
+
+/// A permanent relation named `name`, unqualified.
+fn plain_range_var(name: &str) -> RangeVar {
+    RangeVar {
+        relname: name.to_owned(),
+        inh: true,
+        relpersistence: "p".to_owned(),
+        ..Default::default()
+    }
 }
