@@ -340,15 +340,8 @@ mod tests {
 
     #[test]
     fn expressions_deparse() {
-        let r = pg_query::parse("select coalesce(a, 1)::text", 0).unwrap();
-        let NodeEnum::SelectStmt(s) = r.protobuf.stmts[0]
-            .stmt
-            .as_ref()
-            .unwrap()
-            .node
-            .as_ref()
-            .unwrap()
-        else {
+        let statement = nodes::first_statement("select coalesce(a, 1)::text");
+        let NodeEnum::SelectStmt(s) = &statement else {
             panic!()
         };
         let NodeEnum::ResTarget(t) = s.target_list[0].node.as_ref().unwrap() else {

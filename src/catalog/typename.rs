@@ -133,17 +133,11 @@ pub fn base_name(t: &TypeName) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::nodes::first_statement;
 
     fn fmt(sql_type: &str) -> String {
-        let r = pg_query::parse(&format!("create table t (c {sql_type})"), 0).unwrap();
-        let NodeEnum::CreateStmt(c) = r.protobuf.stmts[0]
-            .stmt
-            .as_ref()
-            .unwrap()
-            .node
-            .as_ref()
-            .unwrap()
-        else {
+        let statement = first_statement(&format!("create table t (c {sql_type})"));
+        let NodeEnum::CreateStmt(c) = &statement else {
             panic!()
         };
         let NodeEnum::ColumnDef(col) = c.table_elts[0].node.as_ref().unwrap() else {

@@ -105,3 +105,17 @@ pub fn parse_expr_node(sql: &str) -> Option<Node> {
     };
     t.val.map(|v| *v)
 }
+
+/// The tree of the first statement of `sql`, for tests.
+#[cfg(test)]
+pub(crate) fn first_statement(sql: &str) -> NodeEnum {
+    pg_query::parse(sql, 0)
+        .expect("SQL parses")
+        .protobuf
+        .stmts
+        .into_iter()
+        .next()
+        .and_then(|s| s.stmt)
+        .and_then(|s| s.node)
+        .expect("a statement")
+}
