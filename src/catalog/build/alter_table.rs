@@ -18,6 +18,7 @@ use crate::catalog::{ConstraintKind, Expr, Identity, Table};
 use crate::parse::nodes::{def_elems, role_name};
 
 impl Builder {
+    /// Folds `ALTER TABLE` into the table it changes (or, for another relation, into that).
     pub(super) fn alter_table(&mut self, s: &protobuf::AlterTableStmt, ctx: &Ctx<'_>) {
         let Some(rv) = &s.relation else { return };
         let name = ctx.qualify(rv);
@@ -87,6 +88,7 @@ impl Builder {
         }
     }
 
+    /// Applies one `ALTER TABLE` subcommand to `table`.
     pub(super) fn alter_table_cmd(
         &mut self,
         table: &mut Table,

@@ -10,6 +10,7 @@ use crate::catalog::names::QualifiedName;
 use crate::parse::nodes::strings;
 
 impl Builder {
+    /// `COMMENT ON …`: sets the comment of the object it names.
     pub(super) fn comment(&mut self, s: &protobuf::CommentStmt, ctx: &Ctx<'_>) {
         let text = (!s.comment.is_empty()).then(|| s.comment.clone());
         let objtype = ObjectType::try_from(s.objtype).unwrap_or(ObjectType::Undefined);

@@ -245,6 +245,7 @@ pub(super) fn drop_redundant_indexes(
     kept.into_iter().map(|(_, k)| k).collect()
 }
 
+/// Applies a `DEFERRABLE` / `INITIALLY …` attribute to the constraint it follows.
 pub(super) fn apply_attr(c: &mut protobuf::Constraint, contype: i32) {
     match ConstrType::try_from(contype).unwrap_or(ConstrType::Undefined) {
         ConstrType::ConstrAttrDeferrable => c.deferrable = true,

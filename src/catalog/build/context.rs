@@ -11,20 +11,29 @@ use crate::source::{FileId, Span};
 /// Where a statement came from.
 #[derive(Clone)]
 pub(super) struct Ctx<'a> {
+    /// The file.
     pub(super) file: FileId,
+    /// The file's text.
     pub(super) text: &'a str,
+    /// The statement's span (leading comments trimmed).
     pub(super) span: Span,
+    /// Where the statement's raw text (with leading comments) starts.
     pub(super) raw_start: usize,
+    /// Offset to add to node locations to get file offsets.
     pub(super) base: usize,
+    /// Schemas unqualified names resolve to (the first one creates).
     pub(super) search_path: SearchPath,
+    /// The owning service when the file declares external tables.
     pub(super) external_owner: Option<&'a str>,
 }
 
 impl Ctx<'_> {
+    /// The schema unqualified new objects go to.
     pub(super) fn schema(&self) -> &str {
         self.search_path.first().map_or("public", String::as_str)
     }
 
+    /// A relation name, qualified with the current schema when written without one.
     pub(super) fn qualify(&self, rv: &RangeVar) -> QualifiedName {
         if rv.schemaname.is_empty() {
             QualifiedName::new(self.schema(), rv.relname.clone())
@@ -33,6 +42,7 @@ impl Ctx<'_> {
         }
     }
 
+    /// A dotted name list (`schema.name` or `name`), qualified likewise.
     pub(super) fn qualify_list(&self, names: &[Node]) -> QualifiedName {
         let parts = strings(names);
         match parts.as_slice() {
@@ -49,6 +59,7 @@ impl Ctx<'_> {
             .unwrap_or("")
     }
 
+    /// A new object's metadata: the statement's span and rename hint.
     pub(super) fn meta(&self) -> Meta {
         Meta {
             span: Some(self.span),
@@ -58,6 +69,7 @@ impl Ctx<'_> {
         }
     }
 
+    /// The statement's text.
     pub(super) fn statement_text(&self) -> &str {
         self.text
             .get(self.span.start as usize..self.span.end as usize)

@@ -6,6 +6,7 @@ use pg_query::protobuf::{AlterTableType, ObjectType};
 
 use crate::parse::nodes::strings;
 
+/// `AT_SetNotNull` → `SETNOTNULL`: an `ALTER TABLE` subcommand for messages.
 pub(super) fn alter_name(t: AlterTableType) -> String {
     t.as_str_name()
         .trim_start_matches("AT_")
@@ -13,6 +14,7 @@ pub(super) fn alter_name(t: AlterTableType) -> String {
         .to_uppercase()
 }
 
+/// An object type as a word for messages (`ObjectMatview` → `materialized view`).
 pub(super) fn object_type_name(t: ObjectType) -> &'static str {
     match t {
         ObjectType::ObjectTable => "table",
@@ -153,6 +155,7 @@ pub(super) fn define_kind(node: &NodeEnum) -> &'static str {
     }
 }
 
+/// The name of an object the catalog keeps as text, where the statement has one.
 pub(super) fn other_name(node: &NodeEnum) -> String {
     match node {
         NodeEnum::DefineStmt(d) => strings(&d.defnames).join("."),

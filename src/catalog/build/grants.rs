@@ -10,6 +10,7 @@ use crate::catalog::{Grant, Meta};
 use crate::parse::nodes::{role_name, role_names, strings};
 
 impl Builder {
+    /// `GRANT` / `REVOKE` on objects: updates their grants.
     pub(super) fn grant(&mut self, s: &protobuf::GrantStmt, ctx: &Ctx<'_>) {
         if s.targtype != protobuf::GrantTargetType::AclTargetObject as i32 {
             self.warn(
@@ -115,6 +116,7 @@ impl Builder {
         }
     }
 
+    /// `ALTER SCHEMA/FUNCTION/TYPE … OWNER TO`.
     pub(super) fn alter_owner(&mut self, s: &protobuf::AlterOwnerStmt, ctx: &Ctx<'_>) {
         let owner = s.newowner.as_ref().and_then(role_name);
         let objtype = ObjectType::try_from(s.object_type).unwrap_or(ObjectType::Undefined);

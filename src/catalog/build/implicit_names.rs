@@ -13,6 +13,7 @@ use crate::catalog::{ConstraintKind, Table};
 use crate::parse::nodes::strings;
 
 impl Builder {
+    /// The name PostgreSQL gives a constraint declared without one.
     pub(super) fn implicit_constraint_name(&self, table: &Table, kind: &ConstraintKind) -> String {
         let schema = &table.name.schema;
         let relation_taken = |n: &str| {

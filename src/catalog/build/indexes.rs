@@ -12,6 +12,7 @@ use crate::catalog::{Duplicate, Expr, Index, IndexKey};
 use crate::parse::nodes::strings;
 
 impl Builder {
+    /// `CREATE INDEX`: named as PostgreSQL would when unnamed, adopted by partitions.
     pub(super) fn create_index(&mut self, s: &protobuf::IndexStmt, ctx: &Ctx<'_>) {
         let Some(rv) = &s.relation else { return };
         let table = ctx.qualify(rv);
@@ -111,6 +112,7 @@ impl Builder {
     }
 }
 
+/// An index key (column or expression, with opclass, collation and ordering).
 pub(super) fn index_key(e: &protobuf::IndexElem, _ctx: &Ctx<'_>) -> IndexKey {
     let opclass = strings(&e.opclass);
     IndexKey {

@@ -220,6 +220,7 @@ struct Builder {
 }
 
 impl Builder {
+    /// Reports a statement (or part) the catalog does not model.
     fn warn(&mut self, ctx: &Ctx<'_>, message: impl Into<String>) {
         self.diags.push(Diagnostic::new(
             UNSUPPORTED_STATEMENT,
@@ -229,6 +230,7 @@ impl Builder {
         ));
     }
 
+    /// Reports a reference to an object no file declares.
     fn unknown(&mut self, ctx: &Ctx<'_>, what: &str, name: &dyn std::fmt::Display) {
         self.diags.push(
             Diagnostic::new(
@@ -244,6 +246,7 @@ impl Builder {
         );
     }
 
+    /// Reports a second declaration of an object.
     fn duplicate(&mut self, kind: &'static str, name: &str, ctx: &Ctx<'_>) {
         self.diags.push(
             Diagnostic::new(
@@ -258,6 +261,7 @@ impl Builder {
         );
     }
 
+    /// Lowers one statement.
     fn apply(&mut self, node: &NodeEnum, ctx: &Ctx<'_>) {
         match node {
             NodeEnum::CreateSchemaStmt(s) => self.create_schema(s, ctx),
@@ -303,6 +307,7 @@ impl Builder {
         }
     }
 
+    /// Keeps a statement kind the catalog does not model as an [`OtherObject`], and says so.
     fn record_other(&mut self, node: &NodeEnum, ctx: &Ctx<'_>) {
         let kind = statement_kind(node);
         if let NodeEnum::DefineStmt(d) = node
@@ -334,6 +339,7 @@ impl Builder {
         });
     }
 
+    /// An own or external table by name.
     fn table_mut(&mut self, name: &QualifiedName) -> Option<&mut Table> {
         if self.catalog.tables.contains_key(name) {
             self.catalog.tables.get_mut(name)
@@ -342,6 +348,7 @@ impl Builder {
         }
     }
 
+    /// The metadata of any relation by name (table, view, sequence, index).
     fn meta_of_relation(&mut self, name: &QualifiedName) -> Option<&mut Meta> {
         let c = &mut self.catalog;
         if let Some(t) = c.tables.get_mut(name) {

@@ -8,6 +8,7 @@ use crate::catalog::{Expr, Policy};
 use crate::parse::nodes::role_names;
 
 impl Builder {
+    /// `CREATE POLICY` on a declared table.
     pub(super) fn create_policy(&mut self, s: &protobuf::CreatePolicyStmt, ctx: &Ctx<'_>) {
         let Some(rv) = &s.table else { return };
         let table = ctx.qualify(rv);
@@ -42,6 +43,7 @@ impl Builder {
         self.catalog.policies.insert(key, policy);
     }
 
+    /// `ALTER POLICY`: roles and expressions replaced.
     pub(super) fn alter_policy(&mut self, s: &protobuf::AlterPolicyStmt, ctx: &Ctx<'_>) {
         let Some(rv) = &s.table else { return };
         let table = ctx.qualify(rv);

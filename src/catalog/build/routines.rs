@@ -16,6 +16,7 @@ use crate::parse::nodes::{bool_value, def_elems, strings};
 use crate::parse::{deparse_expr, deparse_stmt};
 
 impl Builder {
+    /// `CREATE FUNCTION` / `CREATE PROCEDURE`, with what its body reads and writes.
     pub(super) fn create_function(&mut self, s: &protobuf::CreateFunctionStmt, ctx: &Ctx<'_>) {
         let name = ctx.qualify_list(&s.funcname);
         let mut args = Vec::new();
@@ -124,6 +125,7 @@ impl Builder {
         self.catalog.functions.insert(key, f);
     }
 
+    /// `ALTER FUNCTION`: behaviour options and settings.
     pub(super) fn alter_function(&mut self, s: &protobuf::AlterFunctionStmt, ctx: &Ctx<'_>) {
         let Some(func) = &s.func else { return };
         let Some(key) = self.find_function(func, ctx) else {

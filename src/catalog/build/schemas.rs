@@ -12,6 +12,7 @@ use crate::catalog::{Extension, Schema};
 use crate::parse::nodes::{def_elems, role_name};
 
 impl Builder {
+    /// `CREATE SCHEMA`, and the objects it creates inside, in phase order.
     pub(super) fn create_schema(&mut self, s: &protobuf::CreateSchemaStmt, ctx: &Ctx<'_>) {
         let name = s.schemaname.clone();
         let mut meta = ctx.meta();
@@ -48,6 +49,7 @@ impl Builder {
         }
     }
 
+    /// `CREATE EXTENSION`.
     pub(super) fn create_extension(&mut self, s: &protobuf::CreateExtensionStmt, ctx: &Ctx<'_>) {
         let mut ext = Extension {
             name: s.extname.clone(),

@@ -11,6 +11,7 @@ use crate::catalog::{Duplicate, Sequence};
 use crate::parse::nodes::{bool_value, def_elems, int_value, strings};
 
 impl Builder {
+    /// `CREATE SEQUENCE`.
     pub(super) fn create_sequence(&mut self, s: &protobuf::CreateSeqStmt, ctx: &Ctx<'_>) {
         let Some(rv) = &s.sequence else { return };
         let name = ctx.qualify(rv);
@@ -32,6 +33,7 @@ impl Builder {
         self.catalog.sequences.insert(name, seq);
     }
 
+    /// `ALTER SEQUENCE`: options changed.
     pub(super) fn alter_sequence(&mut self, s: &protobuf::AlterSeqStmt, ctx: &Ctx<'_>) {
         let Some(rv) = &s.sequence else { return };
         let name = ctx.qualify(rv);
@@ -43,6 +45,7 @@ impl Builder {
     }
 }
 
+/// Applies `CREATE/ALTER SEQUENCE` options (`AS`, `INCREMENT`, `OWNED BY`…).
 pub(super) fn apply_sequence_options(seq: &mut Sequence, options: &[Node], ctx: &Ctx<'_>) {
     for d in def_elems(options) {
         let arg = d.arg.as_deref();

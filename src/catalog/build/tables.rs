@@ -17,6 +17,7 @@ use crate::parse::deparse_stmt;
 use crate::parse::nodes::{def_elems, strings};
 
 impl Builder {
+    /// `CREATE TABLE` (own or external).
     pub(super) fn create_table(&mut self, s: &protobuf::CreateStmt, ctx: &Ctx<'_>) {
         let Some(rv) = &s.relation else { return };
         let name = ctx.qualify(rv);
@@ -229,6 +230,7 @@ impl Builder {
         table_level
     }
 
+    /// Changes a column of `table`, or reports it unknown.
     pub(super) fn with_column(
         &mut self,
         table: &mut Table,

@@ -9,6 +9,7 @@ use crate::catalog::{Expr, Trigger};
 use crate::parse::nodes::strings;
 
 impl Builder {
+    /// `CREATE TRIGGER` on a declared relation.
     pub(super) fn create_trigger(&mut self, s: &protobuf::CreateTrigStmt, ctx: &Ctx<'_>) {
         let Some(rv) = &s.relation else { return };
         let table = ctx.qualify(rv);

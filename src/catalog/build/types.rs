@@ -11,6 +11,7 @@ use crate::catalog::{Expr, Grant, TypeDef, TypeKind};
 use crate::parse::nodes::{def_elems, strings};
 
 impl Builder {
+    /// Adds a type (USAGE granted to PUBLIC, as PostgreSQL does), unless it is a duplicate.
     pub(super) fn insert_type(&mut self, name: QualifiedName, kind: TypeKind, ctx: &Ctx<'_>) {
         if self.catalog.types.contains_key(&name) {
             self.duplicate("type", &name.to_string(), ctx);
@@ -29,6 +30,7 @@ impl Builder {
             .insert(name.clone(), TypeDef { name, kind, meta });
     }
 
+    /// `CREATE TYPE … AS ENUM`, with label rename hints.
     pub(super) fn create_enum(&mut self, s: &protobuf::CreateEnumStmt, ctx: &Ctx<'_>) {
         let name = ctx.qualify_list(&s.type_name);
         let values = strings(&s.vals);
@@ -36,6 +38,7 @@ impl Builder {
         self.insert_type(name, TypeKind::Enum { values, renamed }, ctx);
     }
 
+    /// `ALTER TYPE … ADD VALUE / RENAME VALUE`.
     pub(super) fn alter_enum(&mut self, s: &protobuf::AlterEnumStmt, ctx: &Ctx<'_>) {
         let name = ctx.qualify_list(&s.type_name);
         let Some(TypeDef {
@@ -66,6 +69,7 @@ impl Builder {
         values.insert(at, s.new_val.clone());
     }
 
+    /// `CREATE DOMAIN`.
     pub(super) fn create_domain(&mut self, s: &protobuf::CreateDomainStmt, ctx: &Ctx<'_>) {
         let name = ctx.qualify_list(&s.domainname);
         let mut not_null = false;
@@ -113,6 +117,7 @@ impl Builder {
         self.insert_type(name, kind, ctx);
     }
 
+    /// `CREATE TYPE … AS (…)`.
     pub(super) fn create_composite(&mut self, s: &protobuf::CompositeTypeStmt, ctx: &Ctx<'_>) {
         let Some(rv) = &s.typevar else { return };
         let name = ctx.qualify(rv);
@@ -133,6 +138,7 @@ impl Builder {
         self.insert_type(name, TypeKind::Composite { attributes }, ctx);
     }
 
+    /// `CREATE TYPE … AS RANGE`.
     pub(super) fn create_range(&mut self, s: &protobuf::CreateRangeStmt, ctx: &Ctx<'_>) {
         let name = ctx.qualify_list(&s.type_name);
         let subtype = def_elems(&s.params)

@@ -9,6 +9,7 @@ use crate::catalog::{Duplicate, Expr, View};
 use crate::parse::nodes::strings;
 
 impl Builder {
+    /// `CREATE [OR REPLACE] VIEW`.
     pub(super) fn create_view(&mut self, s: &protobuf::ViewStmt, ctx: &Ctx<'_>) {
         let Some(rv) = &s.view else { return };
         let Some(query) = s.query.as_deref().and_then(|n| n.node.clone()) else {
@@ -77,6 +78,7 @@ impl Builder {
         map.insert(view.name.clone(), view);
     }
 
+    /// `CREATE MATERIALIZED VIEW` (a plain `CREATE TABLE … AS` is reported).
     pub(super) fn create_table_as(&mut self, s: &protobuf::CreateTableAsStmt, ctx: &Ctx<'_>) {
         let Some(into) = &s.into else { return };
         let Some(rv) = &into.rel else { return };
