@@ -5,6 +5,8 @@
 //! own, so every failing statement is reported at its own location and the rest of the file is
 //! still read.
 
+pub mod nodes;
+
 use pg_query::NodeEnum;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -338,15 +340,8 @@ mod tests {
 
     #[test]
     fn expressions_deparse() {
-        let r = pg_query::parse("select coalesce(a, 1)::text", 0).unwrap();
-        let NodeEnum::SelectStmt(s) = r.protobuf.stmts[0]
-            .stmt
-            .as_ref()
-            .unwrap()
-            .node
-            .as_ref()
-            .unwrap()
-        else {
+        let statement = nodes::first_statement("select coalesce(a, 1)::text");
+        let NodeEnum::SelectStmt(s) = &statement else {
             panic!()
         };
         let NodeEnum::ResTarget(t) = s.target_list[0].node.as_ref().unwrap() else {

@@ -9,6 +9,7 @@ use pg_query::NodeEnum;
 use pg_query::protobuf::{self, AExprKind, FuncCall, Node, SelectStmt, SubLinkType};
 
 use crate::catalog::typename::format_type_name;
+use crate::parse::nodes::string_value;
 
 /// Visits `node` and its descendants depth first; `visit` returns `false` to skip a node's
 /// children.
@@ -339,22 +340,12 @@ pub fn operator_name(e: &protobuf::AExpr) -> String {
         .to_owned()
 }
 
-fn string_value(n: &Node) -> Option<&str> {
-    match n.node.as_ref()? {
-        NodeEnum::String(s) => Some(s.sval.as_str()),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn expr(sql: &str) -> Node {
-        crate::catalog::build::parse_expr(sql)
-            .expect("expression parses")
-            .node()
-            .clone()
+        crate::parse::nodes::parse_expr_node(sql).expect("expression parses")
     }
 
     #[test]

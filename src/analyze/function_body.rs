@@ -247,7 +247,7 @@ fn calls_of_node(node: &NodeEnum, at: Option<Span>, out: &mut Vec<BodyReference>
     use pg_query::NodeRef;
     for (n, _, _, _) in node.nodes() {
         let NodeRef::FuncCall(fc) = n else { continue };
-        let parts = crate::catalog::build::strings(&fc.funcname);
+        let parts = crate::parse::nodes::strings(&fc.funcname);
         let (schema, name) = match parts.as_slice() {
             [name] => (None, name.clone()),
             [schema, name] => (Some(schema.clone()), name.clone()),

@@ -13,6 +13,7 @@ use pg_query::NodeEnum;
 use pg_query::protobuf::{Node, RangeVar, SelectStmt};
 
 use crate::catalog::{Catalog, QualifiedName, Relation};
+use crate::parse::nodes::strings;
 use crate::source::Span;
 
 /// A relation a query or expression reads.
@@ -749,17 +750,6 @@ fn rename(source: Source, colnames: Option<&Vec<Node>>) -> Source {
             Source::Derived(Some(cols))
         }
     }
-}
-
-/// The `String` nodes of a list.
-fn strings(nodes: &[Node]) -> Vec<String> {
-    nodes
-        .iter()
-        .filter_map(|n| match n.node.as_ref() {
-            Some(NodeEnum::String(s)) => Some(s.sval.clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// The name PostgreSQL gives an output column without an alias.

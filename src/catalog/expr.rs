@@ -6,6 +6,11 @@ use std::sync::OnceLock;
 use pg_query::protobuf::Node;
 use prost::Message;
 
+/// Parses a standalone expression.
+pub fn parse_expr(sql: &str) -> Option<Expr> {
+    crate::parse::nodes::parse_expr_node(sql).map(Expr::new)
+}
+
 /// An expression or query: the parse tree, and its canonical SQL text computed on demand.
 ///
 /// Two expressions are equal when PostgreSQL's deparser prints them the same way, so source

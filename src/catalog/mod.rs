@@ -212,4 +212,48 @@ impl Catalog {
                 .map(|t| t.constraints.len())
                 .sum::<usize>()
     }
+    /// Forgets where objects were declared: the spans of tables (with their columns,
+    /// constraints and RLS), views, indexes, routines (with their body references), triggers,
+    /// policies, sequences and types. Schemas, extensions and unmodelled objects keep theirs
+    /// (a schema's span says that a file declares it).
+    pub fn clear_object_spans(&mut self) {
+        for t in self.tables.values_mut().chain(self.externals.values_mut()) {
+            t.meta.span = None;
+            t.rls_span = None;
+            for col in &mut t.columns {
+                col.span = None;
+            }
+            for k in t.constraints.values_mut() {
+                k.span = None;
+            }
+        }
+        for v in self
+            .views
+            .values_mut()
+            .chain(self.materialized_views.values_mut())
+        {
+            v.meta.span = None;
+        }
+        for i in self.indexes.values_mut() {
+            i.meta.span = None;
+        }
+        for f in self.functions.values_mut() {
+            f.meta.span = None;
+            for r in &mut f.references {
+                r.span = None;
+            }
+        }
+        for t in self.triggers.values_mut() {
+            t.meta.span = None;
+        }
+        for p in self.policies.values_mut() {
+            p.meta.span = None;
+        }
+        for s in self.sequences.values_mut() {
+            s.meta.span = None;
+        }
+        for t in self.types.values_mut() {
+            t.meta.span = None;
+        }
+    }
 }

@@ -179,6 +179,44 @@ pub enum ConstraintKind {
     },
 }
 
+/// The index behind a PRIMARY KEY or UNIQUE key, as the key declares it.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyIndex<'a> {
+    /// Key columns.
+    pub columns: &'a [String],
+    /// `INCLUDE` columns.
+    pub include: &'a [String],
+    /// A primary key (its columns are NOT NULL).
+    pub primary: bool,
+    /// `NULLS NOT DISTINCT` as written (never, for a primary key).
+    pub nulls_not_distinct: bool,
+}
+
+impl ConstraintKind {
+    /// The index a PRIMARY KEY or UNIQUE key is backed by; `None` for other kinds.
+    pub fn key_index(&self) -> Option<KeyIndex<'_>> {
+        match self {
+            ConstraintKind::PrimaryKey { columns, include } => Some(KeyIndex {
+                columns,
+                include,
+                primary: true,
+                nulls_not_distinct: false,
+            }),
+            ConstraintKind::Unique {
+                columns,
+                include,
+                nulls_not_distinct,
+            } => Some(KeyIndex {
+                columns,
+                include,
+                primary: false,
+                nulls_not_distinct: *nulls_not_distinct,
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// A table constraint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Constraint {

@@ -5,6 +5,7 @@ use pg_query::NodeEnum;
 use pg_query::protobuf::{Node, TypeName};
 
 use super::names::display_ident;
+use crate::parse::nodes::string_value;
 
 /// Canonical spelling of a built-in type (`int4` → `integer`), or the name itself.
 pub fn canonical_builtin(name: &str) -> &str {
@@ -33,7 +34,7 @@ pub fn canonical_builtin(name: &str) -> &str {
 /// Formats a parsed type name: `character varying(20)`, `numeric(12,2)`, `text[]`,
 /// `public.mood`, `timestamp(3) with time zone`.
 pub fn format_type_name(t: &TypeName) -> String {
-    let parts: Vec<&str> = t.names.iter().filter_map(node_str).collect();
+    let parts: Vec<&str> = t.names.iter().filter_map(string_value).collect();
     let (schema, base) = match parts.as_slice() {
         [] => (None, "?"),
         [one] => (None, *one),
@@ -107,13 +108,6 @@ fn is_builtin(name: &str) -> bool {
     )
 }
 
-fn node_str(n: &Node) -> Option<&str> {
-    match n.node.as_ref()? {
-        NodeEnum::String(s) => Some(&s.sval),
-        _ => None,
-    }
-}
-
 fn typmod_text(n: &Node) -> Option<String> {
     match n.node.as_ref()? {
         NodeEnum::AConst(c) => match c.val.as_ref()? {
@@ -122,7 +116,7 @@ fn typmod_text(n: &Node) -> Option<String> {
             pg_query::protobuf::a_const::Val::Fval(f) => Some(f.fval.clone()),
             _ => None,
         },
-        NodeEnum::ColumnRef(c) => c.fields.iter().find_map(node_str).map(str::to_owned),
+        NodeEnum::ColumnRef(c) => c.fields.iter().find_map(string_value).map(str::to_owned),
         _ => None,
     }
 }
@@ -131,7 +125,7 @@ fn typmod_text(n: &Node) -> Option<String> {
 pub fn base_name(t: &TypeName) -> &str {
     t.names
         .iter()
-        .filter_map(node_str)
+        .filter_map(string_value)
         .next_back()
         .unwrap_or("")
 }
@@ -139,17 +133,11 @@ pub fn base_name(t: &TypeName) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::nodes::first_statement;
 
     fn fmt(sql_type: &str) -> String {
-        let r = pg_query::parse(&format!("create table t (c {sql_type})"), 0).unwrap();
-        let NodeEnum::CreateStmt(c) = r.protobuf.stmts[0]
-            .stmt
-            .as_ref()
-            .unwrap()
-            .node
-            .as_ref()
-            .unwrap()
-        else {
+        let statement = first_statement(&format!("create table t (c {sql_type})"));
+        let NodeEnum::CreateStmt(c) = &statement else {
             panic!()
         };
         let NodeEnum::ColumnDef(col) = c.table_elts[0].node.as_ref().unwrap() else {

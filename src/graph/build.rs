@@ -7,7 +7,7 @@ use pg_query::NodeEnum;
 
 use super::{DepGraph, Node, NodeKind, Reason, Unresolved};
 use crate::analyze::query::{self, Env, QueryAnalysis};
-use crate::catalog::{BodyAction, Catalog, ConstraintKind, Expr, QualifiedName, View};
+use crate::catalog::{BodyAction, Catalog, ConstraintKind, Expr, QualifiedName, Table, View};
 use crate::source::Span;
 
 pub(super) fn build(catalog: &Catalog) -> DepGraph {
@@ -290,7 +290,7 @@ impl Builder<'_> {
         let mut callees: Vec<String> = Vec::new();
         for (n, ..) in root.nodes() {
             let NodeRef::FuncCall(fc) = n else { continue };
-            let parts = crate::catalog::build::strings(&fc.funcname);
+            let parts = crate::parse::nodes::strings(&fc.funcname);
             let (schemas, name): (Vec<&str>, &String) = match parts.as_slice() {
                 [name] if search_path.is_empty() => (vec!["public"], name),
                 [name] => (search_path.iter().map(String::as_str).collect(), name),
@@ -316,10 +316,28 @@ impl Builder<'_> {
         }
     }
 
+    /// Every edge, kind by kind (the order edges are added in is the graph's order).
     fn edges(&mut self) {
         let c = self.catalog;
         let analyses = std::mem::take(&mut self.view_analyses);
-        for v in all_views(c) {
+        self.view_edges(&analyses);
+        for t in c.tables.values() {
+            let Some(from) = self.out.relation(&t.name) else {
+                continue;
+            };
+            self.foreign_key_edges(t, from);
+            self.column_edges(t);
+        }
+        self.sequence_edges();
+        self.index_edges();
+        self.function_edges();
+        self.trigger_edges();
+        self.policy_edges();
+    }
+
+    /// A view reads relations and columns, and calls routines.
+    fn view_edges(&mut self, analyses: &HashMap<QualifiedName, QueryAnalysis>) {
+        for v in all_views(self.catalog) {
             let (Some(from), Some(a)) = (self.out.relation(&v.name), analyses.get(&v.name)) else {
                 continue;
             };
@@ -327,76 +345,82 @@ impl Builder<'_> {
             // PostgreSQL records the routines a view calls: create it after them.
             self.call_edges(from, &v.query, &v.search_path);
         }
-        let default_path: Vec<String> = vec!["public".to_owned()];
-        for t in c.tables.values() {
-            let Some(from) = self.out.relation(&t.name) else {
+    }
+
+    /// A table's foreign keys: to the referenced table, and column to column.
+    fn foreign_key_edges(&mut self, t: &Table, from: NodeIndex) {
+        for con in t.constraints.values() {
+            let ConstraintKind::ForeignKey {
+                columns,
+                ref_table,
+                ref_columns,
+                ..
+            } = &con.kind
+            else {
                 continue;
             };
-            for con in t.constraints.values() {
-                let ConstraintKind::ForeignKey {
-                    columns,
-                    ref_table,
-                    ref_columns,
-                    ..
-                } = &con.kind
-                else {
-                    continue;
-                };
-                let Some(to) = self.out.relation(ref_table) else {
-                    if !ref_table.schema.starts_with("pg_") {
-                        self.out.unresolved.push(Unresolved {
-                            from: t.name.to_string(),
-                            from_kind: NodeKind::Table,
-                            relation: ref_table.clone(),
-                            column: None,
-                            span: con.span,
-                        });
-                    }
-                    continue;
-                };
-                self.edge(from, to, Reason::ForeignKey);
-                for (i, rc) in ref_columns.iter().enumerate() {
-                    let src = columns
-                        .get(i)
-                        .and_then(|col| self.out.column(&t.name, col))
-                        .unwrap_or(from);
-                    match self.out.column(ref_table, rc) {
-                        Some(dst) => self.edge(src, dst, Reason::ForeignKey),
-                        None => self.out.unresolved.push(Unresolved {
-                            from: t.name.to_string(),
-                            from_kind: NodeKind::Table,
-                            relation: ref_table.clone(),
-                            column: Some(rc.clone()),
-                            span: con.span,
-                        }),
-                    }
+            let Some(to) = self.out.relation(ref_table) else {
+                if !ref_table.schema.starts_with("pg_") {
+                    self.out.unresolved.push(Unresolved {
+                        from: t.name.to_string(),
+                        from_kind: NodeKind::Table,
+                        relation: ref_table.clone(),
+                        column: None,
+                        span: con.span,
+                    });
                 }
-            }
-            for col in &t.columns {
-                let Some(ci) = self.out.column(&t.name, &col.name) else {
-                    continue;
-                };
-                if let Some(seq) = col.default.as_ref().and_then(nextval_target) {
-                    let q = match seq.split_once('.') {
-                        Some((s, n)) => QualifiedName::new(s, n),
-                        None => QualifiedName::new(t.name.schema.clone(), seq.clone()),
-                    };
-                    if let Some(s) = self.out.by_kind(NodeKind::Sequence, &q.to_string()) {
-                        self.edge(ci, s, Reason::DefaultUses);
-                    }
-                }
-                let ty = col.ty.trim_end_matches("[]");
-                let ty_name = if ty.contains('.') {
-                    ty.to_owned()
-                } else {
-                    format!("{}.{ty}", t.name.schema)
-                };
-                if let Some(ti) = self.out.by_kind(NodeKind::Type, &ty_name) {
-                    self.edge(ci, ti, Reason::DefaultUses);
+                continue;
+            };
+            self.edge(from, to, Reason::ForeignKey);
+            for (i, rc) in ref_columns.iter().enumerate() {
+                let src = columns
+                    .get(i)
+                    .and_then(|col| self.out.column(&t.name, col))
+                    .unwrap_or(from);
+                match self.out.column(ref_table, rc) {
+                    Some(dst) => self.edge(src, dst, Reason::ForeignKey),
+                    None => self.out.unresolved.push(Unresolved {
+                        from: t.name.to_string(),
+                        from_kind: NodeKind::Table,
+                        relation: ref_table.clone(),
+                        column: Some(rc.clone()),
+                        span: con.span,
+                    }),
                 }
             }
         }
-        for s in c.sequences.values() {
+    }
+
+    /// A column uses the sequence its default calls `nextval` on, and its own type.
+    fn column_edges(&mut self, t: &Table) {
+        for col in &t.columns {
+            let Some(ci) = self.out.column(&t.name, &col.name) else {
+                continue;
+            };
+            if let Some(seq) = col.default.as_ref().and_then(nextval_target) {
+                let q = match seq.split_once('.') {
+                    Some((s, n)) => QualifiedName::new(s, n),
+                    None => QualifiedName::new(t.name.schema.clone(), seq.clone()),
+                };
+                if let Some(s) = self.out.by_kind(NodeKind::Sequence, &q.to_string()) {
+                    self.edge(ci, s, Reason::DefaultUses);
+                }
+            }
+            let ty = col.ty.trim_end_matches("[]");
+            let ty_name = if ty.contains('.') {
+                ty.to_owned()
+            } else {
+                format!("{}.{ty}", t.name.schema)
+            };
+            if let Some(ti) = self.out.by_kind(NodeKind::Type, &ty_name) {
+                self.edge(ci, ti, Reason::DefaultUses);
+            }
+        }
+    }
+
+    /// A sequence is owned by a column.
+    fn sequence_edges(&mut self) {
+        for s in self.catalog.sequences.values() {
             let (Some(from), Some((table, col))) = (
                 self.out.by_kind(NodeKind::Sequence, &s.name.to_string()),
                 &s.owned_by,
@@ -407,7 +431,13 @@ impl Builder<'_> {
                 self.edge(from, to, Reason::OwnedBy);
             }
         }
-        for i in c.indexes.values() {
+    }
+
+    /// An index is on its table, its key and included columns, and what its expressions and
+    /// predicate use.
+    fn index_edges(&mut self) {
+        let default_path: Vec<String> = vec!["public".to_owned()];
+        for i in self.catalog.indexes.values() {
             let Some(from) = self.out.by_kind(NodeKind::Index, &i.name.to_string()) else {
                 continue;
             };
@@ -436,11 +466,14 @@ impl Builder<'_> {
                 );
             }
         }
-        // Functions by name (any arguments), for triggers.
-        let mut by_name: HashMap<String, &String> = HashMap::new();
+    }
+
+    /// A routine calls routines (every overload of the name) and reads, writes or refreshes
+    /// relations; a relation it names that no file declares is kept as unresolved.
+    fn function_edges(&mut self) {
+        let c = self.catalog;
         let mut by_schema_name: HashMap<(&str, &str), Vec<&String>> = HashMap::new();
         for (id, f) in &c.functions {
-            by_name.entry(f.name.to_string()).or_insert(id);
             by_schema_name
                 .entry((f.name.schema.as_str(), f.name.name.as_str()))
                 .or_default()
@@ -494,6 +527,17 @@ impl Builder<'_> {
                 }
             }
         }
+    }
+
+    /// A trigger is on its table, calls its function and uses what its WHEN condition uses.
+    fn trigger_edges(&mut self) {
+        let c = self.catalog;
+        let default_path: Vec<String> = vec!["public".to_owned()];
+        // Functions by name (any arguments).
+        let mut by_name: HashMap<String, &String> = HashMap::new();
+        for (id, f) in &c.functions {
+            by_name.entry(f.name.to_string()).or_insert(id);
+        }
         for t in c.triggers.values() {
             let Some(from) = self
                 .out
@@ -529,7 +573,11 @@ impl Builder<'_> {
                 );
             }
         }
-        for p in c.policies.values() {
+    }
+
+    /// A policy is on its table and reads what its USING and WITH CHECK expressions use.
+    fn policy_edges(&mut self) {
+        for p in self.catalog.policies.values() {
             let Some(from) = self
                 .out
                 .by_kind(NodeKind::Policy, &format!("{}.{}", p.table, p.name))

@@ -399,51 +399,10 @@ fn assemble(f: &Fetched, chunks: &[Chunk]) -> Result<Catalog, IntrospectError> {
         })
         .collect();
     let (mut catalog, _diagnostics) = build_catalog(&inputs, "public");
-    clear_spans(&mut catalog);
+    // Spans point into the generated script, which nobody can open: drop them.
+    catalog.clear_object_spans();
     annotate(&mut catalog, f);
     Ok(catalog)
-}
-
-/// Spans point into the generated script, which nobody can open: drop them.
-fn clear_spans(c: &mut Catalog) {
-    for t in c.tables.values_mut().chain(c.externals.values_mut()) {
-        t.meta.span = None;
-        t.rls_span = None;
-        for col in &mut t.columns {
-            col.span = None;
-        }
-        for k in t.constraints.values_mut() {
-            k.span = None;
-        }
-    }
-    for v in c
-        .views
-        .values_mut()
-        .chain(c.materialized_views.values_mut())
-    {
-        v.meta.span = None;
-    }
-    for i in c.indexes.values_mut() {
-        i.meta.span = None;
-    }
-    for f in c.functions.values_mut() {
-        f.meta.span = None;
-        for r in &mut f.references {
-            r.span = None;
-        }
-    }
-    for t in c.triggers.values_mut() {
-        t.meta.span = None;
-    }
-    for p in c.policies.values_mut() {
-        p.meta.span = None;
-    }
-    for s in c.sequences.values_mut() {
-        s.meta.span = None;
-    }
-    for t in c.types.values_mut() {
-        t.meta.span = None;
-    }
 }
 
 fn meta(owner: Option<&str>, comment: Option<&String>) -> Meta {

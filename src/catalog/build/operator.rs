@@ -11,9 +11,9 @@
 use pg_query::NodeEnum;
 use pg_query::protobuf::{DefElem, DefineStmt};
 
-use super::strings;
 use crate::catalog::names::{display_ident, quote_ident};
 use crate::catalog::typename::format_type_name;
+use crate::parse::nodes::strings;
 
 /// The order options are printed in (PostgreSQL accepts any order).
 const OPTION_ORDER: [&str; 9] = [

@@ -60,24 +60,17 @@ impl IndexShape {
 
     /// The shape of the index behind a PRIMARY KEY or UNIQUE key; `None` for other kinds.
     pub fn of_key(kind: &ConstraintKind) -> Option<Self> {
-        let (columns, include, nulls_not_distinct) = match kind {
-            ConstraintKind::PrimaryKey { columns, include } => (columns, include, false),
-            ConstraintKind::Unique {
-                columns,
-                include,
-                nulls_not_distinct,
-            } => (columns, include, *nulls_not_distinct),
-            _ => return None,
-        };
+        let key = kind.key_index()?;
+        let (columns, include) = (key.columns, key.include);
         Some(IndexShape {
             unique: true,
-            nulls_not_distinct,
+            nulls_not_distinct: key.nulls_not_distinct,
             method: "btree".to_owned(),
             keys: columns
                 .iter()
                 .map(|c| (c.clone(), None, None, false, None))
                 .collect(),
-            include: include.clone(),
+            include: include.to_vec(),
             predicate: None,
         })
     }

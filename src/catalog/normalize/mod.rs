@@ -49,7 +49,7 @@ use std::sync::Arc;
 use pg_query::NodeEnum;
 use pg_query::protobuf::Token;
 
-use super::build::parse_expr;
+use super::expr::parse_expr;
 use super::{Catalog, ConstraintKind, Expr, Function, Identity, TypeKind};
 
 /// Applies every one-sided rule. `default_schema` is the schema whose names are written bare
@@ -105,21 +105,16 @@ pub fn column_and_routine_details(c: &mut Catalog) {
 
 /// Rule 1.
 pub fn forget_provenance(c: &mut Catalog) {
+    c.clear_object_spans();
     let empty: Arc<[String]> = Arc::from(Vec::new());
     for s in c.schemas.values_mut() {
         s.meta.span = None;
         s.meta.renamed_from = None;
     }
     for t in c.tables.values_mut().chain(c.externals.values_mut()) {
-        t.meta.span = None;
         t.meta.renamed_from = None;
-        t.rls_span = None;
         for col in &mut t.columns {
-            col.span = None;
             col.renamed_from = None;
-        }
-        for k in t.constraints.values_mut() {
-            k.span = None;
         }
     }
     for v in c
@@ -127,35 +122,23 @@ pub fn forget_provenance(c: &mut Catalog) {
         .values_mut()
         .chain(c.materialized_views.values_mut())
     {
-        v.meta.span = None;
         v.meta.renamed_from = None;
         v.search_path = empty.clone();
     }
     for i in c.indexes.values_mut() {
-        i.meta.span = None;
         i.meta.renamed_from = None;
     }
     for f in c.functions.values_mut() {
-        f.meta.span = None;
         f.meta.renamed_from = None;
         f.search_path = empty.clone();
-        for r in &mut f.references {
-            r.span = None;
-        }
-    }
-    for t in c.triggers.values_mut() {
-        t.meta.span = None;
     }
     for p in c.policies.values_mut() {
-        p.meta.span = None;
         p.search_path = empty.clone();
     }
     for s in c.sequences.values_mut() {
-        s.meta.span = None;
         s.meta.renamed_from = None;
     }
     for t in c.types.values_mut() {
-        t.meta.span = None;
         t.meta.renamed_from = None;
         if let TypeKind::Enum { renamed, .. } = &mut t.kind {
             renamed.clear();

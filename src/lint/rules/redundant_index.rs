@@ -171,16 +171,10 @@ impl<'a> Access<'a> {
     }
 
     fn of_constraint(c: &'a Constraint) -> Option<Self> {
-        let (columns, include, nulls_not_distinct) = match &c.kind {
-            // A primary key's columns are NOT NULL: no NULLs to treat as distinct or not.
-            ConstraintKind::PrimaryKey { columns, include } => (columns, include, true),
-            ConstraintKind::Unique {
-                columns,
-                include,
-                nulls_not_distinct,
-            } => (columns, include, *nulls_not_distinct),
-            _ => return None,
-        };
+        let key = c.kind.key_index()?;
+        let (columns, include) = (key.columns, key.include);
+        // A primary key's columns are NOT NULL: no NULLs to treat as distinct or not.
+        let nulls_not_distinct = key.primary || key.nulls_not_distinct;
         Some(Access {
             source: Source::Constraint(c),
             method: "btree",
