@@ -8,8 +8,7 @@
 //!   output to a pipe), and with `--format json`;
 //! - `pg_dump --schema-only` of the database;
 //! - the phases in process: load (read, parse, catalog), introspect, diff, plan (ordering,
-//!   SQL, hazards, fingerprints: the time of `plan_with_changes` less that of the diff it runs
-//!   on a thread beside them), changed definitions, human
+//!   SQL, hazards, fingerprints: `plan_diff` of the diff), changed definitions, human
 //!   rendering. The binary overlaps load and introspect (two threads), so its end-to-end time
 //!   is less than the sum of the phases.
 //!
@@ -21,10 +20,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use schema_tool::cli::plan_output::{self, Rendering, definition_diff::definitions_of};
-use schema_tool::diff::{DiffOptions, after_renames, diff};
+use schema_tool::diff::{DiffOptions, diff};
 use schema_tool::elaborate::{ElaborateOptions, elaborate};
 use schema_tool::introspect::{IntrospectOptions, introspect};
-use schema_tool::plan::{PlanOptions, plan_with_changes};
+use schema_tool::plan::{PlanOptions, plan_diff};
 use schema_tool::project::{LoadOptions, Project};
 use schema_tool::shadow::{Cluster, ClusterOptions};
 
@@ -107,23 +106,22 @@ fn main() {
         .expect("elaborate");
         elab_t.push(t.elapsed());
         let t = Instant::now();
-        changes = diff(&current, &desired, &opts).len();
-        let d = t.elapsed();
-        diff_t.push(d);
+        let diffed = diff(&current, &desired, &opts);
+        changes = diffed.changes.len();
+        diff_t.push(t.elapsed());
         let t = Instant::now();
-        let (p, diffed) = plan_with_changes(
-            &current,
-            &desired,
+        let p = plan_diff(
+            &diffed,
             &PlanOptions {
                 diff: opts.clone(),
                 ..PlanOptions::default()
             },
         )
         .expect("plan");
-        plan_t.push(t.elapsed().saturating_sub(d));
+        plan_t.push(t.elapsed());
         steps = p.steps.len();
         let t = Instant::now();
-        let defs = definitions_of(&diffed, &after_renames(&current, &desired, &opts));
+        let defs = definitions_of(&diffed.changes, &diffed.renamed_current);
         defs_t.push(t.elapsed());
         definitions = defs.len();
         let t = Instant::now();

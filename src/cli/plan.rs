@@ -12,13 +12,13 @@ use super::plan_output::{self, Rendering, definition_diff::definitions_of};
 use crate::catalog::Catalog;
 use crate::config::ConfigFile;
 use crate::db::{ConnectOptions, connect};
-use crate::diff::{Change, DiffOptions, after_renames, check_externals, diff_keeping_graphs};
+use crate::diff::{Change, DiffOptions, check_externals, diff};
 use crate::elaborate::{ElaborateOptions, Report, Shadow, elaborate_with_fallback};
 use crate::error::Error;
 use crate::introspect::{IntrospectOptions, introspect};
 use crate::plan::backfill::{DataStep, DataSteps, parse_column, tables_to_check};
 use crate::plan::hazard::RowCounts;
-use crate::plan::{Plan, PlanOptions, fingerprint, plan_changes, plan_with_changes};
+use crate::plan::{Plan, PlanOptions, fingerprint, plan_diff};
 use crate::project::{LoadOptions, Project};
 
 /// Plan output format.
@@ -157,9 +157,9 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     let planned = if let Some(dir) = &args.from {
         // Both sides were written by people: a different tree is a real change.
         let current = load(vec![dir.clone()], external, &config)?.catalog;
-        let (plan, changes) = plan_with_changes(
-            &current,
-            &desired,
+        let diff = diff(&current, &desired, &diff_opts);
+        let plan = plan_diff(
+            &diff,
             &PlanOptions {
                 diff: diff_opts.clone(),
                 rows: None,
@@ -167,11 +167,12 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
                 target_fingerprint: None,
             },
         )?;
+        let (changes, renamed_current) = diff.into_changes_and_renamed();
         TargetPlan {
             plan,
             changes,
+            renamed_current,
             current,
-            desired: desired.clone(),
             elaboration: None,
         }
     } else {
@@ -269,8 +270,8 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     }
     match args.format {
         PlanFormat::Human | PlanFormat::Markdown => {
-            let renamed = after_renames(&planned.current, &planned.desired, &diff_opts);
-            let definitions = definitions_of(&planned.changes, &renamed);
+            let renamed = planned.renamed_current.as_ref().unwrap_or(&planned.current);
+            let definitions = definitions_of(&planned.changes, renamed);
             let r = Rendering {
                 plan: p,
                 definitions: &definitions,
@@ -378,10 +379,11 @@ pub(crate) struct TargetPlan {
     pub plan: Plan,
     /// The diff's changes, before dependents to rebuild were added.
     pub changes: Vec<Change>,
+    /// The target after the rename hints, when any applied (else it is `current`): the
+    /// changes name objects by their new names.
+    pub renamed_current: Option<Catalog>,
     /// The target as introspected (or the other directory).
     pub current: Catalog,
-    /// The desired state, its definitions elaborated where the server printed them the same.
-    pub desired: Catalog,
     /// What elaboration settled (against a database).
     pub elaboration: Option<Report>,
 }
@@ -419,15 +421,12 @@ pub(crate) fn plan_against_target(
     });
     let elaboration = elaboration?;
     crate::timing::mark("elaborated (and target fingerprinted)");
-    let (changes, graphs) = diff_keeping_graphs(&current, &desired, opts.diff);
+    let diff = diff(&current, &desired, opts.diff);
     crate::timing::mark("diffed");
-    let rows = check_rows(client, &tables_to_check(&changes, &current));
+    let rows = check_rows(client, &tables_to_check(&diff.changes, &current));
     crate::timing::mark("rows checked");
-    let plan = plan_changes(
-        &current,
-        &desired,
-        changes.clone(),
-        graphs,
+    let plan = plan_diff(
+        &diff,
         &PlanOptions {
             diff: opts.diff.clone(),
             rows: Some(rows),
@@ -436,11 +435,12 @@ pub(crate) fn plan_against_target(
         },
     )?;
     crate::timing::mark("planned");
+    let (changes, renamed_current) = diff.into_changes_and_renamed();
     Ok(TargetPlan {
         plan,
         changes,
+        renamed_current,
         current,
-        desired,
         elaboration: Some(elaboration),
     })
 }

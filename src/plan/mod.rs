@@ -1,7 +1,7 @@
 //! Planning: turning a diff into ordered, hazard-annotated steps.
 //!
-//! [`plan`] takes the changes of [`crate::diff::diff`] and orders them with the dependency
-//! graphs of both sides: drops first, dependents before what they depend on (current graph),
+//! [`plan_diff`] takes the [`Diff`] of [`crate::diff::diff`] (changes, catalogs, partitioning
+//! decisions, graphs) and orders the changes with the dependency graphs of both sides: drops first, dependents before what they depend on (current graph),
 //! then creates and alterations, dependencies first (desired graph), in fixed phases
 //! (schemas, extensions, types, sequences, tables, routines and views, indexes, constraints,
 //! triggers, RLS, policies, comments, grants). Ties are broken by object name, so a plan is
@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{Catalog, ConstraintKind, QualifiedName, View};
-use crate::diff::{Change, DiffOptions, ObjectRef};
+use crate::diff::{Change, Diff, DiffOptions, ObjectRef};
 use crate::graph::{DepGraph, NodeKind};
 use backfill::{DataStep, DataSteps};
 use hazard::{Hazard, HazardKind, RowCounts, hazards};
@@ -774,43 +774,24 @@ fn data_step_of<'a>(change: &Change, steps: &'a DataSteps) -> Option<&'a DataSte
     steps.get(&key)
 }
 
-/// Plans the changes that turn `current` into `desired`.
+/// Plans the changes that turn `current` into `desired`: [`crate::diff::diff`] with
+/// `opts.diff`, then [`plan_diff`]. For callers that want only the plan.
 pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<Plan, PlanError> {
-    plan_with_changes(current, desired, opts).map(|(p, _)| p)
+    plan_diff(&crate::diff::diff(current, desired, &opts.diff), opts)
 }
 
-/// [`plan`], also returning the diff's changes (before views to rebuild are expanded), for
-/// renderings that show them, such as the diffs of changed definitions.
-pub fn plan_with_changes(
-    current: &Catalog,
-    desired: &Catalog,
-    opts: &PlanOptions,
-) -> Result<(Plan, Vec<Change>), PlanError> {
-    let (changes, graphs) = crate::diff::diff_keeping_graphs(current, desired, &opts.diff);
-    let diffed = changes.clone();
-    plan_changes(current, desired, changes, graphs, opts).map(|p| (p, diffed))
-}
-
-/// Plans `changes` (the diff of `target` and `desired`) into ordered steps. `graphs` are the
-/// dependency graphs [`crate::diff::diff_keeping_graphs`] built, if it did (built here
-/// otherwise).
-pub fn plan_changes(
-    target: &Catalog,
-    desired: &Catalog,
-    changes: Vec<Change>,
-    graphs: Option<(DepGraph, DepGraph)>,
-    opts: &PlanOptions,
-) -> Result<Plan, PlanError> {
+/// Plans a diff into ordered steps, with the catalogs, partitioning decisions and (when the
+/// diff built them) dependency graphs it carries; the graphs it lacks are built here.
+pub fn plan_diff(diff: &Diff<'_>, opts: &PlanOptions) -> Result<Plan, PlanError> {
     // The target as it is for the fingerprints; with the hinted renames applied for every
     // lookup, since every step after the renames names objects by their desired names.
-    let renamed = crate::diff::after_renames(target, desired, &opts.diff);
-    let current: &Catalog = &renamed;
-    // Both graphs and the fingerprints are independent: three threads.
-    let ((current_graph, desired_graph), prints) = std::thread::scope(|s| {
+    let (target, current, desired) = (diff.current, &*diff.renamed_current, diff.desired);
+    // The graphs the diff did not build and the fingerprints are independent: three threads.
+    let (mut built, prints) = std::thread::scope(|s| {
         let known = opts.target_fingerprint.clone();
         let target_printer = on_thread(s, || known.unwrap_or_else(|| fingerprint(target)));
         let desired_printer = on_thread(s, || DesiredState::of(desired));
-        let (current_graph, desired_graph) = graphs.unwrap_or_else(|| {
+        let built = diff.graphs.is_none().then(|| {
             let grapher = on_thread(s, || DepGraph::build(current));
             let desired_graph = DepGraph::build(desired);
             (joined(grapher, || DepGraph::build(current)), desired_graph)
@@ -818,7 +799,7 @@ pub fn plan_changes(
         let (current, objects) = joined(target_printer, || fingerprint(target));
         let state = joined(desired_printer, || DesiredState::of(desired));
         (
-            (current_graph, desired_graph),
+            built,
             Fingerprints {
                 current,
                 desired: state.digest,
@@ -828,6 +809,11 @@ pub fn plan_changes(
             },
         )
     });
+    let (current_graph, desired_graph) = match &diff.graphs {
+        Some(graphs) => graphs,
+        None => built.get_or_insert_with(|| (DepGraph::build(current), DepGraph::build(desired))),
+    };
+    let changes = &diff.changes;
     let mut unsupported: Vec<String> = changes
         .iter()
         .filter_map(|c| match c {
@@ -835,13 +821,18 @@ pub fn plan_changes(
             _ => None,
         })
         .collect();
-    unsupported.extend(casts::unconvertible(&changes));
+    unsupported.extend(casts::unconvertible(changes));
     if !unsupported.is_empty() {
         return Err(PlanError::Unsupported(unsupported));
     }
-    let parts = crate::diff::partition::partitioning(current, desired, &opts.diff);
-    let (changes, rebuild) =
-        expand_rebuilds(changes, current, desired, &current_graph, &parts.recreated);
+    let parts = &diff.partitioning;
+    let (changes, rebuild) = expand_rebuilds(
+        changes.clone(),
+        current,
+        desired,
+        current_graph,
+        &parts.recreated,
+    );
     let changes = rebuild_policies(changes, current, desired);
     let changes = release_sequences_first(changes);
     let (changes, drop_ranks) = tables::settle_drops(changes, current);

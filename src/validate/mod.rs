@@ -343,7 +343,7 @@ fn faithful(
             return Ok(());
         }
     };
-    let changes = crate::diff::diff(current, &read, &opts.diff);
+    let changes = crate::diff::diff(current, &read, &opts.diff).changes;
     for c in changes.iter().take(5) {
         notes.push(format!("the copy differs from the target: {c}"));
     }
