@@ -45,7 +45,9 @@ impl Differ<'_> {
         }
     }
 
-    pub(super) fn alter_column(&mut self, table: &QualifiedName, old: &Column, new: &Column) {
+    /// One column that stays: type and collation, generated expression, default, identity
+    /// and NOT NULL (the identity dropped before NOT NULL, added after it), comment.
+    fn alter_column(&mut self, table: &QualifiedName, old: &Column, new: &Column) {
         let Column {
             name,
             ty,

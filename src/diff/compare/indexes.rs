@@ -6,30 +6,18 @@ use std::collections::BTreeSet;
 
 use super::meta::without_meta;
 use super::{Differ, pair};
-use crate::catalog::{Index, Meta, QualifiedName};
+use crate::catalog::{Index, QualifiedName};
 use crate::diff::{Change, ObjectRef};
 
 impl Differ<'_> {
     /// Indexes that only changed name: (current name, desired name), paired in name order.
     fn renamed_indexes(&self) -> Vec<(QualifiedName, QualifiedName)> {
-        let same = |a: &Index, b: &Index| {
-            a.table == b.table
-                && a.unique == b.unique
-                && a.nulls_not_distinct == b.nulls_not_distinct
-                && a.method == b.method
-                && a.keys == b.keys
-                && a.include == b.include
-                && a.predicate == b.predicate
-                && a.options == b.options
-        };
         let (current, desired) = (&self.current.indexes, &self.desired.indexes);
         let movable = |i: &Index| {
             !self.opts.ignores(&i.name)
                 && !self.opts.ignores(&i.table)
                 && !self.is_external(&i.table)
-                && !self.parent_dropped(&i.table)
-                && !self.replaced_matviews.contains(&i.table)
-                && !self.recreated(&i.table)
+                && !self.goes_with_table(&i.table)
         };
         let mut taken = BTreeSet::new();
         let mut out = Vec::new();
@@ -45,7 +33,7 @@ impl Differ<'_> {
                         && n.schema == from.schema
                         && movable(i)
                 })
-                .find(|(_, i)| same(o, i));
+                .find(|(_, i)| same_definition(o, i));
             if let Some((to, _)) = found {
                 taken.insert(to.clone());
                 out.push((from.clone(), to.clone()));
@@ -54,6 +42,7 @@ impl Differ<'_> {
         out
     }
 
+    /// Indexes of both sides: renamed, created, dropped or replaced.
     pub(super) fn indexes(&mut self) {
         let renamed = self.renamed_indexes();
         for (from, to) in &renamed {
@@ -78,12 +67,8 @@ impl Differ<'_> {
             match (old, new) {
                 (None, Some(i)) => self.create_index(i),
                 (Some(i), None) => {
-                    if !self.parent_dropped(&i.table)
-                        && !self.replaced_matviews.contains(&i.table)
-                        && !self.recreated(&i.table)
-                    {
-                        let dropped = without_meta(i);
-                        self.push(Change::DropIndex(Box::new(dropped)));
+                    if !self.goes_with_table(&i.table) {
+                        self.push(Change::DropIndex(Box::new(without_meta(i))));
                     }
                 }
                 (Some(o), Some(n)) => {
@@ -104,35 +89,10 @@ impl Differ<'_> {
                         self.create_index(n);
                         continue;
                     }
-                    let Index {
-                        name: _,
-                        table,
-                        unique,
-                        nulls_not_distinct,
-                        method,
-                        keys,
-                        include,
-                        predicate,
-                        options,
-                        meta,
-                    } = n;
-                    let changed = o.table != *table
-                        || o.unique != *unique
-                        || o.nulls_not_distinct != *nulls_not_distinct
-                        || o.method != *method
-                        || o.keys != *keys
-                        || o.include != *include
-                        || o.predicate != *predicate
-                        || o.options != *options;
-                    if changed {
-                        let from = without_meta(o);
-                        let to = without_meta(n);
-                        self.push(Change::ReplaceIndex {
-                            from: Box::new(from),
-                            to: Box::new(to),
-                        });
+                    if !same_definition(o, n) {
+                        self.replace(o, n, |from, to| Change::ReplaceIndex { from, to });
                     }
-                    self.meta(&target, &o.meta, meta);
+                    self.meta(&target, &o.meta, &n.meta);
                 }
                 (None, None) => {}
             }
@@ -158,8 +118,36 @@ impl Differ<'_> {
     }
 
     fn create_index(&mut self, i: &Index) {
-        let created = without_meta(i);
-        self.push(Change::CreateIndex(Box::new(created)));
-        self.meta(&ObjectRef::Index(i.name.clone()), &Meta::default(), &i.meta);
+        self.create(&ObjectRef::Index(i.name.clone()), i, Change::CreateIndex);
     }
+
+    /// Whether an index of `table` goes with it: the table (or materialized view) is dropped,
+    /// or dropped and created again.
+    fn goes_with_table(&self, table: &QualifiedName) -> bool {
+        self.dropped_with_table(table) || self.replaced_matviews.contains(table)
+    }
+}
+
+/// Whether two indexes have the same definition (their names aside).
+fn same_definition(old: &Index, new: &Index) -> bool {
+    let Index {
+        name: _,
+        table,
+        unique,
+        nulls_not_distinct,
+        method,
+        keys,
+        include,
+        predicate,
+        options,
+        meta: _, // diffed as changes of their own
+    } = new;
+    old.table == *table
+        && old.unique == *unique
+        && old.nulls_not_distinct == *nulls_not_distinct
+        && old.method == *method
+        && old.keys == *keys
+        && old.include == *include
+        && old.predicate == *predicate
+        && old.options == *options
 }

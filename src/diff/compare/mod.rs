@@ -140,6 +140,12 @@ impl Differ<'_> {
         self.parts.is_recreated(table)
     }
 
+    /// Whether the children of a table (triggers, policies) go with it: it is dropped, or
+    /// dropped and created again (they come back from the desired state).
+    fn dropped_with_table(&self, table: &QualifiedName) -> bool {
+        self.parent_dropped(table) || self.recreated(table)
+    }
+
     /// Whether a table or materialized view is dropped by this diff (its children go with it).
     fn parent_dropped(&self, table: &QualifiedName) -> bool {
         let existed = self.current.tables.contains_key(table)

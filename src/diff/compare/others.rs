@@ -8,6 +8,7 @@ use crate::catalog::OtherObject;
 use crate::diff::{Change, ObjectRef};
 
 impl Differ<'_> {
+    /// Unmodelled objects of both sides: every difference is unsupported.
     pub(super) fn others(&mut self) {
         let key = |o: &OtherObject| (o.kind.clone(), o.name.clone());
         let cur: BTreeMap<_, _> = self.current.others.iter().map(|o| (key(o), o)).collect();

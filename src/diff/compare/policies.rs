@@ -3,12 +3,12 @@
 
 use std::collections::BTreeSet;
 
-use super::meta::without_meta;
 use super::{Differ, pair};
 use crate::catalog::{Meta, Policy};
 use crate::diff::{Change, ObjectRef};
 
 impl Differ<'_> {
+    /// Policies of both sides: created, dropped, altered or replaced.
     pub(super) fn policies(&mut self) {
         for ((table, pname), old, new) in pair(&self.current.policies, &self.desired.policies) {
             if self.opts.ignores(table) || self.is_external(table) {
@@ -18,7 +18,7 @@ impl Differ<'_> {
                 (None, Some(p)) => self.create_policy(p),
                 (Some(_), Some(n)) if self.recreated(table) => self.create_policy(n),
                 (Some(_), None) => {
-                    if !self.parent_dropped(table) && !self.recreated(table) {
+                    if !self.dropped_with_table(table) {
                         self.push(Change::DropPolicy {
                             table: table.clone(),
                             name: pname.clone(),
@@ -32,10 +32,8 @@ impl Differ<'_> {
     }
 
     fn create_policy(&mut self, p: &Policy) {
-        let created = without_meta(p);
-        self.push(Change::CreatePolicy(Box::new(created)));
         let target = ObjectRef::Policy(p.table.clone(), p.name.clone());
-        self.meta(&target, &Meta::default(), &p.meta);
+        self.create(&target, p, Change::CreatePolicy);
     }
 
     fn alter_policy(&mut self, old: &Policy, new: &Policy) {
@@ -56,18 +54,10 @@ impl Differ<'_> {
             || old.command != *command
             || (old.using.is_some() && using.is_none())
             || (old.with_check.is_some() && with_check.is_none());
+        let target = ObjectRef::Policy(table.clone(), name.clone());
         if needs_replace {
-            let from = without_meta(old);
-            let to = without_meta(new);
-            self.push(Change::ReplacePolicy {
-                from: Box::new(from),
-                to: Box::new(to),
-            });
-            self.meta(
-                &ObjectRef::Policy(table.clone(), name.clone()),
-                &Meta::default(),
-                meta,
-            );
+            self.replace(old, new, |from, to| Change::ReplacePolicy { from, to });
+            self.meta(&target, &Meta::default(), meta);
             return;
         }
         let roles_changed = {
@@ -86,10 +76,6 @@ impl Differ<'_> {
                 with_check: with_check.clone().filter(|_| check_changed),
             });
         }
-        self.meta(
-            &ObjectRef::Policy(table.clone(), name.clone()),
-            &old.meta,
-            meta,
-        );
+        self.meta(&target, &old.meta, meta);
     }
 }

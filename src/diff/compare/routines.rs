@@ -7,6 +7,7 @@ use crate::catalog::{Function, Meta};
 use crate::diff::{Change, ObjectRef};
 
 impl Differ<'_> {
+    /// Routines of both sides: created, dropped, replaced, or dropped and created again.
     pub(super) fn functions(&mut self) {
         for (_, old, new) in pair(&self.current.functions, &self.desired.functions) {
             let Some(f) = new.or(old) else { continue };

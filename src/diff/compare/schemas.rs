@@ -6,6 +6,7 @@ use crate::catalog::{Extension, Meta, Schema};
 use crate::diff::{Change, ObjectRef};
 
 impl Differ<'_> {
+    /// Schemas of both sides: created or dropped, and their comments, owners and grants.
     pub(super) fn schemas(&mut self) {
         for (name, old, new) in pair(&self.current.schemas, &self.desired.schemas) {
             if !self.opts.manages_schema(name) || self.opts.ignores_bare(name) {
@@ -28,6 +29,7 @@ impl Differ<'_> {
         }
     }
 
+    /// Extensions of both sides: created, dropped, or moved to another version or schema.
     pub(super) fn extensions(&mut self) {
         for (name, old, new) in pair(&self.current.extensions, &self.desired.extensions) {
             if self.opts.ignores_bare(name) {
@@ -36,18 +38,12 @@ impl Differ<'_> {
             let target = ObjectRef::Extension(name.clone());
             match (old, new) {
                 (None, Some(e)) => {
-                    let Extension {
-                        name,
-                        schema,
-                        version,
-                        meta,
-                    } = e;
                     self.push(Change::CreateExtension {
-                        name: name.clone(),
-                        schema: schema.clone(),
-                        version: version.clone(),
+                        name: e.name.clone(),
+                        schema: e.schema.clone(),
+                        version: e.version.clone(),
                     });
-                    self.meta(&target, &Meta::default(), meta);
+                    self.meta(&target, &Meta::default(), &e.meta);
                 }
                 (Some(_), None) => self.push(Change::DropExtension(name.clone())),
                 (Some(o), Some(e)) => {

@@ -9,6 +9,7 @@ use crate::diff::partition::compared_columns;
 use crate::diff::{Change, ObjectRef};
 
 impl Differ<'_> {
+    /// Tables of both sides (externals aside): created, dropped, created again or altered.
     pub(super) fn tables(&mut self) {
         for (name, old, new) in pair(&self.current.tables, &self.desired.tables) {
             if self.opts.ignores(name) || self.is_external(name) {
@@ -46,7 +47,9 @@ impl Differ<'_> {
         }
     }
 
-    pub(super) fn create_table(&mut self, t: &Table) {
+    /// A new table: created without its deferred foreign keys, row security and column
+    /// comments, which follow as changes of their own.
+    fn create_table(&mut self, t: &Table) {
         let mut created = without_meta(t);
         created.rls_enabled = false;
         created.rls_forced = false;

@@ -17,6 +17,7 @@ impl Differ<'_> {
             .get_or_insert_with(|| (DepGraph::build(current), DepGraph::build(desired)))
     }
 
+    /// Views (or materialized views) of both sides: created, dropped or altered.
     pub(super) fn views(&mut self, materialized: bool) {
         let (cur, des) = if materialized {
             (
@@ -36,11 +37,7 @@ impl Differ<'_> {
                 ObjectRef::View(name.clone())
             };
             match (old, new) {
-                (None, Some(v)) => {
-                    let created = without_meta(v);
-                    self.push(Change::CreateView(Box::new(created)));
-                    self.meta(&target, &Meta::default(), &v.meta);
-                }
+                (None, Some(v)) => self.create(&target, v, Change::CreateView),
                 (Some(_), None) => self.push(Change::DropView {
                     name: name.clone(),
                     materialized,
