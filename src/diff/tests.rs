@@ -18,6 +18,21 @@ fn changes_with(current: &str, desired: &str, opts: &DiffOptions) -> Vec<String>
     render(&c, &diff(&c, &d, opts).changes, None)
 }
 
+/// The plan of `current` to `desired`, with default options.
+fn planned(current: &str, desired: &str) -> crate::plan::Plan {
+    crate::plan::plan(&cat(current), &cat(desired), &Default::default()).expect("plan")
+}
+
+/// The SQL of each change of the diff, in diff order (no planning).
+fn sql_of(current: &Catalog, desired: &Catalog) -> Vec<String> {
+    diff(current, desired, &DiffOptions::default())
+        .changes
+        .iter()
+        .flat_map(|c| crate::plan::sql::render(c, current, desired, false))
+        .map(|s| s.sql)
+        .collect()
+}
+
 fn render(current: &Catalog, list: &[Change], rows: Option<&RowCounts>) -> Vec<String> {
     let graph = DepGraph::build(current);
     list.iter()
@@ -778,7 +793,7 @@ fn partitioned_tables_get_plain_index_builds_and_valid_foreign_keys() {
     let desired = "create table r (id int primary key);
                    create table p (id int, r int references r) partition by range (id);
                    create index p_r on p (r);";
-    let p = crate::plan::plan(&cat(current), &cat(desired), &Default::default()).unwrap();
+    let p = planned(current, desired);
     let sql: Vec<&str> = p.steps.iter().map(|s| s.sql.as_str()).collect();
     assert!(sql.iter().all(|s| !s.contains("CONCURRENTLY")), "{sql:?}");
     assert!(sql.iter().all(|s| !s.contains("NOT VALID")), "{sql:?}");
@@ -789,12 +804,7 @@ fn partitioned_tables_get_plain_index_builds_and_valid_foreign_keys() {
 fn a_type_change_casts_explicitly_unless_only_the_length_changes() {
     let current = cat("create table t (a text, b varchar(20));");
     let desired = cat("create table t (a integer, b varchar(10));");
-    let sql: Vec<String> = diff(&current, &desired, &DiffOptions::default())
-        .changes
-        .iter()
-        .flat_map(|c| crate::plan::sql::render(c, &current, &desired, false))
-        .map(|s| s.sql)
-        .collect();
+    let sql = sql_of(&current, &desired);
     assert!(
         sql.contains(
             &"ALTER TABLE \"public\".\"t\" ALTER COLUMN \"a\" TYPE integer USING \"a\"::integer;"
@@ -816,12 +826,8 @@ fn steps_about_an_index_built_concurrently_run_after_it_outside_the_transaction(
     let current = "create table t (id int, name text); create index t_name on t (name);";
     let desired = "create table t (id int, name text); create index t_name on t (lower(name));
                    comment on index t_name is 'lower-case';";
-    let p = crate::plan::plan(&cat(current), &cat(desired), &Default::default()).unwrap();
-    let rename = p
-        .steps
-        .iter()
-        .position(|s| s.sql.contains("RENAME TO"))
-        .unwrap();
+    let p = planned(current, desired);
+    let rename = p.position_of("RENAME TO");
     let comment = p
         .steps
         .iter()
@@ -849,7 +855,7 @@ fn drops_of_types_and_tables_wait_for_what_uses_them() {
                    create table users (id int primary key, name text);
                    create table taggings (user_id int references users);";
     let desired = "create table items (status text); create table users (id int, name text);";
-    let p = crate::plan::plan(&cat(current), &cat(desired), &Default::default()).unwrap();
+    let p = planned(current, desired);
     let at = |needle: &str| p.position_of(needle);
     assert!(at("TYPE text") < at("DROP TYPE"));
     assert!(at("DROP TABLE \"public\".\"taggings\"") < at("DROP CONSTRAINT \"users_pkey\""));
@@ -861,12 +867,7 @@ fn an_enum_column_changes_type_through_text_with_its_default_set_again() {
                        create table t (s a default 'x');");
     let desired = cat("create type a as enum ('x'); create type b as enum ('x');
                        create table t (s b default 'x');");
-    let sql: Vec<String> = diff(&current, &desired, &DiffOptions::default())
-        .changes
-        .iter()
-        .flat_map(|c| crate::plan::sql::render(c, &current, &desired, false))
-        .map(|s| s.sql)
-        .collect();
+    let sql = sql_of(&current, &desired);
     let col = "ALTER TABLE \"public\".\"t\" ALTER COLUMN \"s\"";
     assert_eq!(
         sql[..3],
@@ -884,7 +885,7 @@ fn functions_that_read_no_table_are_created_before_the_domains_and_tables_that_c
                    create table t (id int default next_id(), e email);
                    create function is_email(s text) returns boolean language sql as $$ select s like '%@%' $$;
                    create function next_id() returns int language sql as $$ select 1 $$;";
-    let p = crate::plan::plan(&cat(""), &cat(desired), &Default::default()).unwrap();
+    let p = planned("", desired);
     let at = |needle: &str| p.position_of(needle);
     assert!(at("FUNCTION \"public\".\"is_email\"") < at("CREATE DOMAIN"));
     assert!(at("FUNCTION \"public\".\"next_id\"") < at("CREATE TABLE"));
@@ -892,35 +893,25 @@ fn functions_that_read_no_table_are_created_before_the_domains_and_tables_that_c
 
 #[test]
 fn sequence_ownership_is_released_before_the_table_goes_and_given_once_it_exists() {
-    let p = crate::plan::plan(
-        &cat("create sequence s; create table a (id bigint); alter sequence s owned by a.id;"),
-        &cat("create sequence s;"),
-        &Default::default(),
-    )
-    .unwrap();
-    let at = |p: &crate::plan::Plan, needle: &str| {
-        p.steps.iter().position(|s| s.sql.contains(needle)).unwrap()
-    };
+    let p = planned(
+        "create sequence s; create table a (id bigint); alter sequence s owned by a.id;",
+        "create sequence s;",
+    );
+    let at = |p: &crate::plan::Plan, needle: &str| p.position_of(needle);
     assert!(at(&p, "OWNED BY NONE") < at(&p, "DROP TABLE"));
-    let p = crate::plan::plan(
-        &cat("create sequence s;"),
-        &cat("create sequence s; create table b (id bigint); alter sequence s owned by b.id;"),
-        &Default::default(),
-    )
-    .unwrap();
+    let p = planned(
+        "create sequence s;",
+        "create sequence s; create table b (id bigint); alter sequence s owned by b.id;",
+    );
     assert!(at(&p, "CREATE TABLE") < at(&p, "OWNED BY"));
 }
 
 #[test]
 fn an_index_whose_name_a_new_key_takes_is_dropped_inside_the_transaction() {
-    let p = crate::plan::plan(
-        &cat(
-            "create table foobar (id int); create unique index foobar_primary_key on foobar (id);",
-        ),
-        &cat("create table foobar (id int, constraint foobar_primary_key primary key (id));"),
-        &Default::default(),
-    )
-    .unwrap();
+    let p = planned(
+        "create table foobar (id int); create unique index foobar_primary_key on foobar (id);",
+        "create table foobar (id int, constraint foobar_primary_key primary key (id));",
+    );
     let drop = p
         .steps
         .iter()
@@ -935,12 +926,10 @@ fn an_index_whose_name_a_new_key_takes_is_dropped_inside_the_transaction() {
 
 #[test]
 fn an_index_of_a_table_losing_columns_is_dropped_inside_the_transaction_first() {
-    let p = crate::plan::plan(
-        &cat("create table foobar (id int, foo int); create index some_idx on foobar (foo);"),
-        &cat("create table foobar (id int);"),
-        &Default::default(),
-    )
-    .unwrap();
+    let p = planned(
+        "create table foobar (id int, foo int); create index some_idx on foobar (foo);",
+        "create table foobar (id int);",
+    );
     assert!(p.steps.iter().all(|s| s.transactional), "{:?}", p.steps);
     let at = |needle: &str| p.position_of(needle);
     assert!(at("DROP INDEX") < at("DROP COLUMN"));
@@ -948,14 +937,12 @@ fn an_index_of_a_table_losing_columns_is_dropped_inside_the_transaction_first() 
 
 #[test]
 fn a_policy_over_a_dropped_column_is_dropped_first_and_created_again() {
-    let p = crate::plan::plan(
-        &cat("create table f (id int, val text, new_val text);
-              create policy p on f using (val = 'x');"),
-        &cat("create table f (id int, new_val text);
-              create policy p on f using (new_val = 'x');"),
-        &Default::default(),
-    )
-    .unwrap();
+    let p = planned(
+        "create table f (id int, val text, new_val text);
+              create policy p on f using (val = 'x');",
+        "create table f (id int, new_val text);
+              create policy p on f using (new_val = 'x');",
+    );
     let at = |needle: &str| p.position_of(needle);
     assert!(at("DROP POLICY") < at("DROP COLUMN"));
     assert!(at("DROP COLUMN") < at("CREATE POLICY"));
@@ -963,16 +950,14 @@ fn a_policy_over_a_dropped_column_is_dropped_first_and_created_again() {
 
 #[test]
 fn a_policy_created_again_keeps_its_comment() {
-    let p = crate::plan::plan(
-        &cat("create table f (id int, val text);
+    let p = planned(
+        "create table f (id int, val text);
               create policy p on f using (val = 'x');
-              comment on policy p on f is 'only x';"),
-        &cat("create table f (id int);
+              comment on policy p on f is 'only x';",
+        "create table f (id int);
               create policy p on f using (id = 1);
-              comment on policy p on f is 'only x';"),
-        &Default::default(),
-    )
-    .unwrap();
+              comment on policy p on f is 'only x';",
+    );
     let at = |needle: &str| p.position_of(needle);
     assert!(at("CREATE POLICY") < at("COMMENT ON POLICY"));
 }
@@ -983,12 +968,7 @@ fn a_default_the_column_grammar_restricts_is_parenthesised() {
     let desired = cat(
         "create table e (id int, at timestamp default (now() at time zone 'utc'), n int default 1);",
     );
-    let sql: Vec<String> = diff(&current, &desired, &DiffOptions::default())
-        .changes
-        .iter()
-        .flat_map(|c| crate::plan::sql::render(c, &current, &desired, false))
-        .map(|s| s.sql)
-        .collect();
+    let sql = sql_of(&current, &desired);
     assert!(
         sql.iter()
             .any(|s| s.contains("DEFAULT (now() AT TIME ZONE 'utc')")),
@@ -999,40 +979,24 @@ fn a_default_the_column_grammar_restricts_is_parenthesised() {
 
 #[test]
 fn a_dropped_routine_goes_after_the_routines_that_stop_calling_it() {
-    let p = crate::plan::plan(
-        &cat(
-            "create function inc(i int) returns int language sql return i + 1;
+    let p = planned(
+        "create function inc(i int) returns int language sql return i + 1;
               create function f(a int) returns int language sql return inc(a);",
-        ),
-        &cat("create function f(a int) returns int language sql return a + 2;"),
-        &Default::default(),
-    )
-    .unwrap();
+        "create function f(a int) returns int language sql return a + 2;",
+    );
     let at = |needle: &str| p.position_of(needle);
     assert!(at("CREATE OR REPLACE FUNCTION") < at("DROP FUNCTION"));
 }
 
 #[test]
 fn a_unique_index_a_new_foreign_key_needs_is_built_inside_the_transaction() {
-    let p = crate::plan::plan(
-        &cat("create table r (a int, b int); create table f (a int, b int);"),
-        &cat(
-            "create table r (a int, b int); create unique index r_ab on r (a, b);
+    let p = planned(
+        "create table r (a int, b int); create table f (a int, b int);",
+        "create table r (a int, b int); create unique index r_ab on r (a, b);
               create table f (a int, b int, foreign key (a, b) references r (a, b));",
-        ),
-        &Default::default(),
-    )
-    .unwrap();
-    let index = p
-        .steps
-        .iter()
-        .position(|s| s.sql.contains("UNIQUE INDEX"))
-        .unwrap();
-    let fk = p
-        .steps
-        .iter()
-        .position(|s| s.sql.contains("FOREIGN KEY"))
-        .unwrap();
+    );
+    let index = p.position_of("UNIQUE INDEX");
+    let fk = p.position_of("FOREIGN KEY");
     assert!(p.steps[index].transactional && index < fk);
 }
 
@@ -1045,24 +1009,20 @@ fn default_null_is_no_default_and_an_identity_goes_before_drop_not_null() {
         )
         .is_empty()
     );
-    let p = crate::plan::plan(
-        &cat("create table t (a int generated always as identity);"),
-        &cat("create table t (a int);"),
-        &Default::default(),
-    )
-    .unwrap();
+    let p = planned(
+        "create table t (a int generated always as identity);",
+        "create table t (a int);",
+    );
     let at = |needle: &str| p.position_of(needle);
     assert!(at("DROP IDENTITY") < at("DROP NOT NULL"));
 }
 
 #[test]
 fn a_sequence_moving_to_another_column_is_released_before_the_old_table_goes() {
-    let p = crate::plan::plan(
-        &cat("create sequence s; create table a (id bigint); alter sequence s owned by a.id;"),
-        &cat("create sequence s; create table b (id bigint); alter sequence s owned by b.id;"),
-        &Default::default(),
-    )
-    .unwrap();
+    let p = planned(
+        "create sequence s; create table a (id bigint); alter sequence s owned by a.id;",
+        "create sequence s; create table b (id bigint); alter sequence s owned by b.id;",
+    );
     let at = |needle: &str| p.position_of(needle);
     assert!(at("OWNED BY NONE") < at("DROP TABLE"));
     assert!(at("CREATE TABLE") < at("OWNED BY \"public\".\"b\""));
