@@ -6,7 +6,7 @@
 //! that reference it.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Change, DiffOptions, RenameKind};
 use crate::catalog::{Catalog, ConstraintKind, Expr, QualifiedName};
@@ -349,28 +349,8 @@ fn rename_table(cat: &mut Catalog, old: &QualifiedName, new: &QualifiedName) {
     for i in cat.indexes.values_mut().filter(|i| &i.table == old) {
         i.table = new.clone();
     }
-    cat.policies = std::mem::take(&mut cat.policies)
-        .into_iter()
-        .map(|((t, n), mut p)| {
-            if &t == old {
-                p.table = new.clone();
-                ((new.clone(), n), p)
-            } else {
-                ((t, n), p)
-            }
-        })
-        .collect();
-    cat.triggers = std::mem::take(&mut cat.triggers)
-        .into_iter()
-        .map(|((t, n), mut tr)| {
-            if &t == old {
-                tr.table = new.clone();
-                ((new.clone(), n), tr)
-            } else {
-                ((t, n), tr)
-            }
-        })
-        .collect();
+    move_to_table(&mut cat.policies, old, new, |p| &mut p.table);
+    move_to_table(&mut cat.triggers, old, new, |t| &mut t.table);
     for t in cat.tables.values_mut() {
         for c in t.constraints.values_mut() {
             if let ConstraintKind::ForeignKey { ref_table, .. } = &mut c.kind
@@ -387,4 +367,25 @@ fn rename_table(cat: &mut Catalog, old: &QualifiedName, new: &QualifiedName) {
             *t = new.clone();
         }
     }
+}
+
+/// Moves the objects of a map keyed by (table, name) from table `old` to table `new`: their
+/// key and the table they name.
+fn move_to_table<T>(
+    map: &mut BTreeMap<(QualifiedName, String), T>,
+    old: &QualifiedName,
+    new: &QualifiedName,
+    table_of: impl Fn(&mut T) -> &mut QualifiedName,
+) {
+    *map = std::mem::take(map)
+        .into_iter()
+        .map(|((t, n), mut object)| {
+            if &t == old {
+                *table_of(&mut object) = new.clone();
+                ((new.clone(), n), object)
+            } else {
+                ((t, n), object)
+            }
+        })
+        .collect();
 }
