@@ -895,7 +895,7 @@ pub fn plan_diff(diff: &Diff<'_>, opts: &PlanOptions) -> Result<Plan, PlanError>
         let transactional = statements.iter().all(|s| s.transactional);
         let objects = objects(change);
         let mut why = explainer.why(change, phase(change, current, desired), concurrent);
-        if let Some(w) = partition::recreated_why(&parts, change) {
+        if let Some(w) = partition::recreated_why(parts, change) {
             why = format!("{w}; {why}");
         }
         if transactional {
