@@ -22,7 +22,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use schema_tool::cli::plan_output::{self, Rendering, definition_diff::definitions_of};
-use schema_tool::diff::after_renames;
 use schema_tool::project::{LoadOptions, Project};
 use schema_tool::shadow::{Cluster, ClusterOptions};
 use schema_tool::target::{TargetOptions, plan_against_target, read_target};
@@ -112,10 +111,8 @@ fn main() {
         let p = &planned.plan;
         steps = p.steps.len();
         let t = Instant::now();
-        let defs = definitions_of(
-            &planned.changes,
-            &after_renames(&planned.current, &planned.desired, &opts.diff),
-        );
+        let renamed = planned.renamed_current.as_ref().unwrap_or(&planned.current);
+        let defs = definitions_of(&planned.changes, renamed);
         defs_t.push(t.elapsed());
         definitions = defs.len();
         let t = Instant::now();

@@ -526,7 +526,7 @@ fn run_loaded(x: &mut Client, y: &mut Client, case: &Case, t: &mut std::time::In
                 .unwrap_or_default();
             format!("re-plan not empty: {kind}")
         };
-        let changes = schema_tool::diff::diff(&after, &settled, &Default::default());
+        let changes = schema_tool::diff::diff(&after, &settled, &Default::default()).changes;
         let changes: Vec<String> = changes.iter().take(3).map(|c| format!("{c:?}")).collect();
         return fail(
             &reason,

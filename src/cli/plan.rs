@@ -12,10 +12,10 @@ use super::plan_output::{self, Rendering, definition_diff::definitions_of};
 use crate::catalog::Catalog;
 use crate::config::ConfigFile;
 use crate::db::{ConnectOptions, connect};
-use crate::diff::{DiffOptions, after_renames};
+use crate::diff::diff;
 use crate::elaborate::Shadow;
 use crate::error::Error;
-use crate::plan::{Plan, PlanOptions, plan_with_changes};
+use crate::plan::{Plan, PlanOptions, plan_diff};
 use crate::target::{
     TargetOptions, TargetPlan, create_externals, plan_against_target, read_all_while,
 };
@@ -155,7 +155,7 @@ pub fn run_to(args: PlanArgs, out: &mut dyn Write) -> Result<ExitStatus, Error> 
     if let Some(file) = &args.out {
         write_plan_file(file, &planned.target.plan, &config.schemas, &ignore)?;
     }
-    write_output(out, &args, &planned, validation.as_ref(), &opts.diff)?;
+    write_output(out, &args, &planned, validation.as_ref())?;
     crate::timing::mark("written");
     drop(scratch);
     drop(planned.embedded.take());
@@ -190,9 +190,9 @@ fn plan_from_directory(
     opts: &TargetOptions,
 ) -> Result<Planned, Error> {
     let current = load(vec![dir.to_path_buf()], external, config)?.catalog;
-    let (plan, changes) = plan_with_changes(
-        &current,
-        desired,
+    let diff = diff(&current, desired, &opts.diff);
+    let plan = plan_diff(
+        &diff,
         &PlanOptions {
             diff: opts.diff.clone(),
             rows: None,
@@ -200,11 +200,12 @@ fn plan_from_directory(
             target_fingerprint: None,
         },
     )?;
+    let (changes, renamed_current) = diff.into_changes_and_renamed();
     let target = TargetPlan {
         plan,
         changes,
+        renamed_current,
         current,
-        desired: desired.clone(),
         elaboration: None,
         phases: Vec::new(),
     };
@@ -326,14 +327,14 @@ fn write_output(
     args: &PlanArgs,
     planned: &Planned,
     validation: Option<&crate::validate::Validation>,
-    diff: &DiffOptions,
 ) -> Result<(), Error> {
     let p = &planned.target.plan;
     let report = validation.map(crate::validate::report::lines);
     match args.format {
         PlanFormat::Human | PlanFormat::Markdown => {
-            let renamed = after_renames(&planned.target.current, &planned.target.desired, diff);
-            let definitions = definitions_of(&planned.target.changes, &renamed);
+            let target = &planned.target;
+            let renamed = target.renamed_current.as_ref().unwrap_or(&target.current);
+            let definitions = definitions_of(&target.changes, renamed);
             let r = Rendering {
                 plan: p,
                 definitions: &definitions,

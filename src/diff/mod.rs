@@ -4,6 +4,9 @@
 //! desired state object by object and attribute by attribute. It decides *what* changes; the
 //! planner decides *in which order* and *how* (transactions, `CONCURRENTLY`, NOT VALID then
 //! VALIDATE). The output is deterministic: kinds in a fixed order, objects in name order.
+//! It is one [`Diff`] value, computed once and taken whole by the planner: the changes, the
+//! current catalog after the rename hints (`renames.rs`), the partitioning decisions
+//! ([`partition`]) and the dependency graphs when the comparison built them.
 //!
 //! **Invariants** the planner relies on:
 //! - external tables (declared on the desired side) never appear in a change, and a table of
@@ -21,9 +24,11 @@ mod display;
 mod enums;
 pub mod partition;
 mod references;
+mod renames;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -33,6 +38,7 @@ use crate::catalog::{
     Sequence, Table, Trigger, TypeDef, View,
 };
 use crate::graph::DepGraph;
+use partition::Partitioning;
 
 /// What to compare.
 #[derive(Clone, Debug)]
@@ -572,31 +578,56 @@ pub enum Change {
     },
 }
 
-/// Computes the changes that turn `current` into `desired`.
-pub fn diff(current: &Catalog, desired: &Catalog, opts: &DiffOptions) -> Vec<Change> {
-    compare::diff(current, desired, opts).0
+/// The difference between two catalogs, computed once and handed to the planner whole: the
+/// changes, and what the diff decided on the way that the planner needs again (the current
+/// catalog after the rename hints, the partitioning decisions, the dependency graphs).
+#[derive(Debug)]
+pub struct Diff<'a> {
+    /// The current catalog as given (the target; a plan's fingerprint is of this one).
+    pub current: &'a Catalog,
+    /// The current catalog as it will be once the rename hints of `desired` are applied
+    /// (borrowed when no hint applies). Every change after the renames names objects by their
+    /// new names, so the planner and renderings look objects up here.
+    pub renamed_current: Cow<'a, Catalog>,
+    /// The desired catalog.
+    pub desired: &'a Catalog,
+    /// The changes that turn `current` into `desired`, renames first.
+    pub changes: Vec<Change>,
+    /// What the partitioning changes become (tables created again, attached, detached).
+    pub partitioning: Partitioning,
+    /// The dependency graphs of `renamed_current` and `desired`, when the diff built them (it
+    /// does when a view changes), so that the planner need not build them again.
+    pub graphs: Option<(DepGraph, DepGraph)>,
 }
 
-/// [`diff`], also returning the dependency graphs of the current catalog (after the rename
-/// hints, see [`after_renames`]) and of the desired one when the diff built them (it does
-/// when a view changes), so that the planner need not build them again.
-pub fn diff_keeping_graphs(
-    current: &Catalog,
-    desired: &Catalog,
-    opts: &DiffOptions,
-) -> (Vec<Change>, Option<(DepGraph, DepGraph)>) {
-    compare::diff(current, desired, opts)
+impl Diff<'_> {
+    /// The changes and, when a rename hint applied, the current catalog after the renames
+    /// (`None`: it is the current catalog as given), owned, for callers that keep them after
+    /// the catalogs the diff borrows are moved.
+    pub fn into_changes_and_renamed(self) -> (Vec<Change>, Option<Catalog>) {
+        let renamed = match self.renamed_current {
+            Cow::Owned(catalog) => Some(catalog),
+            Cow::Borrowed(_) => None,
+        };
+        (self.changes, renamed)
+    }
 }
 
-/// The current catalog as it will be once the rename hints of `desired` are applied (borrowed
-/// when no hint applies). The planner looks objects up in it, since every change of
-/// [`diff`] after the renames names objects by their new names.
-pub fn after_renames<'a>(
-    current: &'a Catalog,
-    desired: &Catalog,
-    opts: &DiffOptions,
-) -> std::borrow::Cow<'a, Catalog> {
-    compare::apply_renames(current, desired, opts).0
+/// Computes the changes that turn `current` into `desired`, with what the planner needs of
+/// the way there (see [`Diff`]).
+pub fn diff<'a>(current: &'a Catalog, desired: &'a Catalog, opts: &DiffOptions) -> Diff<'a> {
+    let (renamed_current, renames) = renames::apply_renames(current, desired, opts);
+    let partitioning = partition::partitioning(&renamed_current, desired, opts);
+    let (changes, graphs) =
+        compare::compare(&renamed_current, desired, opts, &partitioning, renames);
+    Diff {
+        current,
+        renamed_current,
+        desired,
+        changes,
+        partitioning,
+        graphs,
+    }
 }
 
 /// Something wrong with an external table the project reads.

@@ -15,7 +15,22 @@ fn changes(current: &str, desired: &str) -> Vec<String> {
 
 fn changes_with(current: &str, desired: &str, opts: &DiffOptions) -> Vec<String> {
     let (c, d) = (cat(current), cat(desired));
-    render(&c, &diff(&c, &d, opts), None)
+    render(&c, &diff(&c, &d, opts).changes, None)
+}
+
+/// The plan of `current` to `desired`, with default options.
+fn planned(current: &str, desired: &str) -> crate::plan::Plan {
+    crate::plan::plan(&cat(current), &cat(desired), &Default::default()).expect("plan")
+}
+
+/// The SQL of each change of the diff, in diff order (no planning).
+fn sql_of(current: &Catalog, desired: &Catalog) -> Vec<String> {
+    diff(current, desired, &DiffOptions::default())
+        .changes
+        .iter()
+        .flat_map(|c| crate::plan::sql::render(c, current, desired, false))
+        .map(|s| s.sql)
+        .collect()
 }
 
 fn render(current: &Catalog, list: &[Change], rows: Option<&RowCounts>) -> Vec<String> {
@@ -105,7 +120,7 @@ fn columns_added_dropped_altered() {
 fn needs_backfill_only_when_rows_may_exist() {
     let c = cat(T);
     let d = cat("create table t (id int primary key, name text, n int not null);");
-    let list = diff(&c, &d, &DiffOptions::default());
+    let list = diff(&c, &d, &DiffOptions::default()).changes;
     let mut rows = RowCounts::default();
     let empty = TableRows {
         any: false,
@@ -229,7 +244,7 @@ fn views_replaced_and_options() {
     );
     let c = cat(cur);
     let d = cat(&des2);
-    let list = diff(&c, &d, &DiffOptions::default());
+    let list = diff(&c, &d, &DiffOptions::default()).changes;
     let g = DepGraph::build(&c);
     let h = hazards(&list[0], &c, &g, None);
     assert!(h[0].message.contains("view public.w"), "{h:?}");
@@ -564,7 +579,7 @@ fn externals_are_never_planned_but_checked() {
         "create table events (id uuid primary key, starts_at date, extra int);
                        create index events_x on events (extra);",
     );
-    let list = diff(&current, &desired, &DiffOptions::default());
+    let list = diff(&current, &desired, &DiffOptions::default()).changes;
     assert_eq!(render(&current, &list, None), ["create view public.v"]);
     let problems = check_externals(&desired, &current);
     assert_eq!(problems.len(), 1);
@@ -624,7 +639,7 @@ fn analytics_as_documented_to_schema() {
     let current = load(vec![root.join("fixtures/as-documented")]);
     let desired = load(vec![root.join("schema")]);
     let opts = DiffOptions::new(&["knex_migrations*".to_owned()], &[]).unwrap();
-    let list = diff(&current, &desired, &opts);
+    let list = diff(&current, &desired, &opts).changes;
     let lines = render(&current, &list, None);
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
     for c in &list {
@@ -643,7 +658,7 @@ fn analytics_as_documented_to_schema() {
     }
     assert!(!list.is_empty());
     // Same input on both sides: nothing to do.
-    assert!(diff(&desired, &desired, &opts).is_empty());
+    assert!(diff(&desired, &desired, &opts).changes.is_empty());
     // No external table is ever touched.
     for c in &list {
         if let ObjectRef::Table(t) = c.object() {
@@ -666,12 +681,17 @@ fn the_implicit_public_schema_keeps_its_comment_owner_and_grants() {
         with_grant_option: false,
     });
     let desired = cat("create table t (id int primary key);");
-    assert!(diff(&current, &desired, &DiffOptions::default()).is_empty());
+    assert!(
+        diff(&current, &desired, &DiffOptions::default())
+            .changes
+            .is_empty()
+    );
     // Declared in a file, its annotations are the project's to manage.
     let declared = cat(
         "create schema public; comment on schema public is 'ours'; create table t (id int primary key);",
     );
     let found: Vec<String> = diff(&current, &declared, &DiffOptions::default())
+        .changes
         .iter()
         .map(ToString::to_string)
         .collect();
@@ -686,9 +706,19 @@ fn a_type_of_the_default_schema_written_qualified_or_bare_is_the_same_type() {
         c.ty = format!("public.{}", c.ty);
     }
     let desired = cat("create type mood as enum ('a'); create table t (m mood, n mood[]);");
-    assert!(render(&live, &diff(&live, &desired, &DiffOptions::default()), None).is_empty());
+    assert!(
+        render(
+            &live,
+            &diff(&live, &desired, &DiffOptions::default()).changes,
+            None
+        )
+        .is_empty()
+    );
     let other = cat("create type mood as enum ('a'); create table t (m text, n mood[]);");
-    assert_eq!(diff(&live, &other, &DiffOptions::default()).len(), 1);
+    assert_eq!(
+        diff(&live, &other, &DiffOptions::default()).changes.len(),
+        1
+    );
 }
 
 #[test]
@@ -710,7 +740,7 @@ fn an_extension_comment_no_file_states_is_left_alone() {
 fn changes_between(current: &Catalog, desired: &str) -> Vec<String> {
     render(
         current,
-        &diff(current, &cat(desired), &DiffOptions::default()),
+        &diff(current, &cat(desired), &DiffOptions::default()).changes,
         None,
     )
 }
@@ -726,7 +756,7 @@ fn identity_options_compare_with_defaults_resolved_and_start_unstated() {
     let changed = cat(
         "create table v (volt int generated by default as identity (start with -100 increment by 10 minvalue -100 maxvalue 100));",
     );
-    let list = diff(&live, &changed, &DiffOptions::default());
+    let list = diff(&live, &changed, &DiffOptions::default()).changes;
     assert_eq!(list.len(), 1);
     let sql = crate::plan::sql::render(&list[0], &live, &changed, false);
     assert_eq!(
@@ -745,7 +775,7 @@ fn an_unstated_identity_start_follows_new_bounds() {
     let desired = cat(
         "create table v (volt int generated by default as identity (increment by 10 minvalue -100 maxvalue 200));",
     );
-    let list = diff(&live, &desired, &DiffOptions::default());
+    let list = diff(&live, &desired, &DiffOptions::default()).changes;
     let sql = crate::plan::sql::render(&list[0], &live, &desired, false);
     assert!(
         sql[0]
@@ -763,7 +793,7 @@ fn partitioned_tables_get_plain_index_builds_and_valid_foreign_keys() {
     let desired = "create table r (id int primary key);
                    create table p (id int, r int references r) partition by range (id);
                    create index p_r on p (r);";
-    let p = crate::plan::plan(&cat(current), &cat(desired), &Default::default()).unwrap();
+    let p = planned(current, desired);
     let sql: Vec<&str> = p.steps.iter().map(|s| s.sql.as_str()).collect();
     assert!(sql.iter().all(|s| !s.contains("CONCURRENTLY")), "{sql:?}");
     assert!(sql.iter().all(|s| !s.contains("NOT VALID")), "{sql:?}");
@@ -774,11 +804,7 @@ fn partitioned_tables_get_plain_index_builds_and_valid_foreign_keys() {
 fn a_type_change_casts_explicitly_unless_only_the_length_changes() {
     let current = cat("create table t (a text, b varchar(20));");
     let desired = cat("create table t (a integer, b varchar(10));");
-    let sql: Vec<String> = diff(&current, &desired, &DiffOptions::default())
-        .iter()
-        .flat_map(|c| crate::plan::sql::render(c, &current, &desired, false))
-        .map(|s| s.sql)
-        .collect();
+    let sql = sql_of(&current, &desired);
     assert!(
         sql.contains(
             &"ALTER TABLE \"public\".\"t\" ALTER COLUMN \"a\" TYPE integer USING \"a\"::integer;"
@@ -800,12 +826,8 @@ fn steps_about_an_index_built_concurrently_run_after_it_outside_the_transaction(
     let current = "create table t (id int, name text); create index t_name on t (name);";
     let desired = "create table t (id int, name text); create index t_name on t (lower(name));
                    comment on index t_name is 'lower-case';";
-    let p = crate::plan::plan(&cat(current), &cat(desired), &Default::default()).unwrap();
-    let rename = p
-        .steps
-        .iter()
-        .position(|s| s.sql.contains("RENAME TO"))
-        .unwrap();
+    let p = planned(current, desired);
+    let rename = p.position_of("RENAME TO");
     let comment = p
         .steps
         .iter()
@@ -833,7 +855,7 @@ fn drops_of_types_and_tables_wait_for_what_uses_them() {
                    create table users (id int primary key, name text);
                    create table taggings (user_id int references users);";
     let desired = "create table items (status text); create table users (id int, name text);";
-    let p = crate::plan::plan(&cat(current), &cat(desired), &Default::default()).unwrap();
+    let p = planned(current, desired);
     let at = |needle: &str| p.position_of(needle);
     assert!(at("TYPE text") < at("DROP TYPE"));
     assert!(at("DROP TABLE \"public\".\"taggings\"") < at("DROP CONSTRAINT \"users_pkey\""));
@@ -845,11 +867,7 @@ fn an_enum_column_changes_type_through_text_with_its_default_set_again() {
                        create table t (s a default 'x');");
     let desired = cat("create type a as enum ('x'); create type b as enum ('x');
                        create table t (s b default 'x');");
-    let sql: Vec<String> = diff(&current, &desired, &DiffOptions::default())
-        .iter()
-        .flat_map(|c| crate::plan::sql::render(c, &current, &desired, false))
-        .map(|s| s.sql)
-        .collect();
+    let sql = sql_of(&current, &desired);
     let col = "ALTER TABLE \"public\".\"t\" ALTER COLUMN \"s\"";
     assert_eq!(
         sql[..3],
@@ -867,7 +885,7 @@ fn functions_that_read_no_table_are_created_before_the_domains_and_tables_that_c
                    create table t (id int default next_id(), e email);
                    create function is_email(s text) returns boolean language sql as $$ select s like '%@%' $$;
                    create function next_id() returns int language sql as $$ select 1 $$;";
-    let p = crate::plan::plan(&cat(""), &cat(desired), &Default::default()).unwrap();
+    let p = planned("", desired);
     let at = |needle: &str| p.position_of(needle);
     assert!(at("FUNCTION \"public\".\"is_email\"") < at("CREATE DOMAIN"));
     assert!(at("FUNCTION \"public\".\"next_id\"") < at("CREATE TABLE"));
@@ -875,35 +893,25 @@ fn functions_that_read_no_table_are_created_before_the_domains_and_tables_that_c
 
 #[test]
 fn sequence_ownership_is_released_before_the_table_goes_and_given_once_it_exists() {
-    let p = crate::plan::plan(
-        &cat("create sequence s; create table a (id bigint); alter sequence s owned by a.id;"),
-        &cat("create sequence s;"),
-        &Default::default(),
-    )
-    .unwrap();
-    let at = |p: &crate::plan::Plan, needle: &str| {
-        p.steps.iter().position(|s| s.sql.contains(needle)).unwrap()
-    };
+    let p = planned(
+        "create sequence s; create table a (id bigint); alter sequence s owned by a.id;",
+        "create sequence s;",
+    );
+    let at = |p: &crate::plan::Plan, needle: &str| p.position_of(needle);
     assert!(at(&p, "OWNED BY NONE") < at(&p, "DROP TABLE"));
-    let p = crate::plan::plan(
-        &cat("create sequence s;"),
-        &cat("create sequence s; create table b (id bigint); alter sequence s owned by b.id;"),
-        &Default::default(),
-    )
-    .unwrap();
+    let p = planned(
+        "create sequence s;",
+        "create sequence s; create table b (id bigint); alter sequence s owned by b.id;",
+    );
     assert!(at(&p, "CREATE TABLE") < at(&p, "OWNED BY"));
 }
 
 #[test]
 fn an_index_whose_name_a_new_key_takes_is_dropped_inside_the_transaction() {
-    let p = crate::plan::plan(
-        &cat(
-            "create table foobar (id int); create unique index foobar_primary_key on foobar (id);",
-        ),
-        &cat("create table foobar (id int, constraint foobar_primary_key primary key (id));"),
-        &Default::default(),
-    )
-    .unwrap();
+    let p = planned(
+        "create table foobar (id int); create unique index foobar_primary_key on foobar (id);",
+        "create table foobar (id int, constraint foobar_primary_key primary key (id));",
+    );
     let drop = p
         .steps
         .iter()
@@ -918,12 +926,10 @@ fn an_index_whose_name_a_new_key_takes_is_dropped_inside_the_transaction() {
 
 #[test]
 fn an_index_of_a_table_losing_columns_is_dropped_inside_the_transaction_first() {
-    let p = crate::plan::plan(
-        &cat("create table foobar (id int, foo int); create index some_idx on foobar (foo);"),
-        &cat("create table foobar (id int);"),
-        &Default::default(),
-    )
-    .unwrap();
+    let p = planned(
+        "create table foobar (id int, foo int); create index some_idx on foobar (foo);",
+        "create table foobar (id int);",
+    );
     assert!(p.steps.iter().all(|s| s.transactional), "{:?}", p.steps);
     let at = |needle: &str| p.position_of(needle);
     assert!(at("DROP INDEX") < at("DROP COLUMN"));
@@ -931,14 +937,12 @@ fn an_index_of_a_table_losing_columns_is_dropped_inside_the_transaction_first() 
 
 #[test]
 fn a_policy_over_a_dropped_column_is_dropped_first_and_created_again() {
-    let p = crate::plan::plan(
-        &cat("create table f (id int, val text, new_val text);
-              create policy p on f using (val = 'x');"),
-        &cat("create table f (id int, new_val text);
-              create policy p on f using (new_val = 'x');"),
-        &Default::default(),
-    )
-    .unwrap();
+    let p = planned(
+        "create table f (id int, val text, new_val text);
+              create policy p on f using (val = 'x');",
+        "create table f (id int, new_val text);
+              create policy p on f using (new_val = 'x');",
+    );
     let at = |needle: &str| p.position_of(needle);
     assert!(at("DROP POLICY") < at("DROP COLUMN"));
     assert!(at("DROP COLUMN") < at("CREATE POLICY"));
@@ -946,16 +950,14 @@ fn a_policy_over_a_dropped_column_is_dropped_first_and_created_again() {
 
 #[test]
 fn a_policy_created_again_keeps_its_comment() {
-    let p = crate::plan::plan(
-        &cat("create table f (id int, val text);
+    let p = planned(
+        "create table f (id int, val text);
               create policy p on f using (val = 'x');
-              comment on policy p on f is 'only x';"),
-        &cat("create table f (id int);
+              comment on policy p on f is 'only x';",
+        "create table f (id int);
               create policy p on f using (id = 1);
-              comment on policy p on f is 'only x';"),
-        &Default::default(),
-    )
-    .unwrap();
+              comment on policy p on f is 'only x';",
+    );
     let at = |needle: &str| p.position_of(needle);
     assert!(at("CREATE POLICY") < at("COMMENT ON POLICY"));
 }
@@ -966,11 +968,7 @@ fn a_default_the_column_grammar_restricts_is_parenthesised() {
     let desired = cat(
         "create table e (id int, at timestamp default (now() at time zone 'utc'), n int default 1);",
     );
-    let sql: Vec<String> = diff(&current, &desired, &DiffOptions::default())
-        .iter()
-        .flat_map(|c| crate::plan::sql::render(c, &current, &desired, false))
-        .map(|s| s.sql)
-        .collect();
+    let sql = sql_of(&current, &desired);
     assert!(
         sql.iter()
             .any(|s| s.contains("DEFAULT (now() AT TIME ZONE 'utc')")),
@@ -981,40 +979,24 @@ fn a_default_the_column_grammar_restricts_is_parenthesised() {
 
 #[test]
 fn a_dropped_routine_goes_after_the_routines_that_stop_calling_it() {
-    let p = crate::plan::plan(
-        &cat(
-            "create function inc(i int) returns int language sql return i + 1;
+    let p = planned(
+        "create function inc(i int) returns int language sql return i + 1;
               create function f(a int) returns int language sql return inc(a);",
-        ),
-        &cat("create function f(a int) returns int language sql return a + 2;"),
-        &Default::default(),
-    )
-    .unwrap();
+        "create function f(a int) returns int language sql return a + 2;",
+    );
     let at = |needle: &str| p.position_of(needle);
     assert!(at("CREATE OR REPLACE FUNCTION") < at("DROP FUNCTION"));
 }
 
 #[test]
 fn a_unique_index_a_new_foreign_key_needs_is_built_inside_the_transaction() {
-    let p = crate::plan::plan(
-        &cat("create table r (a int, b int); create table f (a int, b int);"),
-        &cat(
-            "create table r (a int, b int); create unique index r_ab on r (a, b);
+    let p = planned(
+        "create table r (a int, b int); create table f (a int, b int);",
+        "create table r (a int, b int); create unique index r_ab on r (a, b);
               create table f (a int, b int, foreign key (a, b) references r (a, b));",
-        ),
-        &Default::default(),
-    )
-    .unwrap();
-    let index = p
-        .steps
-        .iter()
-        .position(|s| s.sql.contains("UNIQUE INDEX"))
-        .unwrap();
-    let fk = p
-        .steps
-        .iter()
-        .position(|s| s.sql.contains("FOREIGN KEY"))
-        .unwrap();
+    );
+    let index = p.position_of("UNIQUE INDEX");
+    let fk = p.position_of("FOREIGN KEY");
     assert!(p.steps[index].transactional && index < fk);
 }
 
@@ -1027,24 +1009,20 @@ fn default_null_is_no_default_and_an_identity_goes_before_drop_not_null() {
         )
         .is_empty()
     );
-    let p = crate::plan::plan(
-        &cat("create table t (a int generated always as identity);"),
-        &cat("create table t (a int);"),
-        &Default::default(),
-    )
-    .unwrap();
+    let p = planned(
+        "create table t (a int generated always as identity);",
+        "create table t (a int);",
+    );
     let at = |needle: &str| p.position_of(needle);
     assert!(at("DROP IDENTITY") < at("DROP NOT NULL"));
 }
 
 #[test]
 fn a_sequence_moving_to_another_column_is_released_before_the_old_table_goes() {
-    let p = crate::plan::plan(
-        &cat("create sequence s; create table a (id bigint); alter sequence s owned by a.id;"),
-        &cat("create sequence s; create table b (id bigint); alter sequence s owned by b.id;"),
-        &Default::default(),
-    )
-    .unwrap();
+    let p = planned(
+        "create sequence s; create table a (id bigint); alter sequence s owned by a.id;",
+        "create sequence s; create table b (id bigint); alter sequence s owned by b.id;",
+    );
     let at = |needle: &str| p.position_of(needle);
     assert!(at("OWNED BY NONE") < at("DROP TABLE"));
     assert!(at("CREATE TABLE") < at("OWNED BY \"public\".\"b\""));

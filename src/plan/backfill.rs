@@ -161,7 +161,8 @@ mod tests {
             &[],
         )
         .catalog;
-        let changes = crate::diff::diff(&current, &desired, &crate::diff::DiffOptions::default());
+        let changes =
+            crate::diff::diff(&current, &desired, &crate::diff::DiffOptions::default()).changes;
         assert_eq!(
             tables_to_check(&changes, &current),
             vec![

@@ -1,7 +1,7 @@
 //! Planning: turning a diff into ordered, hazard-annotated steps.
 //!
-//! [`plan`] takes the changes of [`crate::diff::diff`] and orders them with the dependency
-//! graphs of both sides: drops first, dependents before what they depend on (current graph),
+//! [`plan_diff`] takes the [`Diff`] of [`crate::diff::diff`] (changes, catalogs, partitioning
+//! decisions, graphs) and orders the changes with the dependency graphs of both sides: drops first, dependents before what they depend on (current graph),
 //! then creates and alterations, dependencies first (desired graph), in fixed phases
 //! (schemas, extensions, types, sequences, tables, routines and views, indexes, constraints,
 //! triggers, RLS, policies, comments, grants). Ties are broken by object name, so a plan is
@@ -13,8 +13,10 @@
 
 pub mod backfill;
 mod casts;
+mod concurrency;
 mod explain;
 pub mod file;
+mod fingerprints;
 pub mod hazard;
 mod partition;
 pub mod sql;
@@ -25,12 +27,13 @@ mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use sha2::{Digest, Sha256};
-
-use crate::catalog::{Catalog, ConstraintKind, QualifiedName, View};
-use crate::diff::{Change, DiffOptions, ObjectRef};
+use crate::catalog::{Catalog, QualifiedName, View};
+use crate::diff::{Change, Diff, DiffOptions, ObjectRef};
 use crate::graph::{DepGraph, NodeKind};
 use backfill::{DataStep, DataSteps};
+use concurrency::Concurrency;
+use fingerprints::{DesiredState, Fingerprints};
+pub use fingerprints::{fingerprint, sha256_hex};
 use hazard::{Hazard, HazardKind, RowCounts, hazards};
 
 /// One planned step: one or more statements about one change.
@@ -601,118 +604,50 @@ fn data_step_of<'a>(change: &Change, steps: &'a DataSteps) -> Option<&'a DataSte
     steps.get(&key)
 }
 
-/// Plans the changes that turn `current` into `desired`.
+/// Plans the changes that turn `current` into `desired`: [`crate::diff::diff`] with
+/// `opts.diff`, then [`plan_diff`]. For callers that want only the plan.
 pub fn plan(current: &Catalog, desired: &Catalog, opts: &PlanOptions) -> Result<Plan, PlanError> {
-    plan_with_changes(current, desired, opts).map(|(p, _)| p)
+    plan_diff(&crate::diff::diff(current, desired, &opts.diff), opts)
 }
 
-/// [`plan`], also returning the diff's changes (before views to rebuild are expanded), for
-/// renderings that show them, such as the diffs of changed definitions.
-pub fn plan_with_changes(
-    current: &Catalog,
-    desired: &Catalog,
-    opts: &PlanOptions,
-) -> Result<(Plan, Vec<Change>), PlanError> {
-    let (changes, graphs) = crate::diff::diff_keeping_graphs(current, desired, &opts.diff);
-    let diffed = changes.clone();
-    plan_changes(current, desired, changes, graphs, opts).map(|p| (p, diffed))
-}
-
-/// Plans `changes` (the diff of `target` and `desired`) into ordered steps. `graphs` are the
-/// dependency graphs [`crate::diff::diff_keeping_graphs`] built, if it did (built here
-/// otherwise).
-pub fn plan_changes(
-    target: &Catalog,
-    desired: &Catalog,
-    changes: Vec<Change>,
-    graphs: Option<(DepGraph, DepGraph)>,
-    opts: &PlanOptions,
-) -> Result<Plan, PlanError> {
-    // The target as it is for the fingerprints; with the hinted renames applied for every
-    // lookup, since every step after the renames names objects by their desired names.
-    let renamed = crate::diff::after_renames(target, desired, &opts.diff);
-    let current: &Catalog = &renamed;
-    // Both graphs and the fingerprints are independent: three threads.
-    let ((current_graph, desired_graph), prints) = std::thread::scope(|s| {
-        let known = opts.target_fingerprint.clone();
-        let target_printer = on_thread(s, || known.unwrap_or_else(|| fingerprint(target)));
-        let desired_printer = on_thread(s, || DesiredState::of(desired));
-        let (current_graph, desired_graph) = graphs.unwrap_or_else(|| {
-            let grapher = on_thread(s, || DepGraph::build(current));
-            let desired_graph = DepGraph::build(desired);
-            (joined(grapher, || DepGraph::build(current)), desired_graph)
-        });
-        let (current, objects) = joined(target_printer, || fingerprint(target));
-        let state = joined(desired_printer, || DesiredState::of(desired));
-        (
-            (current_graph, desired_graph),
-            Fingerprints {
-                current,
-                desired: state.digest,
-                objects,
-                desired_sql: state.sql,
-                externals_sql: state.externals_sql,
-            },
-        )
-    });
-    let mut unsupported: Vec<String> = changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::Unsupported { object, reason } => Some(format!("{object}: {reason}")),
-            _ => None,
-        })
-        .collect();
-    unsupported.extend(casts::unconvertible(&changes));
-    if !unsupported.is_empty() {
-        return Err(PlanError::Unsupported(unsupported));
-    }
-    let parts = crate::diff::partition::partitioning(current, desired, &opts.diff);
-    let (changes, rebuild) =
-        expand_rebuilds(changes, current, desired, &current_graph, &parts.recreated);
+/// Plans a diff into ordered steps, with the catalogs, partitioning decisions and (when the
+/// diff built them) dependency graphs it carries; the graphs it lacks are built here.
+pub fn plan_diff(diff: &Diff<'_>, opts: &PlanOptions) -> Result<Plan, PlanError> {
+    // Every lookup is in the current catalog with the hinted renames applied, since every step
+    // after the renames names objects by their desired names (the fingerprints are of the
+    // target as it is).
+    let (current, desired) = (&*diff.renamed_current, diff.desired);
+    let (mut built, prints) = missing_graphs_and_fingerprints(diff, opts);
+    let (current_graph, desired_graph) = match &diff.graphs {
+        Some(graphs) => graphs,
+        None => built.get_or_insert_with(|| (DepGraph::build(current), DepGraph::build(desired))),
+    };
+    refuse_unsupported(&diff.changes)?;
+    let parts = &diff.partitioning;
+    let (changes, rebuild) = expand_rebuilds(
+        diff.changes.clone(),
+        current,
+        desired,
+        current_graph,
+        &parts.recreated,
+    );
     let changes = rebuild_policies(changes, current, desired);
     let changes = release_sequences_first(changes);
     let (changes, drop_ranks) = tables::settle_drops(changes, current);
     let changes = tables::keep_adopted_indexes(changes, current, desired);
-    let current_ranks = ranks(&current_graph);
-    let desired_ranks = ranks(&desired_graph);
-    let mut keyed: Vec<(SortKey, Change)> = changes
-        .into_iter()
-        .map(|c| {
-            let p = phase(&c, current, desired);
-            // Drops go in reverse order of the current graph: dependents first.
-            let dropped = p <= 10 || matches!(c, Change::DropFunction(_));
-            let rank = match (&c, ranked_name(&c)) {
-                (Change::DropTable(t), _) => drop_ranks.get(t).copied().unwrap_or(0),
-                (Change::CreateTable(t), _) => tables::creation_depth(desired, &t.name),
-                (_, Some(n)) if dropped => usize::MAX - current_ranks.get(&n).copied().unwrap_or(0),
-                (_, Some(n)) => desired_ranks.get(&n).copied().unwrap_or(0),
-                (_, None) => 0,
-            };
-            ((order(&c, p), rank, objects(&c)), c)
-        })
-        .collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    // Tables losing columns (and their partitions), and partitions whose parent gains an
-    // index: their index drops stay inside the transaction (see `tables`).
-    let drops_in_transaction =
-        tables::index_drops_in_transaction(keyed.iter().map(|(_, c)| c), current);
-    // Tables a new foreign key references: their new unique indexes must exist when the key
-    // is added inside the transaction, so they are not built CONCURRENTLY after it.
-    let referenced: BTreeSet<QualifiedName> = keyed
-        .iter()
-        .filter_map(|(_, c)| match c {
-            Change::AddConstraint { constraint, .. } => match &constraint.kind {
-                ConstraintKind::ForeignKey { ref_table, .. } => Some(ref_table.clone()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
+    let keyed = in_order(
+        changes,
+        current,
+        desired,
+        (current_graph, desired_graph),
+        &drop_ranks,
+    );
+    let concurrency = Concurrency::new(current, desired, parts, keyed.iter().map(|(_, c)| c));
     let explainer = explain::Explainer::new(
         current,
         desired,
-        &current_graph,
-        &desired_graph,
+        current_graph,
+        desired_graph,
         &rebuild,
         keyed.iter().map(|(_, c)| c),
     );
@@ -721,45 +656,9 @@ pub fn plan_changes(
     let existed = |t: &QualifiedName| current.tables.contains_key(t);
     let mut steps = Vec::new();
     for (_, change) in &keyed {
-        // CONCURRENTLY only on plain tables that exist on both sides: PostgreSQL refuses it
-        // on a partitioned table (whose index is built or dropped on every partition at once).
-        // Nor on a table created again by the plan (empty, and new in the transaction).
-        let plain = |t: &QualifiedName| {
-            existed(t)
-                && !parts.is_recreated(t)
-                && current
-                    .tables
-                    .get(t)
-                    .is_some_and(|t| t.partition_by.is_none())
-        };
-        // A dropped index whose name the desired state gives to something else (a key's
-        // index) is dropped inside the transaction, before that is created.
-        let name_reused = |n: &QualifiedName| {
-            desired.relation(n).is_some()
-                || desired
-                    .tables
-                    .values()
-                    .any(|t| t.name.schema == n.schema && t.constraints.contains_key(&n.name))
-        };
-        let concurrent = match change {
-            Change::CreateIndex(i) => {
-                plain(&i.table)
-                    && desired.tables.contains_key(&i.table)
-                    && !(i.unique && referenced.contains(&i.table))
-            }
-            Change::DropIndex(i) => {
-                plain(&i.table)
-                    && desired.tables.contains_key(&i.table)
-                    && !name_reused(&i.name)
-                    && !drops_in_transaction.contains(&i.table)
-                    && !parts.is_attached(&i.table)
-            }
-            Change::ReplaceIndex { to, .. } => plain(&to.table),
-            _ => false,
-        };
-        let data_step = data_step_of(change, &opts.data_steps);
-        if let Some(ds) = data_step {
-            let extra = data_step_steps(change, ds, current, desired, &current_graph);
+        let concurrent = concurrency.of(change);
+        if let Some(ds) = data_step_of(change, &opts.data_steps) {
+            let extra = data_step_steps(change, ds, current, desired, current_graph);
             let replaces = matches!(change, Change::AddColumn { .. });
             steps.extend(extra);
             if replaces {
@@ -770,7 +669,7 @@ pub fn plan_changes(
         if statements.is_empty() {
             continue;
         }
-        let mut hz = hazards(change, current, &current_graph, opts.rows.as_ref());
+        let mut hz = hazards(change, current, current_graph, opts.rows.as_ref());
         match change {
             // A rebuilt materialized view is new in this transaction: nobody else can see it
             // (or write to it) while its indexes are built.
@@ -823,7 +722,7 @@ pub fn plan_changes(
         let transactional = statements.iter().all(|s| s.transactional);
         let objects = objects(change);
         let mut why = explainer.why(change, phase(change, current, desired), concurrent);
-        if let Some(w) = partition::recreated_why(&parts, change) {
+        if let Some(w) = partition::recreated_why(parts, change) {
             why = format!("{w}; {why}");
         }
         if transactional {
@@ -860,6 +759,92 @@ pub fn plan_changes(
             }
         }
     }
+    Ok(assemble(steps, &keyed, prints))
+}
+
+/// The changes with their sort keys, in plan order: by phase, then by rank in the graphs
+/// (drops in reverse order of the current graph, dependents first; the rest in the order of
+/// the desired graph), then by object names.
+fn in_order(
+    changes: Vec<Change>,
+    current: &Catalog,
+    desired: &Catalog,
+    (current_graph, desired_graph): (&DepGraph, &DepGraph),
+    drop_ranks: &HashMap<QualifiedName, usize>,
+) -> Vec<(SortKey, Change)> {
+    let current_ranks = ranks(current_graph);
+    let desired_ranks = ranks(desired_graph);
+    let mut keyed: Vec<(SortKey, Change)> = changes
+        .into_iter()
+        .map(|c| {
+            let p = phase(&c, current, desired);
+            // Drops go in reverse order of the current graph: dependents first.
+            let dropped = p <= 10 || matches!(c, Change::DropFunction(_));
+            let rank = match (&c, ranked_name(&c)) {
+                (Change::DropTable(t), _) => drop_ranks.get(t).copied().unwrap_or(0),
+                (Change::CreateTable(t), _) => tables::creation_depth(desired, &t.name),
+                (_, Some(n)) if dropped => usize::MAX - current_ranks.get(&n).copied().unwrap_or(0),
+                (_, Some(n)) => desired_ranks.get(&n).copied().unwrap_or(0),
+                (_, None) => 0,
+            };
+            ((order(&c, p), rank, objects(&c)), c)
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed
+}
+
+/// The dependency graphs the diff did not build (current after the renames, desired) and the
+/// fingerprints of both sides, computed on three threads since they are independent.
+fn missing_graphs_and_fingerprints(
+    diff: &Diff<'_>,
+    opts: &PlanOptions,
+) -> (Option<(DepGraph, DepGraph)>, Fingerprints) {
+    let (target, current, desired) = (diff.current, &*diff.renamed_current, diff.desired);
+    std::thread::scope(|s| {
+        let known = opts.target_fingerprint.clone();
+        let target_printer = on_thread(s, || known.unwrap_or_else(|| fingerprint(target)));
+        let desired_printer = on_thread(s, || DesiredState::of(desired));
+        let built = diff.graphs.is_none().then(|| {
+            let grapher = on_thread(s, || DepGraph::build(current));
+            let desired_graph = DepGraph::build(desired);
+            (joined(grapher, || DepGraph::build(current)), desired_graph)
+        });
+        let (current, objects) = joined(target_printer, || fingerprint(target));
+        let state = joined(desired_printer, || DesiredState::of(desired));
+        (
+            built,
+            Fingerprints {
+                current,
+                desired: state.digest,
+                objects,
+                desired_sql: state.sql,
+                externals_sql: state.externals_sql,
+            },
+        )
+    })
+}
+
+/// Refuses a plan whose changes hold what the tool cannot plan: unsupported changes, column
+/// type changes without a cast.
+fn refuse_unsupported(changes: &[Change]) -> Result<(), PlanError> {
+    let mut unsupported: Vec<String> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Unsupported { object, reason } => Some(format!("{object}: {reason}")),
+            _ => None,
+        })
+        .collect();
+    unsupported.extend(casts::unconvertible(changes));
+    if !unsupported.is_empty() {
+        return Err(PlanError::Unsupported(unsupported));
+    }
+    Ok(())
+}
+
+/// The plan of `steps` (in order) for the changes `keyed`: concurrent steps' followers moved
+/// after them, sequence ownership after the tables, the summary and fingerprints.
+fn assemble(mut steps: Vec<Step>, keyed: &[(SortKey, Change)], prints: Fingerprints) -> Plan {
     defer_after_concurrent(&mut steps);
     // Sequence ownership needs the owning table: move those steps after the tables.
     let (owned, mut rest): (Vec<Step>, Vec<Step>) = steps
@@ -879,7 +864,7 @@ pub fn plan_changes(
         steps: steps.len(),
         ..Summary::default()
     };
-    for (_, c) in &keyed {
+    for (_, c) in keyed {
         *summary.by_kind.entry(c.kind().to_owned()).or_default() += 1;
     }
     for s in &steps {
@@ -890,14 +875,14 @@ pub fn plan_changes(
     let mut fingerprint = BTreeMap::new();
     fingerprint.insert("current".to_owned(), prints.current);
     fingerprint.insert("desired".to_owned(), prints.desired);
-    Ok(Plan {
+    Plan {
         steps,
         fingerprint,
         objects: prints.objects,
         desired_sql: prints.desired_sql,
         externals_sql: prints.externals_sql,
         summary,
-    })
+    }
 }
 
 /// Runs `f` on a scoped thread with a deep stack (expression trees nest as deep as the SQL).
@@ -921,93 +906,6 @@ fn joined<T>(
         Some(Err(panic)) => std::panic::resume_unwind(panic),
         None => fallback(),
     }
-}
-
-/// What a plan records of the states it was computed from (the apply drift check and the
-/// plan file's desired state).
-struct Fingerprints {
-    /// SHA-256 of the target's script.
-    current: String,
-    /// SHA-256 of the desired script.
-    desired: String,
-    /// SHA-256 of each of the target's objects.
-    objects: BTreeMap<String, String>,
-    /// The desired state as one script.
-    desired_sql: String,
-    /// The declared external tables as `CREATE TABLE` statements.
-    externals_sql: String,
-}
-
-/// The desired state as a plan file carries it.
-struct DesiredState {
-    /// Digest over its objects, as [`fingerprint`] computes it.
-    digest: String,
-    /// Every object's declaration, file by file (the loader reads them in any order).
-    sql: String,
-    /// The declared external tables as `CREATE TABLE` statements.
-    externals_sql: String,
-}
-
-impl DesiredState {
-    fn of(desired: &Catalog) -> Self {
-        let files = crate::ddl::layout::files(desired);
-        let digest = digest_of_objects(
-            &files
-                .iter()
-                .map(|(file, text)| (file.clone(), sha256_hex(text.as_bytes())))
-                .collect(),
-        );
-        let mut sql = String::new();
-        // External tables travel apart (`externals_sql`): they are declarations, not objects
-        // of the project.
-        for (file, text) in files.iter().filter(|(f, _)| !f.starts_with("external/")) {
-            sql.push_str(&format!("-- {file}\n{text}\n"));
-        }
-        let externals_sql = desired
-            .externals
-            .values()
-            .map(|t| crate::ddl::create_table(t, false))
-            .collect();
-        DesiredState {
-            digest,
-            sql,
-            externals_sql,
-        }
-    }
-}
-
-/// Lower-case hexadecimal SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// A catalog's fingerprint: the SHA-256 of each object's declaration (keyed by the file
-/// `schema-dump` would write it to), and one digest over them all.
-pub fn fingerprint(c: &Catalog) -> TargetFingerprint {
-    let objects: BTreeMap<String, String> = crate::ddl::layout::files(c)
-        .into_iter()
-        .map(|(file, text)| (file, sha256_hex(text.as_bytes())))
-        .collect();
-    (digest_of_objects(&objects), objects)
-}
-
-/// One SHA-256 over per-object digests (file and digest of each, in file order).
-fn digest_of_objects(objects: &BTreeMap<String, String>) -> String {
-    let mut hasher = Sha256::new();
-    for (file, digest) in objects {
-        hasher.update(file.as_bytes());
-        hasher.update(b"\0");
-        hasher.update(digest.as_bytes());
-        hasher.update(b"\n");
-    }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 impl Plan {

@@ -18,10 +18,10 @@ use std::time::{Duration, Instant};
 use postgres::Client;
 
 use crate::catalog::Catalog;
-use crate::diff::{Change, DiffOptions, diff_keeping_graphs};
+use crate::diff::{Change, DiffOptions, diff};
 use crate::elaborate::{ElaborateOptions, Report, Shadow, elaborate_with_fallback};
 use crate::plan::backfill::{DataSteps, tables_to_check};
-use crate::plan::{Plan, PlanOptions, fingerprint, plan_changes};
+use crate::plan::{Plan, PlanOptions, fingerprint, plan_diff};
 
 pub use error::TargetError;
 pub use externals::create_externals;
@@ -46,10 +46,11 @@ pub struct TargetPlan {
     pub plan: Plan,
     /// The diff's changes, before dependents to rebuild were added.
     pub changes: Vec<Change>,
+    /// The target after the rename hints, when any applied (else it is `current`): the
+    /// changes name objects by their new names.
+    pub renamed_current: Option<Catalog>,
     /// The target as introspected (or the other directory).
     pub current: Catalog,
-    /// The desired state, its definitions elaborated where the server printed them the same.
-    pub desired: Catalog,
     /// What elaboration settled (against a database).
     pub elaboration: Option<Report>,
     /// Wall time of each phase after the target was read: `elaborate` (with the target's
@@ -111,15 +112,12 @@ pub fn plan_against_target(
     });
     let elaboration = elaboration?;
     phases.end("elaborate", "elaborated (and target fingerprinted)");
-    let (changes, graphs) = diff_keeping_graphs(&current, &desired, &opts.diff);
+    let diff = diff(&current, &desired, &opts.diff);
     phases.end("diff", "diffed");
-    let rows = rows::check_rows(client, &tables_to_check(&changes, &current));
+    let rows = rows::check_rows(client, &tables_to_check(&diff.changes, &current));
     phases.end("rows", "rows checked");
-    let plan = plan_changes(
-        &current,
-        &desired,
-        changes.clone(),
-        graphs,
+    let plan = plan_diff(
+        &diff,
         &PlanOptions {
             diff: opts.diff.clone(),
             rows: Some(rows),
@@ -128,11 +126,12 @@ pub fn plan_against_target(
         },
     )?;
     phases.end("plan", "planned");
+    let (changes, renamed_current) = diff.into_changes_and_renamed();
     Ok(TargetPlan {
         plan,
         changes,
+        renamed_current,
         current,
-        desired,
         elaboration: Some(elaboration),
         phases: phases.laps,
     })

@@ -348,7 +348,7 @@ fn faithful(
             return Ok(());
         }
     };
-    let changes = crate::diff::diff(current, &read, diff);
+    let changes = crate::diff::diff(current, &read, diff).changes;
     for c in changes.iter().take(5) {
         notes.push(format!("the copy differs from the target: {c}"));
     }

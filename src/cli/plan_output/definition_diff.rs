@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use similar::{ChangeTag, TextDiff};
 
 use crate::catalog::{Catalog, Expr};
-use crate::diff::{Change, DiffOptions, ObjectRef, after_renames, diff};
+use crate::diff::{Change, DiffOptions, ObjectRef, diff};
 
 /// One changed definition: the text the target has and the text the desired state wants.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,14 +31,13 @@ pub fn changed_definitions(
     desired: &Catalog,
     opts: &DiffOptions,
 ) -> Vec<DefinitionChange> {
-    let changes = diff(current, desired, opts);
-    let renamed = after_renames(current, desired, opts);
-    definitions_of(&changes, &renamed)
+    let diff = diff(current, desired, opts);
+    definitions_of(&diff.changes, &diff.renamed_current)
 }
 
-/// The changed definitions among `changes` (the diff's output, as [`crate::plan::plan_with_changes`]
-/// returns it); `current` is the target's catalog after the renames
-/// ([`crate::diff::after_renames`]), since changes name objects by their new names.
+/// The changed definitions among `changes` (a [`crate::diff::Diff`]'s); `current` is the
+/// target's catalog after the renames (the diff's `renamed_current`), since changes name
+/// objects by their new names.
 pub fn definitions_of(changes: &[Change], current: &Catalog) -> Vec<DefinitionChange> {
     let mut out: Vec<DefinitionChange> = changes
         .iter()
