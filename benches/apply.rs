@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use schema_tool::apply::{Interrupt, Settings, execute, history, lock};
 use schema_tool::catalog::Catalog;
+use schema_tool::loaded::Project;
 use schema_tool::plan::{PlanOptions, plan};
-use schema_tool::project::Project;
 use schema_tool::shadow::{Cluster, ClusterOptions};
 
 use common::{measuring, median};

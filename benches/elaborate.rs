@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 
 use schema_tool::elaborate::{ElaborateOptions, elaborate};
 use schema_tool::introspect::{IntrospectOptions, introspect};
+use schema_tool::loaded::Project;
 use schema_tool::plan::{PlanOptions, plan};
-use schema_tool::project::{LoadOptions, Project};
+use schema_tool::project::LoadOptions;
 use schema_tool::shadow::{Cluster, ClusterOptions};
 
 use common::{measuring, median, psql_load, schema_file};

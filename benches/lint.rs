@@ -6,9 +6,10 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use schema_tool::config::LintSettings;
 use schema_tool::graph::DepGraph;
-use schema_tool::project::{LoadOptions, Project};
+use schema_tool::lint::settings::LintSettings;
+use schema_tool::loaded::Project;
+use schema_tool::project::LoadOptions;
 use schema_tool::report::{self, Format, Summary};
 
 fn peak_rss_mb() -> f64 {

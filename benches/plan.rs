@@ -22,7 +22,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use schema_tool::cli::plan_output::{self, Rendering, definition_diff::definitions_of};
-use schema_tool::project::{LoadOptions, Project};
+use schema_tool::loaded::Project;
+use schema_tool::project::LoadOptions;
 use schema_tool::shadow::{Cluster, ClusterOptions};
 use schema_tool::target::{TargetOptions, plan_against_target, read_target};
 

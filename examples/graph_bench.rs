@@ -3,7 +3,8 @@
 use std::time::Instant;
 
 use schema_tool::graph::DepGraph;
-use schema_tool::project::{LoadOptions, Project};
+use schema_tool::loaded::Project;
+use schema_tool::project::LoadOptions;
 
 fn main() {
     let dir = std::env::args()

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-pub use crate::lint::settings::{Level, LintSettings, RuleOptions, TenantConfig};
+use crate::lint::settings::{Level, LintSettings, RuleOptions, TenantConfig};
 
 /// Why `schema.toml` could not be used.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

@@ -2,6 +2,7 @@
 //!
 //! Findings (lint diagnostics, hazards) are values, not errors.
 
+use crate::error_chain::error_chain;
 use std::path::PathBuf;
 
 /// Why a command could not run.
@@ -46,17 +47,17 @@ pub enum Error {
     #[error(transparent)]
     Connect(#[from] crate::db::ConnectError),
     /// The live database could not be read.
-    #[error("{}", chain(.0))]
+    #[error("{}", error_chain(.0))]
     Introspect(#[from] crate::introspect::IntrospectError),
     /// The changes cannot be planned.
     #[error(transparent)]
     #[diagnostic(transparent)]
     Plan(#[from] crate::plan::PlanError),
     /// The embedded throwaway cluster could not be used.
-    #[error("embedded PostgreSQL cluster: {}", chain(.0))]
+    #[error("embedded PostgreSQL cluster: {}", error_chain(.0))]
     Cluster(#[from] crate::shadow::ClusterError),
     /// Definitions could not be elaborated on the target or a shadow database.
-    #[error("{}", chain(.0))]
+    #[error("{}", error_chain(.0))]
     Elaborate(#[from] crate::elaborate::ElaborateError),
     /// The target could not be planned against (read, checked, elaborated, planned).
     #[error(transparent)]
@@ -72,16 +73,4 @@ pub enum Error {
     /// Writing output failed.
     #[error("cannot write output")]
     Output(#[from] std::io::Error),
-}
-
-/// An error and its sources on one line (`a: b: c`).
-pub(crate) fn chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

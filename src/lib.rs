@@ -19,6 +19,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod elaborate;
 pub mod error;
+pub mod error_chain;
 pub mod graph;
 pub mod introspect;
 pub mod lint;

@@ -8,12 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::loaded::{EXTERNAL_WITHOUT_OWNER, Project};
 use crate::source::{FileId, SourceMap, Span};
-
-pub use crate::loaded::{
-    EXTERNAL_WITHOUT_OWNER, LoadedFile, Project, StatementInfo, StatementKind,
-};
-pub use crate::stack::DEEP_STACK;
 
 /// Why the files of a project could not be read.
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]

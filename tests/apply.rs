@@ -1111,7 +1111,7 @@ GRANT SELECT ON "App ""Core"""."Table" TO "Odd Role ü";
 fn the_analytics_schema_applies_and_verifies_with_no_perpetual_differences() {
     let (db, mut client) = fresh_database("apply_analytics");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let project = schema_tool::project::Project::load(&schema_tool::project::LoadOptions {
+    let project = schema_tool::loaded::Project::load(&schema_tool::project::LoadOptions {
         paths: vec![root.join("schema")],
         external: vec![root.join("schema/external")],
         external_owners: Vec::new(),

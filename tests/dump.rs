@@ -13,7 +13,8 @@ use postgres::Client;
 use schema_tool::catalog::Catalog;
 use schema_tool::catalog::normalize::{forget_provenance, normalize};
 use schema_tool::introspect::{IntrospectOptions, introspect};
-use schema_tool::project::{LoadOptions, Project};
+use schema_tool::loaded::Project;
+use schema_tool::project::LoadOptions;
 
 fn sql_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)

@@ -456,7 +456,7 @@ fn bad_backfill_arguments_are_bad_input() {
 /// plan must be empty.
 #[test]
 fn view_renamed_before_a_table_takes_its_name() {
-    use schema_tool::project::Project;
+    use schema_tool::loaded::Project;
     let (_, mut client) = fresh_database("legacy_rename");
     client
         .batch_execute(
@@ -612,8 +612,8 @@ fn a_policy_cannot_hide_rows_from_the_backfill_check() {
 /// constraint that only changed name is renamed on the real server, and a second plan is empty.
 #[test]
 fn names_that_differ_are_renamed_in_place() {
+    use schema_tool::loaded::Project;
     use schema_tool::plan::{PlanOptions, plan};
-    use schema_tool::project::Project;
     let (_, mut client) = fresh_database("legacy_names");
     client
         .batch_execute(

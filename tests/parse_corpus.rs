@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use schema_tool::project::{LoadOptions, Project};
+use schema_tool::loaded::Project;
+use schema_tool::project::LoadOptions;
 
 /// `shared/corpus/parse` beside the repository (`../shared`; `../../shared` from a worktree
 /// in `wt/<name>`).
@@ -24,7 +25,7 @@ fn load(path: &Path) -> Project {
         paths: vec![path.to_owned()],
         ..LoadOptions::default()
     };
-    schema_tool::cli::with_deep_stack(|| Project::load(&opts))
+    schema_tool::stack::with_deep_stack(|| Project::load(&opts))
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

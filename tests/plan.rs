@@ -11,12 +11,14 @@ use std::process::Command;
 use common::{apply_plan, describe, error_chain, fresh_database};
 use postgres::Client;
 use schema_tool::catalog::Catalog;
+use schema_tool::db::temporary::Shadow;
 use schema_tool::elaborate::{
-    ElaborateError, ElaborateOptions, Limits, Shadow, elaborate, elaborate_with_fallback,
+    ElaborateError, ElaborateOptions, Limits, elaborate, elaborate_with_fallback,
 };
 use schema_tool::introspect::{IntrospectOptions, introspect};
+use schema_tool::loaded::Project;
 use schema_tool::plan::{Plan, PlanOptions, plan};
-use schema_tool::project::{LoadOptions, Project};
+use schema_tool::project::LoadOptions;
 use schema_tool::target::{TargetOptions, create_externals, plan_against_target};
 
 fn root() -> &'static Path {

@@ -28,8 +28,8 @@ use schema_tool::catalog::names::quote_ident;
 use schema_tool::catalog::normalize::normalize;
 use schema_tool::elaborate::{ElaborateOptions, elaborate};
 use schema_tool::introspect::{IntrospectOptions, introspect};
+use schema_tool::loaded::Project;
 use schema_tool::plan::{Plan, PlanOptions, plan};
-use schema_tool::project::Project;
 
 use common::{
     apply_plan, cluster, compare_maps, corpus_dir, describe, error_chain, setup_corpus_roles,

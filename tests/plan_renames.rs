@@ -8,8 +8,8 @@ use common::{apply_plan, error_chain, fresh_database};
 use postgres::Client;
 use schema_tool::catalog::Catalog;
 use schema_tool::introspect::{IntrospectOptions, introspect};
+use schema_tool::loaded::Project;
 use schema_tool::plan::{Plan, PlanOptions, plan};
-use schema_tool::project::Project;
 
 fn live(client: &mut Client) -> Catalog {
     introspect(client, &IntrospectOptions::default())

@@ -5,6 +5,7 @@
 //! diagnostics for whatever it could not understand.
 
 pub mod build;
+pub mod coercion;
 pub mod expr;
 pub mod names;
 pub mod normalize;

@@ -7,8 +7,9 @@ use std::path::PathBuf;
 use crate::config::ConfigFile;
 use crate::diff::DiffOptions;
 use crate::error::Error;
+use crate::loaded::Project;
 use crate::plan::backfill::{DataStep, DataSteps, parse_column};
-use crate::project::{LoadOptions, Project};
+use crate::project::LoadOptions;
 
 /// `[PATH]...`, `--external`, `--ignore` and `--config`.
 #[derive(Clone, Debug, Default, clap::Args)]

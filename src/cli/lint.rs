@@ -5,15 +5,14 @@ use std::io::Write;
 use clap::Parser;
 
 use super::ExitStatus;
-/// Kept for the transition: the ignore matcher lives with the other desired-state inputs.
-pub use super::inputs::{IgnoreSet, ignore_set};
-use super::inputs::{SchemaInputs, load_options};
-use crate::config::{ConfigFile, LintSettings};
+use super::inputs::{SchemaInputs, ignore_set, load_options};
+use crate::config::ConfigFile;
 use crate::diagnostic::Severity;
 use crate::error::Error;
 use crate::graph::DepGraph;
 use crate::lint::registry;
-use crate::project::Project;
+use crate::lint::settings::LintSettings;
+use crate::loaded::Project;
 use crate::report::{self, Format, RuleInfo, Summary};
 
 /// Graph output format.

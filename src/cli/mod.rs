@@ -51,8 +51,6 @@ pub fn report_error(err: &crate::error::Error) -> ExitCode {
     ExitStatus::Error.into()
 }
 
-pub use crate::stack::with_deep_stack;
-
 /// Whether to colour human output: a terminal on stdout and no `NO_COLOR`.
 pub fn color_enabled() -> bool {
     use std::io::IsTerminal;

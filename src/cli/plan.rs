@@ -11,9 +11,9 @@ use super::inputs::{SchemaInputs, data_steps, load};
 use super::plan_output::{self, Rendering, definition_diff::definitions_of};
 use crate::catalog::Catalog;
 use crate::config::ConfigFile;
+use crate::db::temporary::Shadow;
 use crate::db::{ConnectOptions, connect};
 use crate::diff::diff;
-use crate::elaborate::Shadow;
 use crate::error::Error;
 use crate::plan::{Plan, PlanOptions, plan_diff};
 use crate::target::{

@@ -460,13 +460,7 @@ fn classify(target: &str, e: &postgres::Error) -> ConnectError {
             ConnectError::Database { target, reason }
         };
     }
-    let mut reason = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        reason.push_str(": ");
-        reason.push_str(&s.to_string());
-        source = s.source();
-    }
+    let reason = crate::error_chain::error_chain(e);
     ConnectError::Unreachable { target, reason }
 }
 

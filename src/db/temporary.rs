@@ -8,8 +8,18 @@ use postgres::Client;
 use super::connect::Target;
 use super::{ConnectError, ConnectOptions, connect, connect_target, resolve};
 use crate::catalog::names::quote_ident;
-use crate::elaborate::Shadow;
 use crate::shadow::{Cluster, ClusterError, ClusterOptions};
+
+/// Which server gives the tool its temporary databases: the shadow for elaboration when the
+/// target cannot be used, the copy `--validate` proves a plan on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Shadow {
+    /// A temporary database created on this server (`--dev-url`), dropped afterwards.
+    DevUrl(String),
+    /// A database in an embedded throwaway cluster started from the local binaries.
+    #[default]
+    Embedded,
+}
 
 /// Why a temporary database could not be had.
 #[derive(Debug, thiserror::Error)]

@@ -8,7 +8,8 @@ use super::layout;
 use super::{ScriptOptions, dollar_tag, script};
 use crate::catalog::Catalog;
 use crate::catalog::normalize::forget_provenance;
-use crate::project::{LoadOptions, Project};
+use crate::loaded::Project;
+use crate::project::LoadOptions;
 
 /// What a catalog says, without where it was said.
 fn comparable(mut c: Catalog) -> Catalog {

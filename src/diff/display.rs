@@ -1,10 +1,10 @@
-//! One-line readable descriptions of objects and changes (plan summaries, test expectations).
-//! A change's description, kind name and object are written by its family in
-//! `crate::plan::steps`, with its SQL, hazards and explanation.
+//! One-line readable descriptions of the objects changes are about (plan summaries, test
+//! expectations). A change's own description, kind name and object are written by its family
+//! in `crate::plan::steps`, with its SQL, hazards and explanation.
 
 use std::fmt;
 
-use super::{Change, ObjectRef};
+use super::ObjectRef;
 use crate::catalog::names::display_ident;
 
 impl fmt::Display for ObjectRef {
@@ -32,24 +32,5 @@ impl fmt::Display for ObjectRef {
             ObjectRef::Type(t) => write!(f, "type {t}"),
             ObjectRef::Other(kind, name) => write!(f, "{kind} {name}"),
         }
-    }
-}
-
-impl Change {
-    /// Short name of the change kind (`add-column`, `create-index`, …), for summaries.
-    pub fn kind(&self) -> &'static str {
-        crate::plan::steps::kind(self)
-    }
-
-    /// The object the change is about (plan JSON `objects`).
-    pub fn object(&self) -> ObjectRef {
-        crate::plan::steps::object(self)
-    }
-}
-
-/// One line per change, written by the change's family in `plan/steps/`.
-impl fmt::Display for Change {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        crate::plan::steps::display(self, &self.object(), f)
     }
 }

@@ -267,7 +267,7 @@ pub fn compared_columns(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::Project;
+    use crate::loaded::Project;
 
     fn cat(sql: &str) -> Catalog {
         Project::from_sql(sql, &[]).catalog

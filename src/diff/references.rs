@@ -116,7 +116,7 @@ pub(super) fn rename_column(
         return None;
     }
     let out = apply_edits(&text, &tokens, edits)?;
-    crate::catalog::build::parse_expr(out.strip_prefix("SELECT ")?)
+    crate::catalog::expr::parse_expr(out.strip_prefix("SELECT ")?)
 }
 
 /// The parts of a column reference (`None` for `*`).
@@ -197,7 +197,7 @@ mod tests {
     }
 
     fn expr(sql: &str) -> Expr {
-        crate::catalog::build::parse_expr(sql).expect("parses")
+        crate::catalog::expr::parse_expr(sql).expect("parses")
     }
 
     #[test]

@@ -37,7 +37,7 @@ use postgres::Client;
 
 use crate::catalog::Catalog;
 pub use session::Limits;
-pub use shadow::{Shadow, elaborate_with_fallback};
+pub use shadow::elaborate_with_fallback;
 
 /// How to elaborate.
 #[derive(Clone, Debug)]

@@ -14,15 +14,7 @@ use super::{ElaborateError, ElaborateOptions, Report, elaborate};
 use crate::catalog::{Catalog, ConstraintKind, Meta};
 use crate::db::temporary::{Server, TemporaryError};
 
-/// Where to elaborate when the target cannot be used.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum Shadow {
-    /// A temporary database created on this server (`--dev-url`), dropped afterwards.
-    DevUrl(String),
-    /// A database in an embedded throwaway cluster started from the local binaries.
-    #[default]
-    Embedded,
-}
+use crate::db::temporary::Shadow;
 
 /// Elaborates on the target behind `client`; when it refuses temporary objects, in a shadow
 /// database holding a copy of `live` instead. See [`elaborate`].

@@ -169,7 +169,7 @@ mod tests {
     use super::*;
 
     fn catalog(sql: &str) -> Catalog {
-        crate::project::Project::from_sql(sql, &[]).catalog
+        crate::loaded::Project::from_sql(sql, &[]).catalog
     }
 
     fn query(sql: &str) -> Expr {

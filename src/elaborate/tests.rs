@@ -2,7 +2,7 @@
 
 use super::probe::{Slot, collect, settle};
 use crate::catalog::Catalog;
-use crate::project::Project;
+use crate::loaded::Project;
 
 fn catalog(sql: &str) -> Catalog {
     Project::from_sql(sql, &[]).catalog

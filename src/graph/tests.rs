@@ -1,5 +1,5 @@
 use super::*;
-use crate::project::Project;
+use crate::loaded::Project;
 
 const SQL: &str = "create table users (id int primary key, tenant_id int, email text);
 create table orders (id int primary key, user_id int references users (id), total numeric);

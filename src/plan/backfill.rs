@@ -148,12 +148,12 @@ mod tests {
 
     #[test]
     fn only_existing_tables_gaining_a_required_column_are_checked() {
-        let current = crate::project::Project::from_sql(
+        let current = crate::loaded::Project::from_sql(
             "create table t (id int); create table old_name (id int);",
             &[],
         )
         .catalog;
-        let desired = crate::project::Project::from_sql(
+        let desired = crate::loaded::Project::from_sql(
             "create table t (id int, a int not null, b int not null default 0, c int);
              create table u (id int, a int not null);
              -- schema: renamed from old_name
@@ -179,8 +179,8 @@ mod tests {
     }
 
     fn planned(current: &str, desired: &str, steps: DataSteps) -> crate::plan::Plan {
-        let current = crate::project::Project::from_sql(current, &[]).catalog;
-        let desired = crate::project::Project::from_sql(desired, &[]).catalog;
+        let current = crate::loaded::Project::from_sql(current, &[]).catalog;
+        let desired = crate::loaded::Project::from_sql(desired, &[]).catalog;
         let opts = crate::plan::PlanOptions {
             data_steps: steps,
             ..Default::default()
@@ -276,9 +276,9 @@ mod tests {
 
     #[test]
     fn a_column_added_to_an_empty_table_needs_no_data_step() {
-        let current = crate::project::Project::from_sql("create table t (id int);", &[]).catalog;
+        let current = crate::loaded::Project::from_sql("create table t (id int);", &[]).catalog;
         let desired =
-            crate::project::Project::from_sql("create table t (id int, n int not null);", &[])
+            crate::loaded::Project::from_sql("create table t (id int, n int not null);", &[])
                 .catalog;
         let mut rows = crate::plan::hazard::RowCounts::default();
         rows.0.insert(

@@ -123,8 +123,8 @@ pub(super) fn recreated_why(parts: &Partitioning, change: &crate::diff::Change) 
 
 #[cfg(test)]
 mod tests {
+    use crate::loaded::Project;
     use crate::plan::{Plan, PlanOptions, plan};
-    use crate::project::Project;
 
     fn planned(current: &str, desired: &str) -> Plan {
         let current = Project::from_sql(current, &[]).catalog;

@@ -6,8 +6,6 @@
 use crate::catalog::Catalog;
 use crate::diff::Change;
 
-pub use super::steps::indexes::create_index;
-
 /// One statement of a step, and whether it may run inside the apply transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Statement {

@@ -342,7 +342,7 @@ pub(super) fn index_drops_in_transaction<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::project::Project;
+    use crate::loaded::Project;
 
     fn catalog(sql: &str) -> Catalog {
         Project::from_sql(sql, &[]).catalog

@@ -1,7 +1,7 @@
 //! Planner tests that need no database: step order, SQL and hazard messages.
 
 use super::{PlanOptions, plan};
-use crate::project::Project;
+use crate::loaded::Project;
 
 fn planned(current: &str, desired: &str) -> super::Plan {
     let current = Project::from_sql(current, &[]).catalog;

@@ -24,8 +24,10 @@ use std::time::{Duration, Instant};
 
 use postgres::NoTls;
 
+use super::binaries::PgBinaries;
 use super::conninfo::{conninfo_url, keyword_value_conninfo};
-use super::initdb::{read_pg_version, run_initdb};
+use super::error::ClusterError;
+use super::initdb::{SUPERUSER, read_pg_version, run_initdb};
 use super::output::log_tail;
 use super::server::{
     SOCKET_ONLY_PORT, check_socket_dir, free_tcp_port, server_settings, spawn_postmaster,
@@ -33,12 +35,6 @@ use super::server::{
 use super::tls::make_certificate;
 use super::user::{hand_over, server_user};
 use super::watchdog::Guard;
-
-// The paths `shadow::cluster::*` of what moved to the modules beside this one (other code uses
-// `shadow::*`).
-pub use super::binaries::{BINDIR_ENV, BinSource, PgBinaries};
-pub use super::error::ClusterError;
-pub use super::initdb::SUPERUSER;
 
 /// How to start a throwaway cluster. `ClusterOptions::default()` is a Unix-socket-only cluster
 /// from the first binaries found.
@@ -189,7 +185,7 @@ impl Cluster {
             let last_error = if socket.exists() {
                 match self.connect("postgres") {
                     Ok(_) => return Ok(()),
-                    Err(err) => crate::error::chain(&err),
+                    Err(err) => crate::error_chain::error_chain(&err),
                 }
             } else {
                 format!("no socket {} yet", socket.display())

@@ -5,7 +5,7 @@
 #[derive(Debug, thiserror::Error, miette::Diagnostic)]
 pub enum TargetError {
     /// The live database could not be read.
-    #[error("{}", crate::validate::chain(.0))]
+    #[error("{}", crate::error_chain::error_chain(.0))]
     Introspect(#[from] crate::introspect::IntrospectError),
     /// Declared external tables are missing from the target or differ from it (one line each).
     #[error("{0}")]
@@ -14,7 +14,7 @@ pub enum TargetError {
     #[error("cannot create the external tables in the scratch database: {0}")]
     CreateExternals(postgres::Error),
     /// Definitions could not be elaborated on the target or a shadow database.
-    #[error("{}", crate::validate::chain(.0))]
+    #[error("{}", crate::error_chain::error_chain(.0))]
     Elaborate(#[from] crate::elaborate::ElaborateError),
     /// The changes cannot be planned.
     #[error(transparent)]

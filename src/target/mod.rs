@@ -18,8 +18,9 @@ use std::time::{Duration, Instant};
 use postgres::Client;
 
 use crate::catalog::Catalog;
+use crate::db::temporary::Shadow;
 use crate::diff::{Change, DiffOptions, diff};
-use crate::elaborate::{ElaborateOptions, Report, Shadow, elaborate_with_fallback};
+use crate::elaborate::{ElaborateOptions, Report, elaborate_with_fallback};
 use crate::plan::backfill::{DataSteps, tables_to_check};
 use crate::plan::{Plan, PlanOptions, fingerprint, plan_diff};
 

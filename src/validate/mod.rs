@@ -21,6 +21,7 @@ use postgres::Client;
 
 use crate::apply::{ExecError, Interrupt, Settings, StepRecord, execute};
 use crate::catalog::Catalog;
+use crate::error_chain::error_chain;
 use crate::plan::Plan;
 use crate::plan::hazard::HazardKind;
 use crate::target::{TargetOptions, plan_against_target, read_schemas};
@@ -67,20 +68,8 @@ pub fn server_message(e: &postgres::Error) -> String {
             }
             m
         }
-        None => chain(e),
+        None => error_chain(e),
     }
-}
-
-/// An error and its sources on one line.
-pub(crate) fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
-    }
-    text
 }
 
 /// How to validate.
@@ -302,7 +291,7 @@ pub fn validate_in(
             v.elapsed = started.elapsed();
             return Ok(v);
         }
-        Err(e) => return Err(ValidateError::Scratch(chain(&e))),
+        Err(e) => return Err(ValidateError::Scratch(error_chain(&e))),
     }
     // The copy is planned again the one way the target was.
     let again = plan_against_target(&mut copy, desired, None, &opts.planning)
@@ -344,7 +333,7 @@ fn faithful(
     ) {
         Ok(read) => read,
         Err(e) => {
-            notes.push(format!("cannot read the copy back: {}", chain(&e)));
+            notes.push(format!("cannot read the copy back: {}", error_chain(&e)));
             return Ok(());
         }
     };

@@ -6,8 +6,8 @@ use postgres::Client;
 
 use super::ValidateError;
 use crate::catalog::names::quote_ident;
+use crate::db::temporary::Shadow;
 use crate::db::temporary::{Server, TemporaryDatabase, TemporaryError};
-use crate::elaborate::Shadow;
 use crate::shadow::Cluster;
 
 /// A scratch database and what it lives in.
@@ -22,7 +22,7 @@ pub struct Scratch {
 /// Why the scratch database could not be had, as validation says it.
 fn scratch_error(e: TemporaryError) -> ValidateError {
     match e {
-        TemporaryError::Cluster(e) => ValidateError::Scratch(super::chain(&e)),
+        TemporaryError::Cluster(e) => ValidateError::Scratch(crate::error_chain::error_chain(&e)),
         TemporaryError::Connect(e) => ValidateError::Scratch(e.to_string()),
         TemporaryError::Version(e) => ValidateError::query(e),
         TemporaryError::Create(e) => ValidateError::Scratch(format!(

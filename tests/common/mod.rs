@@ -12,6 +12,7 @@ pub mod lint;
 
 use std::sync::OnceLock;
 
+pub use schema_tool::error_chain::error_chain;
 use schema_tool::shadow::{Cluster, ClusterOptions};
 
 /// The cluster of this test binary, started on first use. It is never dropped: its watchdog
@@ -35,18 +36,6 @@ pub fn fresh_database(prefix: &str) -> (String, postgres::Client) {
         .connect(&name)
         .unwrap_or_else(|err| panic!("cannot connect to {name}: {}", error_chain(&err)));
     (name, client)
-}
-
-/// An error and all its sources on one line, for panic messages.
-pub fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 /// Applies a plan as `schema-apply` does: labels added to enums first, the transactional steps

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use super::*;
-use crate::project::Project;
+use crate::loaded::Project;
 
 fn analyse(sql: &str, view: &str) -> QueryAnalysis {
     let p = Project::from_sql(sql, &[]);

@@ -18,13 +18,10 @@ use self::describe::other_name;
 use self::values::const_string;
 use super::*;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::parse::nodes::strings;
 use crate::parse::{Statement, deparse_stmt};
 use crate::source::{FileId, Span};
 
-/// Kept at its old path while other code moves to [`crate::catalog::expr::parse_expr`].
-pub use super::expr::parse_expr;
-/// Kept at its old path while other code moves to [`crate::parse::nodes::strings`].
-pub use crate::parse::nodes::strings;
 pub use describe::statement_kind;
 
 /// Rule name for statement kinds (or parts) the catalog does not model.

@@ -176,7 +176,7 @@ fn adopt_in_partition(
 
 #[cfg(test)]
 mod tests {
-    use crate::project::Project;
+    use crate::loaded::Project;
 
     fn catalog(sql: &str) -> crate::catalog::Catalog {
         Project::from_sql(sql, &[]).catalog

@@ -1,11 +1,11 @@
 //! `external-table-mismatch`: a declared external table that the live database lacks, or whose
 //! columns are missing there or of an incompatible type. Runs with `--database-url`.
 
+use crate::catalog::coercion::binary_coercible;
 use crate::catalog::{Catalog, Column, QualifiedName, Table};
 use crate::lint::LintContext;
 use crate::lint::rule::RuleDef;
 use crate::lint::settings::Level;
-use crate::plan::hazard::binary_coercible;
 
 /// The rule.
 pub static RULE: RuleDef = RuleDef {

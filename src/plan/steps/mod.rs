@@ -4,9 +4,12 @@
 //!
 //! [`Change::family`] is the only list saying which family a variant belongs to; the
 //! operations below dispatch on it. A new kind of change touches the enum, that list and
-//! its family's file. A family's functions handle only their own variants: another
-//! variant is a planner bug, caught by a `debug_assert` in [`shared::foreign`] and given a
-//! neutral value (no SQL, no hazard) in release builds.
+//! its family's file. A family's functions handle only their own variants: reaching a
+//! family's fallback arm ([`shared::foreign`]) is a planner bug, which fails debug builds and
+//! the test that sends one change of every variant through every operation (`tests.rs`); a
+//! release build gives it a neutral value (no SQL, no hazard) rather than crash. `Display`,
+//! [`Change::kind`] and [`Change::object`] are implemented here too, so `diff` does not
+//! depend on the planner.
 
 mod annotations;
 mod constraints;
@@ -229,22 +232,22 @@ pub(super) fn order(change: &Change, phase: u8) -> u8 {
     }
 }
 
-/// The one-line description of a change (`Display` of [`Change`]); `object` is
-/// [`Change::object`].
-pub(crate) fn display(
-    change: &Change,
-    object: &ObjectRef,
-    f: &mut fmt::Formatter<'_>,
-) -> fmt::Result {
-    dispatch!(change, display(change, object, f))
+impl Change {
+    /// Short name of the change kind (`add-column`, `create-index`, …), for summaries.
+    pub fn kind(&self) -> &'static str {
+        dispatch!(self, kind(self))
+    }
+
+    /// The object the change is about (plan JSON `objects`).
+    pub fn object(&self) -> ObjectRef {
+        dispatch!(self, object(self))
+    }
 }
 
-/// The short name of a change's kind ([`Change::kind`]).
-pub(crate) fn kind(change: &Change) -> &'static str {
-    dispatch!(change, kind(change))
-}
-
-/// The object a change is about ([`Change::object`]).
-pub(crate) fn object(change: &Change) -> ObjectRef {
-    dispatch!(change, object(change))
+/// One line per change, written by the change's family.
+impl fmt::Display for Change {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let object = self.object();
+        dispatch!(self, display(self, &object, f))
+    }
 }

@@ -22,7 +22,10 @@ use super::Family;
 pub(super) fn foreign<T>(change: &Change, family: Family, neutral: T) -> T {
     if cfg!(debug_assertions) {
         let variant = format!("{change:?}");
-        let variant = variant.split(['(', ' ', '{']).next().unwrap_or_default();
+        let variant = variant
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or_default();
         panic!(
             "{variant} (family {:?}) reached the fallback of family {family:?}",
             change.family()

@@ -6,12 +6,13 @@
 
 use std::fmt::{self, Write as _};
 
+use crate::catalog::coercion::binary_coercible;
 use crate::catalog::names::quote_ident;
 use crate::catalog::{Catalog, Expr, Identity, QualifiedName};
 use crate::ddl::{self, qualified};
 use crate::diff::{Change, ObjectRef};
 use crate::plan::explain::{Explainer, list};
-use crate::plan::hazard::{Hazard, HazardKind, binary_coercible, needs_backfill};
+use crate::plan::hazard::{Hazard, HazardKind, needs_backfill};
 use crate::plan::sql::Statement;
 
 use super::shared::{
