@@ -1,7 +1,8 @@
 //! Declarative PostgreSQL schemas: lint, plan and apply.
 //!
-//! The pipeline is `source` → `parse` → `catalog` → `graph` → `lint` / `diff` → `plan` →
-//! `apply`; see ARCHITECTURE.md for the map and the invariants.
+//! Files go `project` → `loaded` (`parse`, `catalog`) → `graph` → `lint` → `report`; a live
+//! database goes `introspect` → `target` (`elaborate`, `diff`, `plan`) → `apply`. See
+//! ARCHITECTURE.md for the map, and `tests/tidy_layers.rs` for the import rules it states.
 
 /// The library under its own name in unit tests, so the lint test helpers
 /// (`tests/common/lint.rs`) compile both here and in the integration tests.

@@ -118,10 +118,9 @@ fn architecture_md_names_every_folder_and_every_large_file() {
         let relative = path.strip_prefix(root).unwrap();
         let name = relative.to_string_lossy().replace('\\', "/");
         let is_test = relative.components().any(|c| c.as_os_str() == "tests");
-        if path.is_dir() && !is_test && name != "src" && !name.ends_with("snapshots") {
-            if !map.contains(&format!("{name}/")) {
-                missing.push(format!("folder {name}/"));
-            }
+        let is_folder = path.is_dir() && !is_test && name != "src" && !name.ends_with("snapshots");
+        if is_folder && !map.contains(&format!("{name}/")) {
+            missing.push(format!("folder {name}/"));
         }
     }
     for (relative, text) in library_sources() {

@@ -9,7 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-/// The modules that do no I/O and cannot fail: models, analysis, rules, planning, rendering.
+/// The modules that do no I/O (no file, process, network or database): models, analysis,
+/// rules, planning, rendering. Their errors are values (`PlanError`, diagnostics).
 const PURE: &[&str] = &[
     "source",
     "diagnostic",

@@ -1,8 +1,8 @@
 //! Planning: turning a diff into ordered, hazard-annotated steps.
 //!
 //! [`plan_diff`] takes the [`Diff`] of [`crate::diff::diff`] (changes, catalogs, partitioning
-//! decisions, graphs) and orders the changes with the dependency graphs of both sides: drops first, dependents before what they depend on (current graph),
-//! then creates and alterations, dependencies first (desired graph), in fixed phases
+//! decisions, graphs) and orders the changes with the dependency graphs of both sides: drops
+//! first, dependents before what they depend on (current graph), then creates and alterations, dependencies first (desired graph), in fixed phases
 //! (schemas, extensions, types, sequences, tables, routines and views, indexes, constraints,
 //! triggers, RLS, policies, comments, grants). Ties are broken by object name, so a plan is
 //! deterministic. Views whose query cannot be replaced in place, and the views and

@@ -26,7 +26,7 @@ use crate::plan::{Plan, PlanOptions, fingerprint, plan_diff};
 
 pub use error::TargetError;
 pub use externals::create_externals;
-pub use read::{check_externals, read_all_while, read_schemas, read_target};
+pub use read::{read_all_while, read_schemas, read_target, require_externals};
 
 /// What planning against a live target needs besides the two catalogs.
 #[derive(Clone, Debug, Default)]
@@ -88,7 +88,7 @@ pub fn plan_against_target(
 ) -> Result<TargetPlan, TargetError> {
     let current = match read_ahead {
         Some(current) => {
-            check_externals(desired, &current)?;
+            require_externals(desired, &current)?;
             current
         }
         None => read_target(client, desired, &opts.schemas)?,

@@ -31,13 +31,13 @@ pub fn read_target(
             current.indexes.remove(&name);
         }
     }
-    check_externals(desired, &current)?;
+    require_externals(desired, &current)?;
     Ok(current)
 }
 
 /// Checks the declared external tables against the target's catalog: each missing or
 /// different one is a line of the error.
-pub fn check_externals(desired: &Catalog, current: &Catalog) -> Result<(), TargetError> {
+pub fn require_externals(desired: &Catalog, current: &Catalog) -> Result<(), TargetError> {
     let problems = crate::diff::check_externals(desired, current);
     if problems.is_empty() {
         return Ok(());

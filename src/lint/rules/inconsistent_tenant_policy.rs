@@ -1,8 +1,8 @@
 //! `inconsistent-tenant-policy`: tenant-isolation policies that are not all written one way.
 //!
-//! Each policy's `USING` and `WITH CHECK` trees are reduced to a [`Shape`]: which column is
-//! compared with which setting, through which casts, `NULLIF`, `missing_ok`, subquery and
-//! operator, for which command. Shapes are built from the parse trees, so whitespace, case and
+//! Each policy's `USING` and `WITH CHECK` trees are reduced to a shape (`TenantPolicy`, made
+//! of `Comparison`s between `Operand`s): which column is compared with which setting, through
+//! which casts, `NULLIF`, `missing_ok`, subquery and operator, for which command. Shapes are built from the parse trees, so whitespace, case and
 //! parentheses never matter; the most common shape is the reference and every other policy is
 //! reported with what differs.
 
