@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
 
+use crate::lint::registry;
 use crate::lint::settings::{Level, LintSettings, RuleOptions, TenantConfig};
 
 /// Why `schema.toml` could not be used.
@@ -96,8 +99,11 @@ impl ConfigFile {
         })
     }
 
-    /// Parses config text.
+    /// Parses config text. Besides the file's shape, `[rules]` is checked against the lint
+    /// registry ([`check_rules`]): an unknown rule, an option its rule does not declare or a
+    /// level other than `error | warning | off` is an error, never ignored.
     pub fn parse(text: &str) -> Result<ConfigFile, String> {
+        check_rules(text)?;
         toml::from_str(text).map_err(|e| e.to_string())
     }
 
@@ -147,6 +153,103 @@ impl ConfigFile {
             })
             .collect()
     }
+}
+
+/// What a rule's level may be, for messages.
+const LEVELS: &str = "error | warning | off";
+
+/// Checks every entry of `[rules]`: the name is a rule of the lint registry (lint or loader
+/// rule), a bare value or a table's `level` is a level, and every other key of a table is one
+/// of the options the rule declares ([`crate::lint::RuleDef::options`]). Errors name the key
+/// with its line and column and say what is accepted. Text that is not TOML, or a `rules` that
+/// is not a table, is left to the deserializer, which reports it.
+fn check_rules(text: &str) -> Result<(), String> {
+    let Ok(root) = DeTable::parse(text) else {
+        return Ok(());
+    };
+    let Some(rules) = root
+        .get_ref()
+        .iter()
+        .find(|(key, _)| key.get_ref() == "rules")
+        .and_then(|(_, value)| value.get_ref().as_table())
+    else {
+        return Ok(());
+    };
+    for (name, setting) in rules {
+        let Some(rule) = registry::find(name.get_ref()) else {
+            return Err(unknown_rule(text, name));
+        };
+        match setting.get_ref() {
+            DeValue::Table(table) => {
+                for (key, value) in table {
+                    if key.get_ref() == "level" {
+                        check_level(text, rule.name, value)?;
+                    } else if !rule.options.contains(&key.get_ref().as_ref()) {
+                        return Err(unknown_option(text, rule, key));
+                    }
+                }
+            }
+            _ => check_level(text, rule.name, setting)?,
+        }
+    }
+    Ok(())
+}
+
+/// `Ok` when a level's value is one of [`LEVELS`].
+fn check_level(text: &str, rule: &str, value: &Spanned<DeValue<'_>>) -> Result<(), String> {
+    if matches!(value.get_ref().as_str(), Some("error" | "warning" | "off")) {
+        return Ok(());
+    }
+    let written = text.get(value.span()).unwrap_or_default();
+    Err(format!(
+        "{}: invalid level {written} for rule `{rule}`, expected {LEVELS}",
+        position(text, value.span().start)
+    ))
+}
+
+/// An unknown rule name, with the closest known one when it is close enough to be a typo.
+fn unknown_rule(text: &str, name: &Spanned<std::borrow::Cow<'_, str>>) -> String {
+    let name_str = name.get_ref().as_ref();
+    let closest = registry::RULES
+        .iter()
+        .chain(registry::LOADER_RULES)
+        .map(|r| (strsim::levenshtein(name_str, r.name), r.name))
+        .min()
+        .filter(|(distance, _)| *distance <= (name_str.chars().count() / 3).max(2))
+        .map(|(_, closest)| format!("did you mean `{closest}`? "))
+        .unwrap_or_default();
+    format!(
+        "{}: unknown rule `{name_str}` in [rules]; {closest}(`schema-lint --list-rules` lists the rules)",
+        position(text, name.span().start)
+    )
+}
+
+/// An option the rule does not declare, with those it does.
+fn unknown_option(
+    text: &str,
+    rule: &crate::lint::RuleDef,
+    key: &Spanned<std::borrow::Cow<'_, str>>,
+) -> String {
+    let accepted: Vec<String> = std::iter::once(&"level")
+        .chain(rule.options)
+        .map(|o| format!("`{o}`"))
+        .collect();
+    format!(
+        "{}: unknown option `{}` for rule `{}`, expected {}",
+        position(text, key.span().start),
+        key.get_ref(),
+        rule.name,
+        accepted.join(", ")
+    )
+}
+
+/// "line L, column C" (1-based, columns in characters) of a byte offset in the text.
+fn position(text: &str, offset: usize) -> String {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    format!("line {line}, column {column}")
 }
 
 impl LintSettings {
@@ -211,5 +314,61 @@ max-tables = 6
     #[test]
     fn unknown_keys_are_rejected() {
         assert!(ConfigFile::parse("pathz = []").is_err());
+    }
+
+    #[test]
+    fn misspelled_rule_is_rejected_with_the_closest_name() {
+        let e = ConfigFile::parse("[rules]\nrls-not-forcd = \"error\"\n").unwrap_err();
+        assert!(
+            e.starts_with("line 2, column 1: unknown rule `rls-not-forcd`"),
+            "{e}"
+        );
+        assert!(e.contains("did you mean `rls-not-forced`?"), "{e}");
+        assert!(e.contains("schema-lint --list-rules"), "{e}");
+        let e = ConfigFile::parse("[rules]\nnothing-like-any = \"off\"\n").unwrap_err();
+        assert!(!e.contains("did you mean"), "{e}");
+    }
+
+    #[test]
+    fn unknown_option_is_rejected_with_the_accepted_ones() {
+        let e =
+            ConfigFile::parse("[rules.external-dependency-fanout]\nmax-table = 6\n").unwrap_err();
+        assert_eq!(
+            e,
+            "line 2, column 1: unknown option `max-table` for rule `external-dependency-fanout`, \
+             expected `level`, `max-tables`, `max-services`"
+        );
+        let e = ConfigFile::parse("[rules]\nrls-not-forced = { level = \"off\", x = 1 }\n")
+            .unwrap_err();
+        assert!(
+            e.contains("expected `level`\n") || e.ends_with("expected `level`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_level_is_rejected_with_the_levels() {
+        let e = ConfigFile::parse("[rules]\nrls-not-forced = \"fatal\"\n").unwrap_err();
+        assert_eq!(
+            e,
+            "line 2, column 18: invalid level \"fatal\" for rule `rls-not-forced`, \
+             expected error | warning | off"
+        );
+        let e = ConfigFile::parse("[rules.rls-not-forced]\nlevel = 3\n").unwrap_err();
+        assert!(e.contains("invalid level 3"), "{e}");
+    }
+
+    #[test]
+    fn loader_rules_and_declared_options_are_accepted() {
+        ConfigFile::parse(
+            "[rules]\nunused-suppression = \"warning\"\n\
+             [rules.table-without-tenant-column]\nexempt = [\"audit_*\"]\n",
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn positions_count_characters() {
+        assert_eq!(position("a\néé = 1", 7), "line 2, column 4");
     }
 }

@@ -354,3 +354,100 @@ fn explain_and_list_rules() {
         );
     }
 }
+
+/// Runs one of the binaries in `dir` (no database: each reads `schema.toml` first).
+fn run_in(binary: &str, dir: &Path, args: &[&str]) -> Output {
+    Command::new(binary)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("the binary runs")
+}
+
+#[test]
+fn schema_toml_rule_mistakes_exit_2_naming_the_key_and_what_is_accepted() {
+    let cases = [
+        (
+            "[rules]\nrls-not-forcd = \"error\"\n",
+            "schema.toml: line 2, column 1: unknown rule `rls-not-forcd` in [rules]; \
+             did you mean `rls-not-forced`? (`schema-lint --list-rules` lists the rules)",
+        ),
+        (
+            "[rules.external-dependency-fanout]\nlevel = \"warning\"\nmax-table = 6\n",
+            "schema.toml: line 3, column 1: unknown option `max-table` for rule \
+             `external-dependency-fanout`, expected `level`, `max-tables`, `max-services`",
+        ),
+        (
+            "[rules]\nrls-not-forced = \"fatal\"\n",
+            "schema.toml: line 2, column 18: invalid level \"fatal\" for rule `rls-not-forced`, \
+             expected error | warning | off",
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.sql"),
+        "create table t (id int primary key);\n",
+    )
+    .unwrap();
+    for (config, message) in cases {
+        std::fs::write(dir.path().join("schema.toml"), config).unwrap();
+        for (binary, args) in [
+            (env!("CARGO_BIN_EXE_schema-lint"), &["a.sql"][..]),
+            (
+                env!("CARGO_BIN_EXE_schema-plan"),
+                &["a.sql", "--from", "."][..],
+            ),
+            (
+                env!("CARGO_BIN_EXE_schema-apply"),
+                &["a.sql", "--dry-run"][..],
+            ),
+        ] {
+            let o = run_in(binary, dir.path(), args);
+            let stderr = String::from_utf8_lossy(&o.stderr);
+            assert_eq!(
+                o.status.code(),
+                Some(2),
+                "{binary} with {config:?}: {stderr}"
+            );
+            assert!(
+                stderr.contains(message),
+                "{binary} with {config:?}:\n{stderr}\nshould say:\n{message}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_correct_schema_toml_with_rule_levels_and_options_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.sql"),
+        "create table audit_log (id int primary key);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("schema.toml"),
+        "[rules]\nrls-not-forced = \"off\"\nunused-suppression = \"warning\"\n\
+         [rules.external-dependency-fanout]\nlevel = \"warning\"\nmax-tables = 6\nmax-services = 2\n\
+         [rules.table-without-tenant-column]\nexempt = [\"audit_*\"]\n",
+    )
+    .unwrap();
+    let o = run_in(
+        env!("CARGO_BIN_EXE_schema-lint"),
+        dir.path(),
+        &["a.sql", "--format", "json"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        findings(&v, "table-without-tenant-column").is_empty(),
+        "the exempt option is applied: {v}"
+    );
+}

@@ -87,9 +87,28 @@ impl<'a> LintContext<'a> {
         d
     }
 
-    /// The running rule's options from `schema.toml`.
-    pub fn options(&self) -> &RuleOptions {
-        &self.options
+    /// An integer option of the running rule from `schema.toml`, `default` when not set. The
+    /// key must be one of the rule's declared [`RuleDef::options`].
+    pub fn option_usize(&self, key: &str, default: usize) -> usize {
+        self.debug_assert_declared(key);
+        self.options.usize(key, default)
+    }
+
+    /// A list-of-strings option of the running rule from `schema.toml`, empty when not set.
+    /// The key must be one of the rule's declared [`RuleDef::options`].
+    pub fn option_strings(&self, key: &str) -> Vec<String> {
+        self.debug_assert_declared(key);
+        self.options.strings(key)
+    }
+
+    /// An option read but not declared would be rejected in `schema.toml`: caught by the
+    /// rule's tests.
+    fn debug_assert_declared(&self, key: &str) {
+        debug_assert!(
+            self.rule.options.contains(&key),
+            "rule {} reads option `{key}` but does not declare it in RuleDef::options",
+            self.rule.name
+        );
     }
 
     /// The tenant column name (`tenant_id` by default).

@@ -19,6 +19,13 @@ pub struct RuleDef {
     pub summary: &'static str,
     /// Full documentation.
     pub docs: &'static str,
+    /// The options `[rules.NAME]` in `schema.toml` accepts besides `level`; any other key is a
+    /// configuration error. A rule reads only these (through [`LintContext::option_usize`] and
+    /// [`LintContext::option_strings`], which check it in debug builds).
+    ///
+    /// [`LintContext::option_usize`]: super::LintContext::option_usize
+    /// [`LintContext::option_strings`]: super::LintContext::option_strings
+    pub options: &'static [&'static str],
     /// The check.
     pub check: fn(&mut LintContext<'_>),
 }

@@ -39,12 +39,13 @@ create table a (id int); create table b (id int);
 
 Options in `schema.toml`: `[rules.external-dependency-fanout] max-tables = 4, max-services = 3`.
 "#,
+    options: &["max-tables", "max-services"],
     check,
 };
 
 fn check(ctx: &mut LintContext<'_>) {
-    let max_tables = ctx.options().usize("max-tables", 4);
-    let max_services = ctx.options().usize("max-services", 3);
+    let max_tables = ctx.option_usize("max-tables", 4);
+    let max_services = ctx.option_usize("max-services", 3);
     let c = ctx.catalog;
     for v in c.views.values().chain(c.materialized_views.values()) {
         let reached = ctx.graph.externals_reached(&v.name);

@@ -41,6 +41,7 @@ create table events (id uuid primary key, name varchar(200));
 create table events (id uuid primary key, name text, starts_at timestamptz);
 ```
 "#,
+    options: &[],
     check,
 };
 

@@ -48,6 +48,7 @@ create table price_history (
 );
 ```
 "#,
+    options: &[],
     check,
 };
 

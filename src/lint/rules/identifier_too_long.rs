@@ -53,6 +53,7 @@ create table analytics_aggregations (
 );
 ```
 "#,
+    options: &[],
     check,
 };
 

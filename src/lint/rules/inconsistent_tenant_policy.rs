@@ -82,6 +82,7 @@ create policy tenant_isolation on exports
     USING ((TENANT_ID) = (Current_Setting('app.current_tenant'))::UUID);
 ```
 "#,
+    options: &[],
     check,
 };
 

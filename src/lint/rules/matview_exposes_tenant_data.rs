@@ -38,6 +38,7 @@ create materialized view order_totals as
 select o.tenant_id, sum(o.total) as total from orders o group by o.tenant_id;
 ```
 "#,
+    options: &[],
     check,
 };
 

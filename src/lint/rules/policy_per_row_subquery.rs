@@ -47,6 +47,7 @@ create policy tenant_isolation on event_analytics using (
     tenant_id = (select nullif(current_setting('app.current_tenant', true), '')::uuid));
 ```
 "#,
+    options: &[],
     check,
 };
 

@@ -66,6 +66,7 @@ create unique index t_a_key on t (a);
 ## Fix
 Remove the redundant `CREATE INDEX`; the index named in the finding serves its lookups.
 "#,
+    options: &[],
     check,
 };
 

@@ -52,6 +52,7 @@ create function refresh_compliance_reporting_materialized() returns void
 as $$ begin refresh materialized view concurrently compliance_reporting_materialized; end $$;
 ```
 "#,
+    options: &[],
     check,
 };
 

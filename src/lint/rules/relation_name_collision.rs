@@ -38,6 +38,7 @@ create view venue_performance_summary as select 1 as id;
 create table venue_analytics (id uuid primary key);
 ```
 "#,
+    options: &[],
     check,
 };
 

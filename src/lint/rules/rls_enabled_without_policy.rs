@@ -35,6 +35,7 @@ create policy tenant_isolation on venue_alerts
     using (tenant_id = nullif(current_setting('app.current_tenant', true), '')::uuid);
 ```
 "#,
+    options: &[],
     check,
 };
 

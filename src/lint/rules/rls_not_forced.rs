@@ -33,6 +33,7 @@ alter table analytics_alerts enable row level security;
 alter table analytics_alerts force row level security;
 ```
 "#,
+    options: &[],
     check,
 };
 

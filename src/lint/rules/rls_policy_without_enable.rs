@@ -33,6 +33,7 @@ create policy tenant_isolation on analytics_metrics
     using (tenant_id = current_setting('app.current_tenant')::uuid);
 ```
 "#,
+    options: &[],
     check,
 };
 

@@ -51,6 +51,7 @@ create function refresh_venue_analytics_mv() returns void
 as $$ begin perform 1; end $$;
 ```
 "#,
+    options: &[],
     check,
 };
 

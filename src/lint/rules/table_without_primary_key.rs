@@ -40,6 +40,7 @@ create table price_history (
 );
 ```
 "#,
+    options: &[],
     check,
 };
 

@@ -53,6 +53,7 @@ exempt = ["currency_rates", "reference.*"]
 or one at a time with a comment above the `CREATE TABLE`:
 `-- schema-lint: ignore table-without-tenant-column -- shared by all tenants`.
 "#,
+    options: &["exempt"],
     check,
 };
 
@@ -97,7 +98,7 @@ fn check(ctx: &mut LintContext<'_>) {
 /// The configured exemptions; `None` (after reporting) when a glob is malformed.
 fn exempt_globs(ctx: &mut LintContext<'_>) -> Option<globset::GlobSet> {
     let mut builder = globset::GlobSetBuilder::new();
-    for pattern in ctx.options().strings("exempt") {
+    for pattern in ctx.option_strings("exempt") {
         match globset::Glob::new(&pattern) {
             Ok(glob) => {
                 builder.add(glob);

@@ -32,6 +32,7 @@ create table events (id uuid primary key, status text);
 create view active_events as select e.id from events e where e.status = 'active';
 ```
 "#,
+    options: &[],
     check,
 };
 

@@ -54,6 +54,7 @@ create policy tenant_isolation on analytics_metrics
     using (tenant_id = NULLIF(current_setting('app.current_tenant', true), '')::uuid);
 ```
 "#,
+    options: &[],
     check,
 };
 

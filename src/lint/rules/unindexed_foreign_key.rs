@@ -51,6 +51,7 @@ create table analytics_widgets (
 create index analytics_widgets_dashboard_id_index on analytics_widgets (dashboard_id);
 ```
 "#,
+    options: &[],
     check,
 };
 

@@ -37,6 +37,7 @@ alter table orders enable row level security;
 create view recent_orders with (security_invoker = true) as select o.id, o.tenant_id from orders o;
 ```
 "#,
+    options: &[],
     check,
 };
 
