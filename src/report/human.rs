@@ -40,7 +40,60 @@ impl IndexedSource {
             Err(i) => i.saturating_sub(1),
         }
     }
+
+    /// The part of a long line that a snippet shows around `span`, which lies on `line`: `None`
+    /// when the line is short enough to show whole. miette cannot draw a label past column
+    /// 65,535 (it panics on the formatter's width limit), and minified SQL puts a whole schema
+    /// on one line: the snippet shows [`WINDOW`] bytes either side of the span instead, without
+    /// context lines.
+    fn window(&self, line: usize, span: &SourceSpan) -> Option<(usize, usize)> {
+        let line_start = self.line_starts[line] as usize;
+        let line_end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&s| s as usize);
+        if line_end - line_start <= LONG_LINE {
+            return None;
+        }
+        let mut start = span.offset().saturating_sub(WINDOW).max(line_start);
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (span.offset() + span.len() + WINDOW).min(line_end);
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        Some((start, end))
+    }
+
+    /// The text from `start` to `end`, shown as `count` lines from 0-based `line`.
+    fn contents(
+        &self,
+        start: usize,
+        end: usize,
+        line: usize,
+        count: usize,
+    ) -> Box<dyn SpanContents<'_> + '_> {
+        let column = start - self.line_starts[line] as usize;
+        Box::new(
+            MietteSpanContents::new_named(
+                self.name.clone(),
+                &self.text.as_bytes()[start..end],
+                (start, end - start).into(),
+                line,
+                column,
+                count,
+            )
+            .with_language("sql"),
+        )
+    }
 }
+
+/// Lines longer than this (in bytes) are shown as a window around each finding.
+const LONG_LINE: usize = 1_000;
+
+/// Bytes of a long line shown either side of a finding's span.
+const WINDOW: usize = 60;
 
 impl SourceCode for IndexedSource {
     fn read_span<'a>(
@@ -58,17 +111,19 @@ impl SourceCode for IndexedSource {
                 .saturating_sub(1)
                 .max(span.offset()),
         );
+        if context_lines_before > 0 && first_line == last_line {
+            if let Some((start, end)) = self.window(first_line, span) {
+                return Ok(self.contents(start, end, first_line, 1));
+            }
+        }
         let from = first_line.saturating_sub(context_lines_before);
         let to = (last_line + context_lines_after).min(self.line_starts.len() - 1);
         // Without context, miette asks where the span itself starts (for the `file:line:col`
         // header): start at the span, with its column; otherwise at the first context line.
-        let (start, column) = if context_lines_before == 0 {
-            (
-                span.offset(),
-                span.offset() - self.line_starts[first_line] as usize,
-            )
+        let start = if context_lines_before == 0 {
+            span.offset()
         } else {
-            (self.line_starts[from] as usize, 0)
+            self.line_starts[from] as usize
         };
         // Like miette's own reader, a context line ends after its line break.
         let end = self
@@ -77,17 +132,7 @@ impl SourceCode for IndexedSource {
             .map_or(self.text.len(), |&s| s as usize)
             .max(start)
             .max(span.offset() + span.len());
-        Ok(Box::new(
-            MietteSpanContents::new_named(
-                self.name.clone(),
-                &self.text.as_bytes()[start..end],
-                (start, end - start).into(),
-                from,
-                column,
-                to + 1,
-            )
-            .with_language("sql"),
-        ))
+        Ok(self.contents(start, end, from, to + 1))
     }
 }
 
