@@ -142,16 +142,75 @@ const NEAR_LINES: usize = 12;
 
 /// Renders one finding.
 fn render_one(handler: &GraphicalReportHandler, sources: &SourceMap, d: &Diagnostic) -> String {
-    render_with(handler, sources, d, &mut Vec::new())
+    render_guarded(handler, sources, d, &mut Vec::new())
 }
 
-/// Renders one finding, reusing the shared sources built so far.
-fn render_with(
+/// Renders one finding; when miette fails or panics on it (a bug, here or there), falls back
+/// to [`render_fallback`] rather than lose it.
+fn render_guarded(
     handler: &GraphicalReportHandler,
     sources: &SourceMap,
     d: &Diagnostic,
     cache: &mut Vec<Option<IndexedSource>>,
 ) -> String {
+    let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        render_with(handler, sources, d, cache)
+    }));
+    match drawn {
+        Ok(Ok(text)) => text,
+        Ok(Err(why)) => render_fallback(sources, d, &why),
+        Err(panic) => render_fallback(sources, d, &panic_message(panic.as_ref())),
+    }
+}
+
+/// The message a panic carried (`panic!` with a literal or with formatting), or a placeholder.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned())
+}
+
+/// A finding as plain `file:line:col: severity[rule]: message` lines, for when its snippet
+/// cannot be drawn; says why, since that is a bug.
+fn render_fallback(sources: &SourceMap, d: &Diagnostic, why: &str) -> String {
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    };
+    let mut out = match d.span {
+        Some(span) => {
+            let p = position(sources, span);
+            format!("{}:{}:{}: ", p.file, p.line, p.column)
+        }
+        None => String::new(),
+    };
+    out.push_str(&format!("{severity}[{}]: {}\n", d.rule, d.message));
+    for l in &d.labels {
+        let p = position(sources, l.span);
+        out.push_str(&format!(
+            "  {}: {}:{}:{}\n",
+            l.message, p.file, p.line, p.column
+        ));
+    }
+    if let Some(help) = &d.help {
+        out.push_str(&format!("  help: {help}\n"));
+    }
+    out.push_str(&format!(
+        "  (internal error, this is a bug: the snippet could not be drawn: {why})\n"
+    ));
+    out
+}
+
+/// Renders one finding, reusing the shared sources built so far; `Err` says why miette could not.
+fn render_with(
+    handler: &GraphicalReportHandler,
+    sources: &SourceMap,
+    d: &Diagnostic,
+    cache: &mut Vec<Option<IndexedSource>>,
+) -> Result<String, String> {
     let mut md = MietteDiagnostic::new(d.message.clone())
         .with_code(d.rule)
         .with_severity(match d.severity {
@@ -211,8 +270,10 @@ fn render_with(
         None => Report::new(md),
     };
     let mut out = String::new();
-    let _ = handler.render_report(&mut out, report.as_ref());
-    out
+    handler
+        .render_report(&mut out, report.as_ref())
+        .map_err(|_| "miette could not render it".to_owned())?;
+    Ok(out)
 }
 
 fn handler(color: bool, width: usize) -> GraphicalReportHandler {
@@ -248,14 +309,23 @@ pub fn write(
                     let h = handler(color, 110);
                     let mut cache = Vec::new();
                     part.iter()
-                        .map(|d| render_with(&h, sources, d, &mut cache))
+                        .map(|d| render_guarded(&h, sources, d, &mut cache))
                         .collect::<Vec<_>>()
                 })
             })
             .collect();
+        // Each finding is guarded; should a worker still die, its findings are drawn plainly.
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .zip(diagnostics.chunks(chunk))
+            .flat_map(|(h, part)| {
+                h.join().unwrap_or_else(|panic| {
+                    let why = panic_message(panic.as_ref());
+                    part.iter()
+                        .map(|d| render_fallback(sources, d, &why))
+                        .collect()
+                })
+            })
             .collect()
     });
     for text in rendered {
@@ -281,4 +351,46 @@ pub fn render_plain(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
         .map(|d| render_one(&h, sources, d))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    /// Two labels 70,000 bytes apart on one line: miette draws them in one snippet, the second
+    /// past column 65,535, and panics; the finding is still printed, plainly.
+    #[test]
+    fn a_snippet_miette_cannot_draw_is_printed_plainly() {
+        let mut sources = SourceMap::new();
+        let text = format!("select 1;{}select 2;", " ".repeat(70_000));
+        let file = sources.add("long.sql", text.clone());
+        let d = Diagnostic::new(
+            "some-rule",
+            Severity::Error,
+            "a finding",
+            Some(Span::new(file, 0, 8)),
+        )
+        .with_label(Span::new(file, text.len() - 9, text.len() - 1), "and there");
+        let out = render_plain(&sources, &[d]);
+        assert!(
+            out.starts_with(
+                "long.sql:1:1: error[some-rule]: a finding\n  and there: long.sql:1:70010\n"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("this is a bug"), "{out}");
+    }
+
+    #[test]
+    fn a_window_of_a_long_line_starts_and_ends_on_characters() {
+        let mut sources = SourceMap::new();
+        let text = format!("{}create table late (v text);", "é".repeat(1_000));
+        let file = sources.add("long.sql", text.clone());
+        let source = IndexedSource::new(&sources, file);
+        let at = text.find("late").unwrap();
+        let (start, end) = source.window(0, &(at, 4).into()).unwrap();
+        assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+        assert!(start < at && end == text.len());
+    }
 }
