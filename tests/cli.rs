@@ -451,3 +451,49 @@ fn a_correct_schema_toml_with_rule_levels_and_options_still_works() {
         "the exempt option is applied: {v}"
     );
 }
+
+/// Minified SQL: one line of more than 65,535 characters with findings at both ends. miette
+/// cannot draw a label past column 65,535 (the formatter's width limit), and its panic used to
+/// lose every finding of that rendering worker while the summary still counted them.
+#[test]
+fn findings_at_the_end_of_a_very_long_line_are_all_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut sql = "create table early (v text);".to_owned();
+    for i in 0..2_000 {
+        sql.push_str(&format!(
+            "create table t{i} (id int primary key, tenant_id uuid not null);"
+        ));
+    }
+    sql.push_str("create table late (v text);");
+    assert!(sql.len() > 70_000);
+    std::fs::write(dir.path().join("long.sql"), &sql).unwrap();
+    let run = |format: &str| {
+        Command::new(env!("CARGO_BIN_EXE_schema-lint"))
+            .args(["long.sql", "--format", format])
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap()
+    };
+    let json: Value = serde_json::from_slice(&run("json").stdout).unwrap();
+    let expected = json["diagnostics"].as_array().unwrap();
+    let late = expected
+        .iter()
+        .filter(|d| d["column"].as_u64() > Some(65_535));
+    assert!(late.count() >= 2, "{json}");
+
+    let o = run("human");
+    let (out, err) = (stdout(&o), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for d in expected {
+        let at = format!("long.sql:{}:{}", d["line"], d["column"]);
+        let message = d["message"].as_str().unwrap();
+        assert!(
+            out.contains(&at) && out.contains(message),
+            "{at} {message} missing from:\n{out}"
+        );
+    }
+    // The snippet is a window of the line around the finding, not 70,000 characters.
+    assert!(out.lines().all(|l| l.chars().count() < 400), "{out}");
+}

@@ -4,8 +4,5 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = <schema_tool::cli::lint::LintArgs as clap::Parser>::parse();
-    match schema_tool::stack::with_deep_stack(|| schema_tool::cli::lint::run(args)) {
-        Ok(status) => status.into(),
-        Err(err) => schema_tool::cli::report_error(&err),
-    }
+    schema_tool::cli::main_with(|| schema_tool::cli::lint::run(args))
 }

@@ -40,7 +40,60 @@ impl IndexedSource {
             Err(i) => i.saturating_sub(1),
         }
     }
+
+    /// The part of a long line that a snippet shows around `span`, which lies on `line`: `None`
+    /// when the line is short enough to show whole. miette cannot draw a label past column
+    /// 65,535 (it panics on the formatter's width limit), and minified SQL puts a whole schema
+    /// on one line: the snippet shows [`WINDOW`] bytes either side of the span instead, without
+    /// context lines.
+    fn window(&self, line: usize, span: &SourceSpan) -> Option<(usize, usize)> {
+        let line_start = self.line_starts[line] as usize;
+        let line_end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(self.text.len(), |&s| s as usize);
+        if line_end - line_start <= LONG_LINE {
+            return None;
+        }
+        let mut start = span.offset().saturating_sub(WINDOW).max(line_start);
+        while !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (span.offset() + span.len() + WINDOW).min(line_end);
+        while !self.text.is_char_boundary(end) {
+            end += 1;
+        }
+        Some((start, end))
+    }
+
+    /// The text from `start` to `end`, shown as `count` lines from 0-based `line`.
+    fn contents(
+        &self,
+        start: usize,
+        end: usize,
+        line: usize,
+        count: usize,
+    ) -> Box<dyn SpanContents<'_> + '_> {
+        let column = start - self.line_starts[line] as usize;
+        Box::new(
+            MietteSpanContents::new_named(
+                self.name.clone(),
+                &self.text.as_bytes()[start..end],
+                (start, end - start).into(),
+                line,
+                column,
+                count,
+            )
+            .with_language("sql"),
+        )
+    }
 }
+
+/// Lines longer than this (in bytes) are shown as a window around each finding.
+const LONG_LINE: usize = 1_000;
+
+/// Bytes of a long line shown either side of a finding's span.
+const WINDOW: usize = 60;
 
 impl SourceCode for IndexedSource {
     fn read_span<'a>(
@@ -58,17 +111,19 @@ impl SourceCode for IndexedSource {
                 .saturating_sub(1)
                 .max(span.offset()),
         );
+        if context_lines_before > 0 && first_line == last_line {
+            if let Some((start, end)) = self.window(first_line, span) {
+                return Ok(self.contents(start, end, first_line, 1));
+            }
+        }
         let from = first_line.saturating_sub(context_lines_before);
         let to = (last_line + context_lines_after).min(self.line_starts.len() - 1);
         // Without context, miette asks where the span itself starts (for the `file:line:col`
         // header): start at the span, with its column; otherwise at the first context line.
-        let (start, column) = if context_lines_before == 0 {
-            (
-                span.offset(),
-                span.offset() - self.line_starts[first_line] as usize,
-            )
+        let start = if context_lines_before == 0 {
+            span.offset()
         } else {
-            (self.line_starts[from] as usize, 0)
+            self.line_starts[from] as usize
         };
         // Like miette's own reader, a context line ends after its line break.
         let end = self
@@ -77,17 +132,7 @@ impl SourceCode for IndexedSource {
             .map_or(self.text.len(), |&s| s as usize)
             .max(start)
             .max(span.offset() + span.len());
-        Ok(Box::new(
-            MietteSpanContents::new_named(
-                self.name.clone(),
-                &self.text.as_bytes()[start..end],
-                (start, end - start).into(),
-                from,
-                column,
-                to + 1,
-            )
-            .with_language("sql"),
-        ))
+        Ok(self.contents(start, end, from, to + 1))
     }
 }
 
@@ -97,16 +142,75 @@ const NEAR_LINES: usize = 12;
 
 /// Renders one finding.
 fn render_one(handler: &GraphicalReportHandler, sources: &SourceMap, d: &Diagnostic) -> String {
-    render_with(handler, sources, d, &mut Vec::new())
+    render_guarded(handler, sources, d, &mut Vec::new())
 }
 
-/// Renders one finding, reusing the shared sources built so far.
-fn render_with(
+/// Renders one finding; when miette fails or panics on it (a bug, here or there), falls back
+/// to [`render_fallback`] rather than lose it.
+fn render_guarded(
     handler: &GraphicalReportHandler,
     sources: &SourceMap,
     d: &Diagnostic,
     cache: &mut Vec<Option<IndexedSource>>,
 ) -> String {
+    let drawn = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        render_with(handler, sources, d, cache)
+    }));
+    match drawn {
+        Ok(Ok(text)) => text,
+        Ok(Err(why)) => render_fallback(sources, d, &why),
+        Err(panic) => render_fallback(sources, d, &panic_message(panic.as_ref())),
+    }
+}
+
+/// The message a panic carried (`panic!` with a literal or with formatting), or a placeholder.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned())
+}
+
+/// A finding as plain `file:line:col: severity[rule]: message` lines, for when its snippet
+/// cannot be drawn; says why, since that is a bug.
+fn render_fallback(sources: &SourceMap, d: &Diagnostic, why: &str) -> String {
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "info",
+    };
+    let mut out = match d.span {
+        Some(span) => {
+            let p = position(sources, span);
+            format!("{}:{}:{}: ", p.file, p.line, p.column)
+        }
+        None => String::new(),
+    };
+    out.push_str(&format!("{severity}[{}]: {}\n", d.rule, d.message));
+    for l in &d.labels {
+        let p = position(sources, l.span);
+        out.push_str(&format!(
+            "  {}: {}:{}:{}\n",
+            l.message, p.file, p.line, p.column
+        ));
+    }
+    if let Some(help) = &d.help {
+        out.push_str(&format!("  help: {help}\n"));
+    }
+    out.push_str(&format!(
+        "  (internal error, this is a bug: the snippet could not be drawn: {why})\n"
+    ));
+    out
+}
+
+/// Renders one finding, reusing the shared sources built so far; `Err` says why miette could not.
+fn render_with(
+    handler: &GraphicalReportHandler,
+    sources: &SourceMap,
+    d: &Diagnostic,
+    cache: &mut Vec<Option<IndexedSource>>,
+) -> Result<String, String> {
     let mut md = MietteDiagnostic::new(d.message.clone())
         .with_code(d.rule)
         .with_severity(match d.severity {
@@ -166,8 +270,10 @@ fn render_with(
         None => Report::new(md),
     };
     let mut out = String::new();
-    let _ = handler.render_report(&mut out, report.as_ref());
-    out
+    handler
+        .render_report(&mut out, report.as_ref())
+        .map_err(|_| "miette could not render it".to_owned())?;
+    Ok(out)
 }
 
 fn handler(color: bool, width: usize) -> GraphicalReportHandler {
@@ -203,14 +309,23 @@ pub fn write(
                     let h = handler(color, 110);
                     let mut cache = Vec::new();
                     part.iter()
-                        .map(|d| render_with(&h, sources, d, &mut cache))
+                        .map(|d| render_guarded(&h, sources, d, &mut cache))
                         .collect::<Vec<_>>()
                 })
             })
             .collect();
+        // Each finding is guarded; should a worker still die, its findings are drawn plainly.
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .zip(diagnostics.chunks(chunk))
+            .flat_map(|(h, part)| {
+                h.join().unwrap_or_else(|panic| {
+                    let why = panic_message(panic.as_ref());
+                    part.iter()
+                        .map(|d| render_fallback(sources, d, &why))
+                        .collect()
+                })
+            })
             .collect()
     });
     for text in rendered {
@@ -236,4 +351,46 @@ pub fn render_plain(sources: &SourceMap, diagnostics: &[Diagnostic]) -> String {
         .map(|d| render_one(&h, sources, d))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    /// Two labels 70,000 bytes apart on one line: miette draws them in one snippet, the second
+    /// past column 65,535, and panics; the finding is still printed, plainly.
+    #[test]
+    fn a_snippet_miette_cannot_draw_is_printed_plainly() {
+        let mut sources = SourceMap::new();
+        let text = format!("select 1;{}select 2;", " ".repeat(70_000));
+        let file = sources.add("long.sql", text.clone());
+        let d = Diagnostic::new(
+            "some-rule",
+            Severity::Error,
+            "a finding",
+            Some(Span::new(file, 0, 8)),
+        )
+        .with_label(Span::new(file, text.len() - 9, text.len() - 1), "and there");
+        let out = render_plain(&sources, &[d]);
+        assert!(
+            out.starts_with(
+                "long.sql:1:1: error[some-rule]: a finding\n  and there: long.sql:1:70010\n"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("this is a bug"), "{out}");
+    }
+
+    #[test]
+    fn a_window_of_a_long_line_starts_and_ends_on_characters() {
+        let mut sources = SourceMap::new();
+        let text = format!("{}create table late (v text);", "é".repeat(1_000));
+        let file = sources.add("long.sql", text.clone());
+        let source = IndexedSource::new(&sources, file);
+        let at = text.find("late").unwrap();
+        let (start, end) = source.window(0, &(at, 4).into()).unwrap();
+        assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+        assert!(start < at && end == text.len());
+    }
 }
