@@ -711,11 +711,19 @@ pub fn plan_diff(diff: &Diff<'_>, opts: &PlanOptions) -> Result<Plan, PlanError>
             }
         }
         if concurrent {
-            hz.retain(|h| h.kind != HazardKind::IndexBuild);
+            // The index family's hazards are those of the plain statements (a SHARE lock to
+            // build, ACCESS EXCLUSIVE to drop); CONCURRENTLY takes neither, only SHARE UPDATE
+            // EXCLUSIVE, and cannot run in the transaction.
+            hz.retain(|h| {
+                !matches!(
+                    h.kind,
+                    HazardKind::IndexBuild | HazardKind::AccessExclusiveLock
+                )
+            });
             if let Change::CreateIndex(i) | Change::ReplaceIndex { to: i, .. } = change {
                 hz.extend(hazard::index_hazards(&i.name, &i.table, true, "built"));
             }
-            if let Change::DropIndex(i) = change {
+            if let Change::DropIndex(i) | Change::ReplaceIndex { from: i, .. } = change {
                 hz.extend(hazard::index_hazards(&i.name, &i.table, true, "dropped"));
             }
         }
