@@ -21,9 +21,9 @@ use crate::db::temporary::Shadow;
 use crate::db::{ConnectOptions, connect};
 use crate::diff::DiffOptions;
 use crate::error::Error;
-use crate::plan::Step;
 use crate::plan::backfill::DataSteps;
 use crate::plan::file::PlanFile;
+use crate::plan::{Step, step_count};
 use crate::target::TargetOptions;
 
 /// `schema-apply` arguments.
@@ -346,7 +346,7 @@ impl Operator for Terminal<'_> {
         if !self.show_plan {
             return Ok(());
         }
-        writeln!(self.out, "Plan: {count} steps")?;
+        writeln!(self.out, "Plan: {}", step_count(count))?;
         write_plan(self.out, steps, skip_tx)
     }
 
@@ -354,7 +354,11 @@ impl Operator for Terminal<'_> {
         if !self.ask {
             return Ok(true);
         }
-        write!(self.out, "Apply these {count} steps? [y/N] ")?;
+        if count == 1 {
+            write!(self.out, "Apply this step? [y/N] ")?;
+        } else {
+            write!(self.out, "Apply these {count} steps? [y/N] ")?;
+        }
         self.out.flush()?;
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;
@@ -393,7 +397,11 @@ impl Operator for Terminal<'_> {
                 ms(wait)
             ),
             Event::Committed { steps, elapsed } => {
-                format!("committed the transaction ({steps} steps, {})", ms(elapsed))
+                format!(
+                    "committed the transaction ({}, {})",
+                    step_count(steps),
+                    ms(elapsed)
+                )
             }
         };
         let _ = writeln!(self.out, "{line}");

@@ -36,6 +36,15 @@ use fingerprints::{DesiredState, Fingerprints};
 pub use fingerprints::{fingerprint, sha256_hex};
 use hazard::{Hazard, HazardKind, RowCounts, hazards};
 
+/// A number of steps for people: `1 step`, `0 steps`, `3 steps`.
+pub fn step_count(n: usize) -> String {
+    if n == 1 {
+        "1 step".to_owned()
+    } else {
+        format!("{n} steps")
+    }
+}
+
 /// One planned step: one or more statements about one change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {

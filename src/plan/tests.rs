@@ -242,3 +242,10 @@ fn index_steps_name_the_lock_they_take() {
         "{built:#?}"
     );
 }
+
+#[test]
+fn step_counts_read_as_english() {
+    assert_eq!(super::step_count(0), "0 steps");
+    assert_eq!(super::step_count(1), "1 step");
+    assert_eq!(super::step_count(2), "2 steps");
+}
