@@ -192,6 +192,79 @@ fn without_a_terminal_yes_is_required_and_dry_run_changes_nothing() {
 }
 
 #[test]
+fn a_dry_run_exits_1_exactly_when_the_apply_would_be_refused() {
+    // `--dry-run` is a CI check: 0 when the gate lets the plan through (or nothing to do),
+    // 1 when the real apply would be refused (hazards not allowed, drift); nothing changes.
+    let (db, mut client) = fresh_database("apply_dry_gate");
+    seed(&mut client);
+    let before = state(&mut client);
+    let help = Command::new(APPLY).arg("--help").output().unwrap();
+    // Words only: clap wraps the help to the terminal's width.
+    let help = String::from_utf8_lossy(&help.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        help.contains("1 when it would be refused") && !help.contains("or a dry run)"),
+        "{help}"
+    );
+    let allowed = schema_dir(&format!(
+        "{BASE}\nCREATE TABLE audit (id bigint PRIMARY KEY);"
+    ));
+    let o = apply(&url(&db), allowed.path(), &["--dry-run"]);
+    assert_code(&o, 0);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("Plan: 1 step\n") && out.contains("Dry run"),
+        "{}",
+        text(&o)
+    );
+    let nothing = schema_dir(BASE);
+    assert_code(&apply(&url(&db), nothing.path(), &["--dry-run"]), 0);
+    let dropping = schema_dir("CREATE TABLE account (id bigint PRIMARY KEY, email text NOT NULL);");
+    let o = apply(&url(&db), dropping.path(), &["--dry-run"]);
+    assert_code(&o, 1);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("refused") && err.contains("--allow-hazard data-loss"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("DROP TABLE"),
+        "{}",
+        text(&o)
+    );
+    let o = apply(
+        &url(&db),
+        dropping.path(),
+        &["--dry-run", "--allow-hazard", "data-loss"],
+    );
+    assert_code(&o, 0);
+    assert_eq!(state(&mut client), before);
+    // A plan file the database drifted from.
+    let file: PathBuf = allowed.path().join("plan.json");
+    plan_file(&db, allowed.path(), &file);
+    client
+        .batch_execute("CREATE TABLE newcomer (id int);")
+        .unwrap();
+    let drifted = state(&mut client);
+    let o = apply_plan(&db, &file, &["--dry-run"]);
+    assert_code(&o, 1);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("drift"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(state(&mut client), drifted);
+    let exists: bool = client
+        .query_one("SELECT to_regnamespace('schema_tool') IS NOT NULL", &[])
+        .unwrap()
+        .get(0);
+    assert!(!exists, "a dry run created the history schema");
+}
+
+#[test]
 fn bad_flags_and_unknown_hazard_kinds_exit_2() {
     let (db, _client) = fresh_database("apply_flags");
     let dir = schema_dir(BASE);

@@ -116,7 +116,8 @@ pub enum ExecError {
     },
     /// Lock timeouts on every attempt.
     #[error(
-        "step {step} could not take its locks within lock_timeout after {attempts} attempts: {message}"
+        "step {step} could not take its locks within lock_timeout after {attempts} attempt{}: {message}",
+        if *.attempts == 1 { "" } else { "s" }
     )]
     LockTimeout {
         /// 1-based step number.

@@ -23,7 +23,8 @@ pub fn lock_key() -> i64 {
 pub enum LockError {
     /// Another session held it for the whole wait.
     #[error(
-        "another schema-apply is running on this database (server process {holder}); waited {waited:?} for it"
+        "another schema-apply is running on this database (server process {holder}); waited {} for it",
+        super::workflow::ms(*.waited)
     )]
     Busy {
         /// Backend pid of the holder (0 when unknown).
@@ -89,4 +90,21 @@ fn holder(client: &mut Client) -> Result<i32, postgres::Error> {
         &[&i64::from(high), &i64::from(low)],
     )?;
     Ok(row.map_or(0, |r| r.get(0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wait_is_shown_to_the_hundredth_of_a_second() {
+        let e = LockError::Busy {
+            holder: 42,
+            waited: Duration::from_nanos(1_034_567_891),
+        };
+        assert_eq!(
+            e.to_string(),
+            "another schema-apply is running on this database (server process 42); waited 1.03 s for it"
+        );
+    }
 }

@@ -21,9 +21,9 @@ use crate::db::temporary::Shadow;
 use crate::db::{ConnectOptions, connect};
 use crate::diff::DiffOptions;
 use crate::error::Error;
-use crate::plan::Step;
 use crate::plan::backfill::DataSteps;
 use crate::plan::file::PlanFile;
+use crate::plan::{Step, step_count};
 use crate::target::TargetOptions;
 
 /// `schema-apply` arguments.
@@ -32,7 +32,7 @@ use crate::target::TargetOptions;
     name = "schema-apply",
     version,
     about = "Apply the declarative schema (or a plan file) to a live database: locked, all or nothing, verified",
-    after_help = "Exit status: 0 applied (or nothing to do, or a dry run), 1 refused, rolled back, interrupted or verification failed, 2 bad input or cannot connect.\n\nHazards allowed without --allow-hazard: access-exclusive-lock, validation-scan, rebuilds-dependents, non-transactional."
+    after_help = "Exit status: 0 applied, nothing to do, or a dry run the apply would pass; 1 refused (with --dry-run: would be refused), rolled back, interrupted or verification failed; 2 bad input or cannot connect.\n\nHazards allowed without --allow-hazard: access-exclusive-lock, validation-scan, rebuilds-dependents, non-transactional."
 )]
 pub struct ApplyArgs {
     /// The desired state: schema paths, externals, ignores, configuration file.
@@ -59,7 +59,9 @@ pub struct ApplyArgs {
     /// How long to wait for another schema-apply on the same database (default 30s, `[apply] wait`).
     #[arg(long, value_name = "DURATION")]
     pub wait: Option<String>,
-    /// Print what would run; change nothing.
+    /// Print the plan and the hazard gate's verdict, change nothing; exit 0 when the apply would
+    /// run (or there is nothing to do), 1 when it would be refused (hazards not allowed, drift
+    /// from the plan file), so that a dry run is a CI check.
     #[arg(long)]
     pub dry_run: bool,
     /// Apply without asking (required when standard input is not a terminal).
@@ -346,7 +348,7 @@ impl Operator for Terminal<'_> {
         if !self.show_plan {
             return Ok(());
         }
-        writeln!(self.out, "Plan: {count} steps")?;
+        writeln!(self.out, "Plan: {}", step_count(count))?;
         write_plan(self.out, steps, skip_tx)
     }
 
@@ -354,7 +356,11 @@ impl Operator for Terminal<'_> {
         if !self.ask {
             return Ok(true);
         }
-        write!(self.out, "Apply these {count} steps? [y/N] ")?;
+        if count == 1 {
+            write!(self.out, "Apply this step? [y/N] ")?;
+        } else {
+            write!(self.out, "Apply these {count} steps? [y/N] ")?;
+        }
         self.out.flush()?;
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;
@@ -393,7 +399,11 @@ impl Operator for Terminal<'_> {
                 ms(wait)
             ),
             Event::Committed { steps, elapsed } => {
-                format!("committed the transaction ({steps} steps, {})", ms(elapsed))
+                format!(
+                    "committed the transaction ({}, {})",
+                    step_count(steps),
+                    ms(elapsed)
+                )
             }
         };
         let _ = writeln!(self.out, "{line}");

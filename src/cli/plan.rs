@@ -239,7 +239,9 @@ fn plan_against_database(
             let note = format!(
                 "Planned against an empty database in an embedded throwaway PostgreSQL {} cluster{}.",
                 cluster.major_version(),
-                if n > 0 {
+                if n == 1 {
+                    " (the declared external table was created in it first)".to_owned()
+                } else if n > 0 {
                     format!(" (the {n} declared external tables were created in it first)")
                 } else {
                     String::new()

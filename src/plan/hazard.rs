@@ -184,9 +184,11 @@ pub fn hazards(
     super::steps::hazards(change, current, graph, rows)
 }
 
-/// Hazards of building an index, depending on how the planner builds it: a plain build blocks
-/// writes ([`HazardKind::IndexBuild`]); `CONCURRENTLY` does not, but cannot run in a
-/// transaction ([`HazardKind::NonTransactional`]).
+/// Hazards of building (or, `CONCURRENTLY`, dropping) an index, depending on how the planner
+/// does it: a plain build takes a SHARE lock, which blocks writes
+/// ([`HazardKind::IndexBuild`]); `CONCURRENTLY` (`CREATE`, `DROP` or `REINDEX`) takes SHARE
+/// UPDATE EXCLUSIVE, which blocks neither reads nor writes, but cannot run in a transaction
+/// ([`HazardKind::NonTransactional`]). `what` is `built`, `dropped`, …
 pub fn index_hazards(
     index: &QualifiedName,
     table: &QualifiedName,
@@ -194,10 +196,15 @@ pub fn index_hazards(
     what: &str,
 ) -> Vec<Hazard> {
     if concurrently {
+        let failure = if what == "dropped" {
+            "a failure leaves the index invalid, and the next apply drops it again"
+        } else {
+            "a failure leaves an invalid index that the next apply rebuilds"
+        };
         vec![Hazard::new(
             HazardKind::NonTransactional,
             format!(
-                "index {index} on {table} is {what} CONCURRENTLY, outside the transaction; a failure leaves an invalid index that the next apply rebuilds"
+                "index {index} on {table} is {what} CONCURRENTLY (SHARE UPDATE EXCLUSIVE lock on {table}: reads and writes continue), outside the transaction; {failure}"
             ),
         )]
     } else {

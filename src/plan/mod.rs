@@ -36,6 +36,15 @@ use fingerprints::{DesiredState, Fingerprints};
 pub use fingerprints::{fingerprint, sha256_hex};
 use hazard::{Hazard, HazardKind, RowCounts, hazards};
 
+/// A number of steps for people: `1 step`, `0 steps`, `3 steps`.
+pub fn step_count(n: usize) -> String {
+    if n == 1 {
+        "1 step".to_owned()
+    } else {
+        format!("{n} steps")
+    }
+}
+
 /// One planned step: one or more statements about one change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
@@ -711,11 +720,19 @@ pub fn plan_diff(diff: &Diff<'_>, opts: &PlanOptions) -> Result<Plan, PlanError>
             }
         }
         if concurrent {
-            hz.retain(|h| h.kind != HazardKind::IndexBuild);
+            // The index family's hazards are those of the plain statements (a SHARE lock to
+            // build, ACCESS EXCLUSIVE to drop); CONCURRENTLY takes neither, only SHARE UPDATE
+            // EXCLUSIVE, and cannot run in the transaction.
+            hz.retain(|h| {
+                !matches!(
+                    h.kind,
+                    HazardKind::IndexBuild | HazardKind::AccessExclusiveLock
+                )
+            });
             if let Change::CreateIndex(i) | Change::ReplaceIndex { to: i, .. } = change {
                 hz.extend(hazard::index_hazards(&i.name, &i.table, true, "built"));
             }
-            if let Change::DropIndex(i) = change {
+            if let Change::DropIndex(i) | Change::ReplaceIndex { from: i, .. } = change {
                 hz.extend(hazard::index_hazards(&i.name, &i.table, true, "dropped"));
             }
         }

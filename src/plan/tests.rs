@@ -178,3 +178,74 @@ fn a_view_is_created_after_the_routine_it_calls() {
     let at = |needle: &str| p.position_of(needle);
     assert!(at("CREATE FUNCTION") < at("CREATE VIEW"), "{:?}", p.steps);
 }
+
+/// The hazards of the step whose SQL starts with `needle`, as `kind: message` lines.
+fn hazards_of(p: &super::Plan, needle: &str) -> Vec<String> {
+    p.steps
+        .iter()
+        .find(|s| s.sql.starts_with(needle))
+        .unwrap_or_else(|| panic!("no {needle}: {:?}", p.steps))
+        .hazards
+        .iter()
+        .map(|h| format!("{}: {}", h.kind.name(), h.message))
+        .collect()
+}
+
+#[test]
+fn index_steps_name_the_lock_they_take() {
+    // DROP INDEX: ACCESS EXCLUSIVE; CREATE INDEX: SHARE; both CONCURRENTLY: SHARE UPDATE
+    // EXCLUSIVE, which blocks neither reads nor writes.
+    let concurrent = planned(
+        "create table t (a int, b int); create index t_a on t (a);",
+        "create table t (a int, b int); create index t_b on t (b);",
+    );
+    let dropped = hazards_of(&concurrent, "DROP INDEX CONCURRENTLY");
+    assert!(
+        dropped
+            .iter()
+            .all(|h| !h.contains("ACCESS EXCLUSIVE") && !h.starts_with("access-exclusive-lock"))
+            && dropped.iter().any(|h| h.starts_with("non-transactional")
+                && h.contains("SHARE UPDATE EXCLUSIVE lock on public.t")),
+        "{dropped:#?}"
+    );
+    let built = hazards_of(&concurrent, "CREATE INDEX CONCURRENTLY");
+    assert!(
+        built.len() == 1 && built[0].contains("SHARE UPDATE EXCLUSIVE lock on public.t"),
+        "{built:#?}"
+    );
+    // A replaced index: built and the old one dropped CONCURRENTLY, then renamed.
+    let replaced = planned(
+        "create table t (a int, b int); create index t_a on t (a);",
+        "create table t (a int, b int); create index t_a on t (a, b);",
+    );
+    for needle in ["CREATE INDEX CONCURRENTLY", "DROP INDEX CONCURRENTLY"] {
+        let h = hazards_of(&replaced, needle);
+        assert!(
+            h.iter().all(|h| !h.contains("ACCESS EXCLUSIVE")),
+            "{needle}: {h:#?}"
+        );
+    }
+    // Inside the transaction (a partitioned table): SHARE to build, ACCESS EXCLUSIVE to drop.
+    let plain = planned(
+        "create table p (a int, b int) partition by range (a); create index p_a on p (a);",
+        "create table p (a int, b int) partition by range (a); create index p_b on p (b);",
+    );
+    let dropped = hazards_of(&plain, "DROP INDEX \"public\"");
+    assert!(
+        dropped.len() == 1
+            && dropped[0].starts_with("access-exclusive-lock: ACCESS EXCLUSIVE lock on public.p"),
+        "{dropped:#?}"
+    );
+    let built = hazards_of(&plain, "CREATE INDEX \"p_b\"");
+    assert!(
+        built.len() == 1 && built[0].starts_with("index-build") && built[0].contains("SHARE lock"),
+        "{built:#?}"
+    );
+}
+
+#[test]
+fn step_counts_read_as_english() {
+    assert_eq!(super::step_count(0), "0 steps");
+    assert_eq!(super::step_count(1), "1 step");
+    assert_eq!(super::step_count(2), "2 steps");
+}

@@ -4,6 +4,7 @@
 use serde_json::{Value, json};
 
 use super::Validation;
+use crate::plan::step_count;
 
 /// The human report, one line per item, without trailing newline.
 pub fn lines(v: &Validation) -> Vec<String> {
@@ -12,9 +13,9 @@ pub fn lines(v: &Validation) -> Vec<String> {
     let secs = v.elapsed.as_secs_f64();
     if v.ok() {
         out.push(format!(
-            "Validated on a copy ({}, {secs:.1} s): applied {} steps, re-plan empty, {survived} of {rows} sampled rows in {tables} {} survived.",
+            "Validated on a copy ({}, {secs:.1} s): applied {}, re-plan empty, {survived} of {rows} sampled rows in {tables} {} survived.",
             v.server,
-            v.applied,
+            step_count(v.applied),
             if tables == 1 { "table" } else { "tables" }
         ));
     } else {
@@ -25,8 +26,10 @@ pub fn lines(v: &Validation) -> Vec<String> {
     }
     if let Some(f) = &v.failed {
         out.push(format!(
-            "  step {} failed after {} steps applied: {}",
-            f.step, v.applied, f.error
+            "  step {} failed after {} applied: {}",
+            f.step,
+            step_count(v.applied),
+            f.error
         ));
         for l in f.sql.lines() {
             out.push(format!("    {l}"));
@@ -34,8 +37,8 @@ pub fn lines(v: &Validation) -> Vec<String> {
     }
     if !v.remaining.is_empty() {
         out.push(format!(
-            "  after the plan, the copy still differs from the desired schema: a new plan has {} steps:",
-            v.remaining.len()
+            "  after the plan, the copy still differs from the desired schema: a new plan has {}:",
+            step_count(v.remaining.len())
         ));
         for r in &v.remaining {
             let first = r.sql.lines().next().unwrap_or_default();

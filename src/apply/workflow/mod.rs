@@ -42,7 +42,7 @@ impl Desired {
 pub struct ApplyOptions<'a> {
     /// Timeouts, retries, waits, allowed hazards.
     pub settings: &'a Settings,
-    /// Show the plan; take no lock, change nothing.
+    /// Show the plan and run the checks (drift, hazard gate); take no lock, change nothing.
     pub dry_run: bool,
     /// How to open the monitor's second connection.
     pub connect: &'a ConnectOptions,
@@ -53,9 +53,10 @@ pub struct ApplyOptions<'a> {
 /// How an apply ended, when it could run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ending {
-    /// Applied and verified, nothing to do, or a dry run.
+    /// Applied and verified, nothing to do, or a dry run whose plan the checks let through.
     Success,
-    /// Refused, rolled back, interrupted or not verified (the operator was told why).
+    /// Refused (by a dry run too: hazards not allowed, drift), rolled back, interrupted or not
+    /// verified (the operator was told why).
     Failure,
 }
 

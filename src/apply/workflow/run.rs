@@ -12,7 +12,7 @@ use super::{ApplyError, ApplyOptions, Desired, Ending, Operator, ms};
 use crate::apply::execute::{Running, message};
 use crate::apply::{ExecError, StepRecord, StepStatus, execute, history, monitor};
 use crate::db::connect;
-use crate::plan::Step;
+use crate::plan::{Step, step_count};
 
 /// Records the apply, executes the plan, and verifies or records how it failed.
 pub(super) fn run_recorded(
@@ -41,8 +41,8 @@ pub(super) fn run_recorded(
         .map(|c| monitor::start(c, pid, running.clone(), live, Duration::from_secs(5)));
     let to_run = chosen.to_run();
     operator.say(&format!(
-        "Applying {} steps (apply #{id}): {} in one transaction, then {} one by one.",
-        to_run.len(),
+        "Applying {} (apply #{id}): {} in one transaction, then {} one by one.",
+        step_count(to_run.len()),
         to_run.iter().filter(|(_, s)| s.transactional).count(),
         to_run.iter().filter(|(_, s)| !s.transactional).count()
     ))?;
@@ -68,8 +68,8 @@ pub(super) fn run_recorded(
         .filter(|r| r.status == StepStatus::Done)
         .count();
     operator.say(&format!(
-        "Applied {done} of {} steps in {}.",
-        steps.len(),
+        "Applied {done} of {} in {}.",
+        step_count(steps.len()),
         ms(started.elapsed())
     ))?;
     let (outcome, ending) = verify(client, desired, operator)?;

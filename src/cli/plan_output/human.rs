@@ -6,6 +6,7 @@ use std::io::Write;
 
 use super::definition_diff::{DiffStyle, unified};
 use super::{Rendering, attach_definitions, is_severe, transaction_counts};
+use crate::plan::step_count;
 
 /// ANSI escapes, or nothing when colours are off.
 struct Paint {
@@ -47,8 +48,8 @@ pub fn write(out: &mut dyn Write, r: &Rendering<'_>) -> std::io::Result<()> {
         out,
         "{}",
         paint.bold(&format!(
-            "Plan: {} steps ({inside} in one transaction, {outside} outside it)",
-            p.summary.steps
+            "Plan: {} ({inside} in one transaction, {outside} outside it)",
+            step_count(p.summary.steps)
         ))
     )?;
     writeln!(

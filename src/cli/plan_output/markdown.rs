@@ -172,9 +172,10 @@ fn steps_sql(r: &Rendering<'_>) -> String {
         sql.push_str(s.sql.trim_end());
         sql.push('\n');
         if sql.len() > MAX_SQL && i + 1 < r.plan.steps.len() {
+            let more = r.plan.steps.len() - i - 1;
             sql.push_str(&format!(
-                "\n-- … {} more steps: see `schema-plan --format sql` for the whole plan\n",
-                r.plan.steps.len() - i - 1
+                "\n-- … {more} more step{}: see `schema-plan --format sql` for the whole plan\n",
+                if more == 1 { "" } else { "s" }
             ));
             break;
         }
