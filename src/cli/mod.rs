@@ -41,7 +41,9 @@ pub fn main_with(
     command: impl FnOnce() -> Result<ExitStatus, crate::error::Error> + Send,
 ) -> ExitCode {
     QUIET_PANICS.store(true, Ordering::Relaxed);
-    run_at_edge(command, &mut std::io::stderr().lock()).into()
+    // Not `stderr().lock()`: the command runs on another thread and writes to standard error
+    // itself (warnings, progress); holding the lock here for its whole run deadlocks it.
+    run_at_edge(command, &mut std::io::stderr()).into()
 }
 
 /// Whether the panic hook leaves printing to the edge (set by [`main_with`]; tests keep the
